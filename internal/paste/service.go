@@ -1,0 +1,404 @@
+package paste
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"time"
+)
+
+// Options configures a Service.
+type Options struct {
+	MaxBytes       int64 // largest accepted body
+	AllowAnonymous bool  // anonymous visitors may create public and unlisted pastes
+	Now            func() time.Time
+	Logger         *slog.Logger
+}
+
+// Service is the paste domain's entry point. Every surface goes through it,
+// so the rule of who may read what lives here and nowhere else.
+type Service struct {
+	repo     Repository
+	blobs    Blobs
+	syntaxes Syntaxes
+	opts     Options
+}
+
+// NewService returns a Service over the given adapters.
+func NewService(repo Repository, blobs Blobs, syntaxes Syntaxes, opts Options) *Service {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Service{repo: repo, blobs: blobs, syntaxes: syntaxes, opts: opts}
+}
+
+// MaxBytes returns the largest body the service accepts.
+func (s *Service) MaxBytes() int64 { return s.opts.MaxBytes }
+
+// CreateInput is what a surface hands over to create a paste.
+type CreateInput struct {
+	Title            string
+	Content          []byte
+	Syntax           string // "", "auto": detect
+	Visibility       Visibility
+	ExpiresIn        string
+	BurnAfterReading bool
+	Filename         string // hint for syntax detection only
+	SourceURL        string
+}
+
+// Created is a new paste plus, for anonymous pastes, the one-time token that
+// allows deleting it.
+type Created struct {
+	Paste       Paste
+	DeleteToken string
+}
+
+// Create validates in, stores the body, then commits the metadata. If the
+// commit fails the body is removed again; if that fails too, the orphan sweep
+// removes it later.
+func (s *Service) Create(ctx context.Context, v Viewer, in CreateInput) (Created, error) {
+	p, err := s.prepare(v, in)
+	if err != nil {
+		return Created{}, err
+	}
+	var token string
+	if !v.SignedIn() {
+		token, p.DeleteTokenHash = NewSecret()
+	}
+	if err := s.blobs.Put(ctx, p.BlobKey, bytes.NewReader(in.Content), int64(len(in.Content))); err != nil {
+		return Created{}, fmt.Errorf("store body: %w", err)
+	}
+	for attempt := 0; ; attempt++ {
+		err = s.repo.InsertPaste(ctx, p)
+		if errors.Is(err, ErrConflict) && attempt < 5 {
+			p.ID = NewID(p.Visibility) // an ID collision: draw again
+			continue
+		}
+		break
+	}
+	if err != nil {
+		s.removeBlob(p.BlobKey)
+		return Created{}, fmt.Errorf("insert paste: %w", err)
+	}
+	return Created{Paste: p, DeleteToken: token}, nil
+}
+
+func (s *Service) prepare(v Viewer, in CreateInput) (Paste, error) {
+	if !v.SignedIn() && !s.opts.AllowAnonymous {
+		return Paste{}, ErrUnauthorized
+	}
+	if s.opts.MaxBytes > 0 && int64(len(in.Content)) > s.opts.MaxBytes {
+		return Paste{}, ErrTooLarge
+	}
+	var verr ValidationError
+	if len(in.Content) == 0 {
+		verr.Add("content", "must not be empty")
+	}
+	if msg := CheckText(in.Title, MaxTitleRunes); msg != "" {
+		verr.Add("title", msg)
+	}
+	if msg := CheckText(in.Filename, 255); msg != "" {
+		verr.Add("filename", msg)
+	}
+	if msg := CheckSourceURL(in.SourceURL); msg != "" {
+		verr.Add("source_url", msg)
+	}
+	vis := in.Visibility
+	if vis == "" {
+		vis = Public
+	}
+	switch {
+	case !vis.Valid():
+		verr.Add("visibility", "must be public, unlisted or private")
+	case vis == Private && !v.SignedIn():
+		verr.Add("visibility", "private pastes need an account")
+	}
+	exp, ok := LookupExpiry(in.ExpiresIn)
+	if !ok {
+		verr.Add("expires_in", "must be one of 10m 1h 1d 1w 2w 1M 6M 1y never")
+	}
+	syntax, msg := s.resolveSyntax(in)
+	if msg != "" {
+		verr.Add("syntax", msg)
+	}
+	if err := verr.Err(); err != nil {
+		return Paste{}, err
+	}
+	now := s.opts.Now().UTC().Truncate(time.Microsecond)
+	p := Paste{
+		ID:               NewID(vis),
+		OwnerID:          v.UserID,
+		OwnerName:        v.Username,
+		Title:            strings.TrimSpace(in.Title),
+		Syntax:           syntax,
+		Visibility:       vis,
+		Size:             int64(len(in.Content)),
+		CreatedAt:        now,
+		UpdatedAt:        now,
+		BurnAfterReading: in.BurnAfterReading,
+		Revision:         1,
+		BlobKey:          newBlobKey(),
+		SourceURL:        in.SourceURL,
+	}
+	if exp.TTL > 0 {
+		p.ExpiresAt = now.Add(exp.TTL)
+	}
+	return p, nil
+}
+
+func (s *Service) resolveSyntax(in CreateInput) (string, string) {
+	name := strings.TrimSpace(in.Syntax)
+	if len(name) > MaxSyntaxLen || CheckText(name, MaxSyntaxLen) != "" {
+		return "", "is not a known syntax"
+	}
+	if name == "" || strings.EqualFold(name, "auto") {
+		hint := in.Filename
+		if hint == "" {
+			hint = in.Title // people title pastes "main.go" more often than not
+		}
+		return s.syntaxes.Detect(hint, in.Content), ""
+	}
+	canon, ok := s.syntaxes.Canonical(name)
+	if !ok {
+		return "", "is not a known syntax"
+	}
+	return canon, ""
+}
+
+// canRead is the one rule of who may see a paste: nobody sees an expired
+// paste; private pastes are their owner's alone.
+func (s *Service) canRead(v Viewer, p Paste) bool {
+	if p.Expired(s.opts.Now()) {
+		return false
+	}
+	if p.Visibility == Private {
+		return v.Owns(p)
+	}
+	return true
+}
+
+// Get returns the metadata of a paste the viewer may read. It never consumes
+// a burn-after-reading paste: use Open for the body.
+func (s *Service) Get(ctx context.Context, v Viewer, id ID) (Paste, error) {
+	if !ValidID(string(id)) {
+		return Paste{}, ErrNotFound
+	}
+	p, err := s.repo.PasteByID(ctx, id)
+	if err != nil {
+		return Paste{}, err
+	}
+	if !s.canRead(v, p) {
+		return Paste{}, ErrNotFound
+	}
+	return p, nil
+}
+
+// Open returns a paste the viewer may read together with its body. A
+// burn-after-reading paste is consumed: exactly one caller gets it, and only
+// once its body has been read in full.
+func (s *Service) Open(ctx context.Context, v Viewer, id ID) (Paste, []byte, error) {
+	p, err := s.Get(ctx, v, id)
+	if err != nil {
+		return Paste{}, nil, err
+	}
+	if !p.BurnAfterReading {
+		body, err := s.readBody(ctx, p.BlobKey)
+		if err != nil {
+			return Paste{}, nil, err
+		}
+		return p, body, nil
+	}
+	var body []byte
+	err = s.repo.BurnPaste(ctx, id, func(claimed Paste) error {
+		if !s.canRead(v, claimed) {
+			return ErrNotFound
+		}
+		p = claimed
+		body, err = s.readBody(ctx, claimed.BlobKey)
+		return err
+	})
+	if err != nil {
+		return Paste{}, nil, err
+	}
+	s.removeBlob(p.BlobKey)
+	return p, body, nil
+}
+
+// Body returns the body of a paste already returned by Get. It must not be
+// used for burn-after-reading pastes, which only Open may read.
+func (s *Service) Body(ctx context.Context, p Paste) ([]byte, error) {
+	if p.BurnAfterReading {
+		return nil, ErrNotFound
+	}
+	return s.readBody(ctx, p.BlobKey)
+}
+
+// readBody reads a body in full. A body missing although its row exists is
+// reported as unavailable, never as not found: the row says it should be
+// there, so the store is at fault.
+func (s *Service) readBody(ctx context.Context, key string) ([]byte, error) {
+	rc, err := s.blobs.Open(ctx, key)
+	if err != nil {
+		if errors.Is(err, ErrNotFound) {
+			return nil, fmt.Errorf("body %s missing: %w", key, ErrUnavailable)
+		}
+		return nil, fmt.Errorf("open body: %w", err)
+	}
+	defer rc.Close()
+	body, err := io.ReadAll(rc)
+	if err != nil {
+		return nil, fmt.Errorf("read body: %w: %w", ErrUnavailable, err)
+	}
+	return body, nil
+}
+
+// Delete removes a paste. The owner and admins may delete it; an anonymous
+// paste may be deleted by whoever holds its delete token.
+func (s *Service) Delete(ctx context.Context, v Viewer, id ID, deleteToken string) error {
+	p, err := s.Get(ctx, v, id)
+	if err != nil {
+		return err
+	}
+	allowed := v.Owns(p) || v.IsAdmin ||
+		(p.IsAnonymous() && SecretMatches(deleteToken, p.DeleteTokenHash))
+	if !allowed {
+		if !v.SignedIn() && deleteToken == "" {
+			return ErrUnauthorized
+		}
+		return ErrForbidden
+	}
+	removed, err := s.repo.DeletePaste(ctx, id)
+	if err != nil {
+		return err
+	}
+	s.removeBlob(removed.BlobKey)
+	return nil
+}
+
+// Page is one page of a list plus the cursor for the next, "" at the end.
+type Page struct {
+	Items      []Paste
+	NextCursor string
+}
+
+// MaxPageSize is the largest page a list returns.
+const MaxPageSize = 100
+
+// ListRecent lists public pastes newest first.
+func (s *Service) ListRecent(ctx context.Context, cursor string, limit int) (Page, error) {
+	return s.list(ctx, ListQuery{}, cursor, limit)
+}
+
+// ListOwned lists a user's pastes: all of them when the viewer is that user,
+// the public ones otherwise.
+func (s *Service) ListOwned(ctx context.Context, v Viewer, ownerID int64, cursor string, limit int) (Page, error) {
+	return s.list(ctx, ListQuery{OwnerID: ownerID, IncludeAll: v.UserID == ownerID}, cursor, limit)
+}
+
+func (s *Service) list(ctx context.Context, q ListQuery, cursor string, limit int) (Page, error) {
+	c, err := DecodeCursor(cursor)
+	if err != nil {
+		return Page{}, err
+	}
+	limit = ClampLimit(limit)
+	q.Now, q.Before, q.Limit = s.opts.Now(), c, limit+1
+	items, err := s.repo.ListPastes(ctx, q)
+	if err != nil {
+		return Page{}, err
+	}
+	page := Page{Items: items}
+	if len(items) > limit {
+		page.Items = items[:limit]
+		last := page.Items[limit-1]
+		page.NextCursor = Cursor{CreatedAt: last.CreatedAt, ID: last.ID}.Encode()
+	}
+	return page, nil
+}
+
+// ClampLimit bounds a requested page size to 1..MaxPageSize, 20 by default.
+func ClampLimit(limit int) int {
+	switch {
+	case limit <= 0:
+		return 20
+	case limit > MaxPageSize:
+		return MaxPageSize
+	}
+	return limit
+}
+
+// SweepExpired deletes expired pastes and their bodies in batches; it
+// returns how many it removed.
+func (s *Service) SweepExpired(ctx context.Context) (int, error) {
+	total := 0
+	for {
+		keys, err := s.repo.DeleteExpired(ctx, s.opts.Now(), 500)
+		if err != nil {
+			return total, err
+		}
+		for _, k := range keys {
+			s.removeBlob(k)
+		}
+		total += len(keys)
+		if len(keys) < 500 {
+			return total, nil
+		}
+	}
+}
+
+// SweepOrphans deletes bodies no paste points at that are older than grace,
+// left behind by a crash between the body write and the commit, or by a
+// failed delete.
+func (s *Service) SweepOrphans(ctx context.Context, grace time.Duration) (int, error) {
+	cutoff := s.opts.Now().Add(-grace)
+	var batch []string
+	removed := 0
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		orphans, err := s.repo.UnreferencedBlobKeys(ctx, batch)
+		if err != nil {
+			return err
+		}
+		for _, k := range orphans {
+			if err := s.blobs.Delete(ctx, k); err != nil && !errors.Is(err, ErrNotFound) {
+				return err
+			}
+			removed++
+		}
+		batch = batch[:0]
+		return nil
+	}
+	err := s.blobs.Walk(ctx, func(key string, modified time.Time) error {
+		if modified.After(cutoff) {
+			return nil
+		}
+		batch = append(batch, key)
+		if len(batch) >= 500 {
+			return flush()
+		}
+		return nil
+	})
+	if err == nil {
+		err = flush()
+	}
+	return removed, err
+}
+
+// removeBlob deletes a body that no row points at any more. A failure is
+// logged, not returned: the orphan sweep retries it.
+func (s *Service) removeBlob(key string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := s.blobs.Delete(ctx, key); err != nil && !errors.Is(err, ErrNotFound) {
+		s.opts.Logger.Warn("blob delete deferred to sweep", "blob_key", key, "err", err)
+	}
+}
