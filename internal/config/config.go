@@ -1,0 +1,282 @@
+// Package config reads Pastel's configuration from the environment, once, in
+// cmd/web. Every bad variable is reported in one joined error. Secrets are a
+// type that never prints its value.
+package config
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/netip"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// Secret is a sensitive string; String, GoString and LogValue print
+// "[redacted]".
+type Secret string
+
+// String implements fmt.Stringer.
+func (Secret) String() string { return "[redacted]" }
+
+// GoString implements fmt.GoStringer.
+func (Secret) GoString() string { return "[redacted]" }
+
+// LogValue implements slog.LogValuer.
+func (Secret) LogValue() slog.Value { return slog.StringValue("[redacted]") }
+
+// Reveal returns the secret's value, for the one place that needs it.
+func (s Secret) Reveal() string { return string(s) }
+
+// S3 configures S3-compatible blob storage; Endpoint "" means local disk.
+type S3 struct {
+	Endpoint  string
+	AccessKey Secret
+	SecretKey Secret
+	Bucket    string
+	Region    string
+	UseSSL    bool
+}
+
+// Config is the whole configuration.
+type Config struct {
+	DatabaseURL     Secret
+	HTTPAddr        string
+	BaseURL         *url.URL
+	DataDir         string
+	S3              S3
+	TypesenseURL    string
+	TypesenseAPIKey Secret
+	SessionKey      Secret // generated into DataDir when unset
+	JWTSecret       Secret // generated into DataDir when unset
+	MaxPasteBytes   int64
+	AllowAnonymous  bool
+	TrustedProxies  []netip.Prefix
+	LogLevel        slog.Level
+}
+
+// Defaults.
+const (
+	DefaultDatabaseURL   = "postgres://127.0.0.1:5432/pastel?sslmode=disable"
+	DefaultHTTPAddr      = "127.0.0.1:8080"
+	DefaultDataDir       = "./data"
+	DefaultMaxPasteBytes = 10 << 20
+)
+
+// Load reads the configuration through getenv (os.Getenv in production).
+// Secret variables also accept NAME_FILE, the path of a file holding the
+// value. Secrets left unset are not generated here: see EnsureSecrets.
+func Load(getenv func(string) string) (Config, error) {
+	l := loader{getenv: getenv}
+	c := Config{
+		DatabaseURL: l.secret("DATABASE_URL", DefaultDatabaseURL),
+		HTTPAddr:    l.str("HTTP_ADDR", DefaultHTTPAddr),
+		DataDir:     l.str("DATA_DIR", DefaultDataDir),
+		S3: S3{
+			Endpoint:  l.str("S3_ENDPOINT", ""),
+			AccessKey: l.secret("S3_ACCESS_KEY", ""),
+			SecretKey: l.secret("S3_SECRET_KEY", ""),
+			Bucket:    l.str("S3_BUCKET", "pastel"),
+			Region:    l.str("S3_REGION", "us-east-1"),
+			UseSSL:    l.boolean("S3_USE_SSL", false),
+		},
+		TypesenseURL:    l.str("TYPESENSE_URL", ""),
+		TypesenseAPIKey: l.secret("TYPESENSE_API_KEY", ""),
+		SessionKey:      l.secret("SESSION_KEY", ""),
+		JWTSecret:       l.secret("JWT_SECRET", ""),
+		MaxPasteBytes:   l.size("MAX_PASTE_BYTES", DefaultMaxPasteBytes),
+		AllowAnonymous:  l.boolean("ALLOW_ANONYMOUS", true),
+		TrustedProxies:  l.prefixes("TRUSTED_PROXIES"),
+		LogLevel:        l.level("LOG_LEVEL"),
+	}
+	if u, err := url.Parse(c.DatabaseURL.Reveal()); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		l.bad("DATABASE_URL", "must be a postgres:// URL")
+	}
+	if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
+		l.bad("HTTP_ADDR", "must be host:port")
+	}
+	base := l.str("BASE_URL", "http://"+c.HTTPAddr)
+	if u, err := url.Parse(base); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
+		l.bad("BASE_URL", "must be an http(s) origin such as https://paste.example.org")
+	} else {
+		u.Path = ""
+		c.BaseURL = u
+	}
+	if c.S3.Endpoint != "" {
+		if strings.Contains(c.S3.Endpoint, "://") {
+			l.bad("S3_ENDPOINT", "must be host:port without a scheme (use S3_USE_SSL)")
+		}
+		if c.S3.AccessKey == "" {
+			l.bad("S3_ACCESS_KEY", "is required with S3_ENDPOINT")
+		}
+		if c.S3.SecretKey == "" {
+			l.bad("S3_SECRET_KEY", "is required with S3_ENDPOINT")
+		}
+		if c.S3.Bucket == "" {
+			l.bad("S3_BUCKET", "is required with S3_ENDPOINT")
+		}
+	}
+	if c.TypesenseURL != "" {
+		if u, err := url.Parse(c.TypesenseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			l.bad("TYPESENSE_URL", "must be an http(s) URL")
+		}
+		if c.TypesenseAPIKey == "" {
+			l.bad("TYPESENSE_API_KEY", "is required with TYPESENSE_URL")
+		}
+	}
+	if c.MaxPasteBytes < 1 || c.MaxPasteBytes > 1<<30 {
+		l.bad("MAX_PASTE_BYTES", "must be between 1 and 1073741824")
+	}
+	for _, s := range []struct {
+		name string
+		val  Secret
+	}{{"SESSION_KEY", c.SessionKey}, {"JWT_SECRET", c.JWTSecret}} {
+		if s.val != "" && len(s.val) < 32 {
+			l.bad(s.name, "must be at least 32 characters")
+		}
+	}
+	if len(l.errs) > 0 {
+		return Config{}, fmt.Errorf("configuration: %w", errors.Join(l.errs...))
+	}
+	return c, nil
+}
+
+type loader struct {
+	getenv func(string) string
+	errs   []error
+}
+
+func (l *loader) bad(name, msg string) {
+	l.errs = append(l.errs, fmt.Errorf("%s %s", name, msg))
+}
+
+func (l *loader) str(name, def string) string {
+	if v := strings.TrimSpace(l.getenv(name)); v != "" {
+		return v
+	}
+	return def
+}
+
+func (l *loader) secret(name, def string) Secret {
+	v := l.getenv(name)
+	file := l.getenv(name + "_FILE")
+	switch {
+	case v != "" && file != "":
+		l.bad(name, "and "+name+"_FILE are both set; set one")
+	case file != "":
+		b, err := os.ReadFile(file)
+		if err != nil {
+			l.bad(name+"_FILE", "cannot be read: "+err.Error())
+			return ""
+		}
+		return Secret(strings.TrimRight(string(b), "\r\n"))
+	case v != "":
+		return Secret(v)
+	}
+	return Secret(def)
+}
+
+func (l *loader) boolean(name string, def bool) bool {
+	v := l.getenv(name)
+	if v == "" {
+		return def
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		l.bad(name, "must be true or false")
+	}
+	return b
+}
+
+func (l *loader) size(name string, def int64) int64 {
+	v := l.getenv(name)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		l.bad(name, "must be a whole number of bytes")
+		return def
+	}
+	return n
+}
+
+func (l *loader) prefixes(name string) []netip.Prefix {
+	var out []netip.Prefix
+	for _, f := range strings.FieldsFunc(l.getenv(name), func(r rune) bool { return r == ',' || r == ' ' }) {
+		if p, err := netip.ParsePrefix(f); err == nil {
+			out = append(out, p)
+		} else if a, err := netip.ParseAddr(f); err == nil {
+			out = append(out, netip.PrefixFrom(a, a.BitLen()))
+		} else {
+			l.bad(name, "has an entry that is neither an address nor a CIDR: "+strconv.Quote(f))
+		}
+	}
+	return out
+}
+
+func (l *loader) level(name string) slog.Level {
+	var lv slog.Level
+	if v := l.getenv(name); v != "" {
+		if err := lv.UnmarshalText([]byte(v)); err != nil {
+			l.bad(name, "must be debug, info, warn or error")
+		}
+	}
+	return lv
+}
+
+// EnsureSecrets fills SessionKey and JWTSecret when they are unset, from
+// files in DataDir, creating them (mode 0600) on first start so restarts keep
+// sessions and tokens valid.
+func (c *Config) EnsureSecrets() error {
+	if err := os.MkdirAll(c.DataDir, 0o700); err != nil {
+		return fmt.Errorf("data dir: %w", err)
+	}
+	for _, s := range []struct {
+		file string
+		dst  *Secret
+	}{{"session.key", &c.SessionKey}, {"jwt.key", &c.JWTSecret}} {
+		if *s.dst != "" {
+			continue
+		}
+		v, err := loadOrCreate(filepath.Join(c.DataDir, s.file))
+		if err != nil {
+			return err
+		}
+		*s.dst = v
+	}
+	return nil
+}
+
+func loadOrCreate(path string) (Secret, error) {
+	if b, err := os.ReadFile(path); err == nil && len(strings.TrimSpace(string(b))) >= 32 {
+		return Secret(strings.TrimSpace(string(b))), nil
+	}
+	var raw [48]byte
+	if _, err := rand.Read(raw[:]); err != nil {
+		return "", err
+	}
+	v := base64.RawURLEncoding.EncodeToString(raw[:])
+	// O_EXCL: when two processes start at once, one writes and both read it.
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		if os.IsExist(err) {
+			b, rerr := os.ReadFile(path)
+			if rerr == nil && len(strings.TrimSpace(string(b))) >= 32 {
+				return Secret(strings.TrimSpace(string(b))), nil
+			}
+		}
+		return "", fmt.Errorf("secret file %s: %w", filepath.Base(path), err)
+	}
+	defer f.Close()
+	if _, err := f.WriteString(v + "\n"); err != nil {
+		return "", err
+	}
+	return Secret(v), f.Sync()
+}
