@@ -1,0 +1,171 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"pastel/internal/paste"
+	"pastel/internal/store/dbgen"
+)
+
+// Pastes is the PostgreSQL paste.Repository.
+type Pastes struct{ *Store }
+
+var _ paste.Repository = Pastes{}
+
+// Pastes returns the paste repository.
+func (s *Store) Pastes() Pastes { return Pastes{s} }
+
+// farFuture stands for "no cursor" in keyset queries.
+var farFuture = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
+
+func toPaste(r dbgen.Paste, ownerName string) paste.Paste {
+	p := paste.Paste{
+		ID:               paste.ID(r.ID),
+		OwnerName:        ownerName,
+		Title:            r.Title,
+		Syntax:           r.Syntax,
+		Visibility:       paste.Visibility(r.Visibility),
+		Size:             r.Size,
+		CreatedAt:        r.CreatedAt.UTC(),
+		UpdatedAt:        r.UpdatedAt.UTC(),
+		BurnAfterReading: r.BurnAfterReading,
+		Revision:         r.Revision,
+		BlobKey:          r.BlobKey,
+		SourceURL:        r.SourceUrl,
+		DeleteTokenHash:  r.DeleteTokenHash,
+		Likes:            r.Likes,
+		Dislikes:         r.Dislikes,
+		Stars:            r.Stars,
+		Views:            r.Views,
+	}
+	if r.OwnerID != nil {
+		p.OwnerID = *r.OwnerID
+	}
+	if r.ExpiresAt != nil {
+		p.ExpiresAt = r.ExpiresAt.UTC()
+	}
+	return p
+}
+
+func optInt64(v int64) *int64 {
+	if v == 0 {
+		return nil
+	}
+	return &v
+}
+
+func optTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+// InsertPaste implements paste.Repository.
+func (s Pastes) InsertPaste(ctx context.Context, p paste.Paste) error {
+	return translate(s.q.InsertPaste(ctx, dbgen.InsertPasteParams{
+		ID:               string(p.ID),
+		OwnerID:          optInt64(p.OwnerID),
+		Title:            p.Title,
+		Syntax:           p.Syntax,
+		Visibility:       string(p.Visibility),
+		Size:             p.Size,
+		BlobKey:          p.BlobKey,
+		SourceUrl:        p.SourceURL,
+		BurnAfterReading: p.BurnAfterReading,
+		DeleteTokenHash:  p.DeleteTokenHash,
+		Revision:         p.Revision,
+		CreatedAt:        p.CreatedAt,
+		UpdatedAt:        p.UpdatedAt,
+		ExpiresAt:        optTime(p.ExpiresAt),
+	}))
+}
+
+// PasteByID implements paste.Repository.
+func (s Pastes) PasteByID(ctx context.Context, id paste.ID) (paste.Paste, error) {
+	r, err := s.q.PasteByID(ctx, string(id))
+	if err != nil {
+		return paste.Paste{}, translate(err)
+	}
+	return toPaste(r.Paste, r.OwnerName), nil
+}
+
+// BurnPaste implements paste.Repository: the row is deleted in a transaction
+// that commits only once read has succeeded.
+func (s Pastes) BurnPaste(ctx context.Context, id paste.ID, read func(paste.Paste) error) error {
+	return s.inTx(ctx, func(q *dbgen.Queries) error {
+		r, err := q.DeleteBurnPaste(ctx, string(id))
+		if err != nil {
+			return translate(err)
+		}
+		return read(toPaste(r, ""))
+	})
+}
+
+// DeletePaste implements paste.Repository.
+func (s Pastes) DeletePaste(ctx context.Context, id paste.ID) (paste.Paste, error) {
+	r, err := s.q.DeletePaste(ctx, string(id))
+	if err != nil {
+		return paste.Paste{}, translate(err)
+	}
+	return toPaste(r, ""), nil
+}
+
+// ListPastes implements paste.Repository.
+func (s Pastes) ListPastes(ctx context.Context, q paste.ListQuery) ([]paste.Paste, error) {
+	beforeAt, beforeID := farFuture, ""
+	if q.Before != nil {
+		beforeAt, beforeID = q.Before.CreatedAt, string(q.Before.ID)
+	}
+	if q.OwnerID != 0 {
+		rows, err := s.q.ListOwnerPastes(ctx, dbgen.ListOwnerPastesParams{
+			OwnerID: q.OwnerID, IncludeAll: q.IncludeAll, Now: q.Now,
+			BeforeCreatedAt: beforeAt, BeforeID: beforeID, MaxRows: int32(q.Limit),
+		})
+		if err != nil {
+			return nil, translate(err)
+		}
+		out := make([]paste.Paste, len(rows))
+		for i, r := range rows {
+			out[i] = toPaste(r.Paste, r.OwnerName)
+		}
+		return out, nil
+	}
+	rows, err := s.q.ListPublicPastes(ctx, dbgen.ListPublicPastesParams{
+		Now: q.Now, BeforeCreatedAt: beforeAt, BeforeID: beforeID, MaxRows: int32(q.Limit),
+	})
+	if err != nil {
+		return nil, translate(err)
+	}
+	out := make([]paste.Paste, len(rows))
+	for i, r := range rows {
+		out[i] = toPaste(r.Paste, r.OwnerName)
+	}
+	return out, nil
+}
+
+// DeleteExpired implements paste.Repository.
+func (s Pastes) DeleteExpired(ctx context.Context, now time.Time, limit int) ([]string, error) {
+	keys, err := s.q.DeleteExpiredPastes(ctx, dbgen.DeleteExpiredPastesParams{Now: now, MaxRows: int32(limit)})
+	return keys, translate(err)
+}
+
+// UnreferencedBlobKeys implements paste.Repository.
+func (s Pastes) UnreferencedBlobKeys(ctx context.Context, keys []string) ([]string, error) {
+	used, err := s.q.ReferencedBlobKeys(ctx, keys)
+	if err != nil {
+		return nil, translate(err)
+	}
+	seen := make(map[string]bool, len(used))
+	for _, k := range used {
+		seen[k] = true
+	}
+	var out []string
+	for _, k := range keys {
+		if !seen[k] {
+			out = append(out, k)
+		}
+	}
+	return out, nil
+}

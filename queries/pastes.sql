@@ -1,0 +1,58 @@
+-- name: InsertPaste :exec
+INSERT INTO pastes (
+    id, owner_id, title, syntax, visibility, size, blob_key, source_url,
+    burn_after_reading, delete_token_hash, revision, created_at, updated_at, expires_at
+) VALUES (
+    $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14
+);
+
+-- name: PasteByID :one
+SELECT sqlc.embed(p), coalesce(u.username, '')::text AS owner_name
+FROM pastes p
+LEFT JOIN users u ON u.id = p.owner_id
+WHERE p.id = $1;
+
+-- name: DeletePaste :one
+DELETE FROM pastes WHERE id = $1
+RETURNING *;
+
+-- name: DeleteBurnPaste :one
+-- Deleting the row takes its lock: concurrent readers wait, then find nothing.
+DELETE FROM pastes WHERE id = $1 AND burn_after_reading
+RETURNING *;
+
+-- name: ListPublicPastes :many
+SELECT sqlc.embed(p), coalesce(u.username, '')::text AS owner_name
+FROM pastes p
+LEFT JOIN users u ON u.id = p.owner_id
+WHERE p.visibility = 'public'
+  AND (p.expires_at IS NULL OR p.expires_at > sqlc.arg(now)::timestamptz)
+  AND (p.created_at, p.id) < (sqlc.arg(before_created_at)::timestamptz, sqlc.arg(before_id)::text)
+ORDER BY p.created_at DESC, p.id DESC
+LIMIT sqlc.arg(max_rows);
+
+-- name: ListOwnerPastes :many
+SELECT sqlc.embed(p), coalesce(u.username, '')::text AS owner_name
+FROM pastes p
+LEFT JOIN users u ON u.id = p.owner_id
+WHERE p.owner_id = sqlc.arg(owner_id)::bigint
+  AND (sqlc.arg(include_all)::boolean OR p.visibility = 'public')
+  AND (p.expires_at IS NULL OR p.expires_at > sqlc.arg(now)::timestamptz)
+  AND (p.created_at, p.id) < (sqlc.arg(before_created_at)::timestamptz, sqlc.arg(before_id)::text)
+ORDER BY p.created_at DESC, p.id DESC
+LIMIT sqlc.arg(max_rows);
+
+-- name: DeleteExpiredPastes :many
+-- SKIP LOCKED lets several replicas sweep at once without waiting on each other.
+DELETE FROM pastes
+WHERE id IN (
+    SELECT e.id FROM pastes e
+    WHERE e.expires_at <= sqlc.arg(now)::timestamptz
+    ORDER BY e.expires_at
+    LIMIT sqlc.arg(max_rows)
+    FOR UPDATE SKIP LOCKED
+)
+RETURNING blob_key;
+
+-- name: ReferencedBlobKeys :many
+SELECT blob_key FROM pastes WHERE blob_key = ANY(sqlc.arg(keys)::text[]);
