@@ -1,0 +1,331 @@
+package render
+
+import (
+	"bytes"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/alecthomas/chroma/v2"
+)
+
+// Default limits of a Highlighter.
+const (
+	DefaultMaxHighlightBytes = 512 << 10
+	DefaultMaxDisplayBytes   = 2 << 20
+	DefaultMaxLines          = 100_000
+	DefaultHighlightBudget   = 2 * time.Second
+)
+
+// HighlightOptions bounds the work of a Highlighter. Zero fields take the
+// defaults.
+type HighlightOptions struct {
+	// MaxHighlightBytes is the largest body that is tokenised; larger bodies
+	// are shown as escaped plain lines. Default 512 KiB.
+	MaxHighlightBytes int
+	// MaxDisplayBytes is how much of a body is shown at all; the rest is cut
+	// and Rendered.Truncated set. Default 2 MiB.
+	MaxDisplayBytes int
+	// MaxLines is how many lines are shown at all; the rest is cut and
+	// Rendered.Truncated set. It bounds the markup of bodies made of very
+	// many short lines. Default 100,000.
+	MaxLines int
+	// HighlightBudget is the time tokenising may take before the
+	// Highlighter gives up and shows plain lines. Default 2 s.
+	HighlightBudget time.Duration
+}
+
+func (o HighlightOptions) withDefaults() HighlightOptions {
+	if o.MaxHighlightBytes <= 0 {
+		o.MaxHighlightBytes = DefaultMaxHighlightBytes
+	}
+	if o.MaxDisplayBytes <= 0 {
+		o.MaxDisplayBytes = DefaultMaxDisplayBytes
+	}
+	if o.MaxLines <= 0 {
+		o.MaxLines = DefaultMaxLines
+	}
+	if o.HighlightBudget <= 0 {
+		o.HighlightBudget = DefaultHighlightBudget
+	}
+	return o
+}
+
+// Rendered is a body rendered for display.
+type Rendered struct {
+	// HTML is the markup described on Highlighter; empty when Binary.
+	HTML string
+	// Lines is the number of lines in HTML.
+	Lines int
+	// Highlighted reports whether a lexer's token classes were applied;
+	// false for plain text, unknown syntaxes and bodies over the limits.
+	Highlighted bool
+	// Binary reports a body containing NUL bytes, which is not shown.
+	Binary bool
+	// Truncated reports that only the first MaxDisplayBytes or MaxLines of
+	// the body are in HTML.
+	Truncated bool
+}
+
+// Highlighter renders paste bodies as HTML with one element per line. It is
+// safe for concurrent use.
+//
+// The markup is one <pre> holding one <code>; each line is a span with the
+// id "L{n}" (1-based) and the class "line", holding the line-number link and
+// the code span. A line ends with its "\n" inside the code span, so copying
+// a selection yields the original text:
+//
+//	<pre class="chroma code" data-testid="code"><code><span class="line" id="L1"><a class="ln" href="#L1">1</a><span class="cl"><span class="kd">func</span> main() {
+//	</span></span><span class="line" id="L2"><a class="ln" href="#L2">2</a><span class="cl">}
+//	</span></span></code></pre>
+//
+// Line numbers are text, left-padded with spaces to the width of the largest
+// one (chroma's CSS makes .ln unselectable). Token spans carry chroma's
+// short class names ("k", "s2", "c1"...) and never a style attribute; CSS()
+// styles them. Scripts and styles target .code, .line, #L{n} and .ln, and may
+// add the class "hl" to a .line (chroma's CSS highlights .chroma .hl).
+// Everything from the body is HTML-escaped; tabs are kept as tabs; CRLF and
+// lone CR line endings count as LF; invalid UTF-8 is shown as U+FFFD. An
+// empty body renders as an empty <code> with Lines 0.
+type Highlighter struct {
+	opts HighlightOptions
+	idx  *syntaxIndex
+}
+
+// NewHighlighter returns a Highlighter with opts (zero fields defaulted).
+func NewHighlighter(opts HighlightOptions) *Highlighter {
+	return &Highlighter{opts: opts.withDefaults(), idx: sharedIndex()}
+}
+
+const (
+	preOpen  = `<pre class="chroma code" data-testid="code"><code>`
+	preClose = `</code></pre>`
+)
+
+// Render renders content as the syntax named by syntax (a key, name or
+// alias; "text", "" or an unknown name give plain lines).
+func (h *Highlighter) Render(content []byte, syntax string) Rendered {
+	if bytes.IndexByte(content, 0) >= 0 {
+		return Rendered{Binary: true}
+	}
+	var r Rendered
+	if len(content) > h.opts.MaxDisplayBytes {
+		content = content[:runeCut(content, h.opts.MaxDisplayBytes)]
+		r.Truncated = true
+	}
+	text := normaliseText(content)
+	if cut, ok := cutLines(text, h.opts.MaxLines); ok {
+		text = cut
+		r.Truncated = true
+	}
+
+	var tokens []chroma.Token
+	if text != "" && len(text) <= h.opts.MaxHighlightBytes {
+		if lexer := h.idx.lexer(syntax); lexer != nil {
+			tokens = h.tokenise(lexer, text)
+		}
+	}
+
+	lw := newLineWriter(text)
+	if tokens != nil {
+		for _, t := range tokens {
+			cls := tokenClass(t.Type)
+			if cls == "w" {
+				cls = "" // whitespace needs no span; it only bloats the page
+			}
+			lw.write(cls, t.Value)
+		}
+		r.Highlighted = true
+	} else {
+		lw.write("", text)
+	}
+	r.HTML, r.Lines = lw.finish()
+	return r
+}
+
+// tokenise runs lexer over text within the time budget; nil when it fails
+// or runs out of time, so the caller falls back to plain lines.
+func (h *Highlighter) tokenise(lexer chroma.Lexer, text string) (tokens []chroma.Token) {
+	defer func() {
+		// A lexer bug must cost the colours, not the page.
+		if recover() != nil {
+			tokens = nil
+		}
+	}()
+	it, err := chroma.Coalesce(lexer).Tokenise(&chroma.TokeniseOptions{State: "root"}, text)
+	if err != nil {
+		return nil
+	}
+	deadline := time.Now().Add(h.opts.HighlightBudget)
+	tokens = make([]chroma.Token, 0, len(text)/4+1)
+	for i := 0; ; i++ {
+		t := it()
+		if t == chroma.EOF {
+			break
+		}
+		tokens = append(tokens, t)
+		if i%256 == 0 && time.Now().After(deadline) {
+			return nil
+		}
+	}
+	// Lexers may add a final newline; drop it so both paths agree on Lines.
+	if !strings.HasSuffix(text, "\n") && len(tokens) > 0 {
+		last := &tokens[len(tokens)-1]
+		if v, ok := strings.CutSuffix(last.Value, "\n"); ok {
+			last.Value = v
+		}
+	}
+	return tokens
+}
+
+// normaliseText returns content as valid UTF-8 with LF line endings.
+func normaliseText(content []byte) string {
+	needFix := !utf8.Valid(content)
+	hasCR := bytes.IndexByte(content, '\r') >= 0
+	if !needFix && !hasCR {
+		return string(content)
+	}
+	if needFix {
+		content = bytes.ToValidUTF8(content, []byte("\uFFFD"))
+	}
+	if hasCR {
+		out := make([]byte, 0, len(content))
+		for i := 0; i < len(content); i++ {
+			c := content[i]
+			if c == '\r' {
+				if i+1 < len(content) && content[i+1] == '\n' {
+					continue
+				}
+				c = '\n'
+			}
+			out = append(out, c)
+		}
+		content = out
+	}
+	return string(content)
+}
+
+// cutLines returns text cut after its max-th line, and whether it cut.
+func cutLines(text string, max int) (string, bool) {
+	pos := 0
+	for n := 0; n < max; n++ {
+		i := strings.IndexByte(text[pos:], '\n')
+		if i < 0 {
+			return text, false
+		}
+		pos += i + 1
+	}
+	if pos == len(text) {
+		return text, false
+	}
+	return text[:pos], true
+}
+
+// tokenClass returns chroma's class for a token type, walking up to the
+// parent types as chroma's HTML formatter does.
+func tokenClass(t chroma.TokenType) string {
+	for t != 0 {
+		if cls, ok := chroma.StandardTypes[t]; ok {
+			return cls
+		}
+		t = t.Parent()
+	}
+	return chroma.StandardTypes[t]
+}
+
+// lineWriter builds the line markup, opening a line lazily so that a
+// trailing newline does not start an empty line.
+type lineWriter struct {
+	b      strings.Builder
+	num    [20]byte
+	n      int
+	open   bool
+	digits int
+}
+
+func newLineWriter(text string) *lineWriter {
+	lines := strings.Count(text, "\n") + 1
+	lw := &lineWriter{digits: len(strconv.Itoa(lines))}
+	lw.b.Grow(len(preOpen) + len(text) + lines*(70+3*lw.digits) + len(preClose))
+	lw.b.WriteString(preOpen)
+	return lw
+}
+
+func (w *lineWriter) startLine() {
+	w.n++
+	w.open = true
+	num := strconv.AppendInt(w.num[:0], int64(w.n), 10)
+	w.b.WriteString(`<span class="line" id="L`)
+	w.b.Write(num)
+	w.b.WriteString(`"><a class="ln" href="#L`)
+	w.b.Write(num)
+	w.b.WriteString(`">`)
+	for i := len(num); i < w.digits; i++ {
+		w.b.WriteByte(' ')
+	}
+	w.b.Write(num)
+	w.b.WriteString(`</a><span class="cl">`)
+}
+
+// write appends s, which may span lines, in spans of class cls ("" for
+// none).
+func (w *lineWriter) write(cls, s string) {
+	for s != "" {
+		if !w.open {
+			w.startLine()
+		}
+		seg, rest, nl := strings.Cut(s, "\n")
+		if seg != "" {
+			if cls != "" {
+				w.b.WriteString(`<span class="`)
+				w.b.WriteString(cls)
+				w.b.WriteString(`">`)
+			}
+			escapeTo(&w.b, seg)
+			if cls != "" {
+				w.b.WriteString(`</span>`)
+			}
+		}
+		if nl {
+			w.b.WriteString("\n</span></span>")
+			w.open = false
+		}
+		s = rest
+	}
+}
+
+func (w *lineWriter) finish() (string, int) {
+	if w.open {
+		w.b.WriteString("</span></span>")
+		w.open = false
+	}
+	w.b.WriteString(preClose)
+	return w.b.String(), w.n
+}
+
+// escapeTo writes s to b with the five HTML special characters escaped.
+func escapeTo(b *strings.Builder, s string) {
+	last := 0
+	for i := 0; i < len(s); i++ {
+		var esc string
+		switch s[i] {
+		case '<':
+			esc = "&lt;"
+		case '>':
+			esc = "&gt;"
+		case '&':
+			esc = "&amp;"
+		case '"':
+			esc = "&#34;"
+		case '\'':
+			esc = "&#39;"
+		default:
+			continue
+		}
+		b.WriteString(s[last:i])
+		b.WriteString(esc)
+		last = i + 1
+	}
+	b.WriteString(s[last:])
+}

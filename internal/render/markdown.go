@@ -1,0 +1,191 @@
+package render
+
+import (
+	"bytes"
+	"regexp"
+	"sync"
+
+	"github.com/microcosm-cc/bluemonday"
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+)
+
+// MaxMarkdownBytes is the largest body Markdown renders; above it Markdown
+// returns "" and the caller shows the source instead.
+const MaxMarkdownBytes = 1 << 20
+
+// linkRel is the rel of every link in rendered Markdown.
+const linkRel = "nofollow noopener noreferrer"
+
+var markdownOnce = sync.OnceValues(func() (goldmark.Markdown, *bluemonday.Policy) {
+	md := goldmark.New(
+		// GFM: tables (aligned with the align attribute, since style is
+		// stripped), strikethrough, autolinks (linkify), task lists.
+		goldmark.WithExtensions(
+			extension.NewTable(extension.WithTableCellAlignMethod(extension.TableCellAlignAttribute)),
+			extension.Strikethrough,
+			extension.Linkify,
+			extension.TaskList,
+		),
+		goldmark.WithParserOptions(
+			parser.WithASTTransformers(util.Prioritized(linkRelTransformer{}, 100)),
+		),
+		// No html.WithUnsafe: raw HTML in the source is dropped, and goldmark
+		// leaves javascript:, vbscript:, file: and data: (but images) URLs out.
+	)
+	return md, markdownPolicy()
+})
+
+// markdownPolicy is bluemonday's UGC policy (relative, http, https and
+// mailto URLs only; no script, style, iframe, svg, form, on* or style
+// attributes) plus what goldmark's GFM output needs.
+func markdownPolicy() *bluemonday.Policy {
+	p := bluemonday.UGCPolicy()
+	p.AllowURLSchemes("http", "https", "mailto")
+	p.RequireNoFollowOnLinks(true)
+	p.RequireNoReferrerOnLinks(true)
+	// The transformer sets exactly this rel; nothing else may set one.
+	p.AllowAttrs("rel").Matching(regexp.MustCompile(`^` + linkRel + `$`)).OnElements("a")
+	// Fenced code blocks: class="language-go".
+	p.AllowAttrs("class").Matching(regexp.MustCompile(`^language-[A-Za-z0-9_+#.-]{1,40}$`)).OnElements("code")
+	// Task lists: disabled checkboxes.
+	p.AllowElements("input")
+	p.AllowAttrs("type").Matching(regexp.MustCompile(`^checkbox$`)).OnElements("input")
+	p.AllowAttrs("checked", "disabled").Matching(regexp.MustCompile(`^(|checked|disabled)$`)).OnElements("input")
+	// Table cell alignment from GFM tables.
+	p.AllowAttrs("align").Matching(regexp.MustCompile(`^(left|right|center)$`)).OnElements("th", "td")
+	return p
+}
+
+// linkRelTransformer gives every link rel="nofollow noopener noreferrer".
+type linkRelTransformer struct{}
+
+func (linkRelTransformer) Transform(doc *ast.Document, _ text.Reader, _ parser.Context) {
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if entering {
+			switch n.(type) {
+			case *ast.Link, *ast.AutoLink:
+				n.SetAttributeString("rel", []byte(linkRel))
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+}
+
+// Markdown renders GitHub-flavoured Markdown to sanitised HTML: tables,
+// strikethrough, autolinks and task lists; raw HTML is dropped, links are
+// relative, http, https or mailto only and carry
+// rel="nofollow noopener noreferrer", and the output passes bluemonday's UGC
+// policy (no scripts, frames, forms, SVG, styles, event handlers or data-*
+// attributes). It returns "" for bodies over MaxMarkdownBytes or containing
+// NUL bytes (the caller shows the source instead). The same goes for inputs whose shape makes the parser's work
+// superlinear (see tooHard). Invalid UTF-8 is replaced
+// with U+FFFD. Safe for concurrent use.
+func Markdown(content []byte) string {
+	if len(content) > MaxMarkdownBytes || bytes.IndexByte(content, 0) >= 0 || tooHard(content) {
+		return ""
+	}
+	content = bytes.ToValidUTF8(content, []byte("\uFFFD"))
+	md, policy := markdownOnce()
+	var buf bytes.Buffer
+	buf.Grow(len(content) * 2)
+	if err := md.Convert(content, &buf); err != nil {
+		return ""
+	}
+	return policy.SanitizeReader(&buf).String()
+}
+
+// Limits of tooHard. Real documents stay far below them; the inputs above
+// them cost goldmark quadratic time (measured: 64 KiB of ">" or "[a](" takes
+// seconds) or blow up the output (a wide table header pads every row).
+const (
+	maxContainerDepth  = 32      // '>' and list markers opening one line
+	maxParagraphLinks  = 500     // "](" in one run of non-blank lines
+	maxParagraphOpens  = 5000    // '[' in one run of non-blank lines
+	maxTableCells      = 200_000 // columns times rows, over all tables
+	maxTableDelimCells = 128     // columns of one table
+)
+
+// tooHard reports whether content has a shape that would make rendering
+// slow or its output huge, so Markdown declines it and the caller shows the
+// source. It is one linear pass over the lines.
+func tooHard(content []byte) bool {
+	var links, opens, tableCols, cells int
+	for line := range bytes.Lines(content) {
+		if len(bytes.TrimSpace(line)) == 0 {
+			links, opens, tableCols = 0, 0, 0
+			continue
+		}
+		if containerDepth(line) > maxContainerDepth {
+			return true
+		}
+		links += bytes.Count(line, []byte("]("))
+		opens += bytes.Count(line, []byte("["))
+		if links > maxParagraphLinks || opens > maxParagraphOpens {
+			return true
+		}
+		if tableCols > 0 {
+			cells += tableCols
+		} else if cols, ok := delimiterRow(line); ok {
+			if cols > maxTableDelimCells {
+				return true
+			}
+			tableCols = cols
+		}
+		if cells > maxTableCells {
+			return true
+		}
+	}
+	return false
+}
+
+// containerDepth counts the block-quote and list markers that open line.
+func containerDepth(line []byte) int {
+	depth := 0
+	for i := 0; i < len(line); i++ {
+		switch c := line[i]; {
+		case c == ' ' || c == '\t':
+		case c == '>':
+			depth++
+		case (c == '-' || c == '*' || c == '+') && i+1 < len(line) && (line[i+1] == ' ' || line[i+1] == '\t'):
+			depth++
+		case c >= '0' && c <= '9':
+			j := i
+			for j < len(line) && line[j] >= '0' && line[j] <= '9' {
+				j++
+			}
+			if j+1 < len(line) && (line[j] == '.' || line[j] == ')') && (line[j+1] == ' ' || line[j+1] == '\t') {
+				depth++
+				i = j
+				continue
+			}
+			return depth
+		default:
+			return depth
+		}
+	}
+	return depth
+}
+
+// delimiterRow reports whether line looks like a GFM table delimiter row
+// ("|---|:--:|") and how many columns it has.
+func delimiterRow(line []byte) (int, bool) {
+	line = bytes.TrimSpace(line)
+	if !bytes.Contains(line, []byte("-")) {
+		return 0, false
+	}
+	for _, c := range line {
+		if c != '|' && c != '-' && c != ':' && c != ' ' && c != '\t' {
+			return 0, false
+		}
+	}
+	cols := bytes.Count(bytes.Trim(line, "|"), []byte("|")) + 1
+	if !bytes.Contains(line, []byte("|")) {
+		return 0, false
+	}
+	return cols, true
+}
