@@ -1,0 +1,232 @@
+/* Pastel: small progressive enhancements. No inline scripts, no eval:
+ * everything here runs from the one bundled script under a strict CSP.
+ * Behaviour is attached by event delegation, so content swapped in by htmx
+ * works without re-binding; per-element state is refreshed on htmx:load. */
+(function () {
+  "use strict";
+
+  /* ---- paste editor: Tab inserts a tab, Ctrl/Cmd+Enter submits ---- */
+
+  // After Esc, the next Tab leaves the textarea (keyboard users' way out).
+  var tabEscaped = false;
+
+  function insertTab(ta) {
+    // execCommand keeps the browser's undo stack; setRangeText is the fallback.
+    var ok = false;
+    try { ok = document.execCommand("insertText", false, "\t"); } catch (e) { ok = false; }
+    if (!ok) {
+      ta.setRangeText("\t", ta.selectionStart, ta.selectionEnd, "end");
+      ta.dispatchEvent(new Event("input", { bubbles: true }));
+    }
+  }
+
+  document.addEventListener("keydown", function (ev) {
+    var ta = ev.target;
+    if (!(ta instanceof HTMLTextAreaElement) || !ta.hasAttribute("data-editor")) return;
+    if (ev.key === "Enter" && (ev.ctrlKey || ev.metaKey)) {
+      ev.preventDefault();
+      if (ta.form) {
+        if (typeof ta.form.requestSubmit === "function") ta.form.requestSubmit();
+        else ta.form.submit();
+      }
+      return;
+    }
+    if (ev.key === "Escape") { tabEscaped = true; return; }
+    if (ev.key === "Tab") {
+      if (ev.shiftKey || ev.ctrlKey || ev.altKey || ev.metaKey || tabEscaped) { tabEscaped = false; return; }
+      ev.preventDefault();
+      insertTab(ta);
+      return;
+    }
+    tabEscaped = false;
+  });
+  document.addEventListener("focusout", function () { tabEscaped = false; });
+
+  /* ---- line links: #L10 and #L10-L20 ---- */
+
+  var anchorLine = 0; // the line a shift-click extends from
+
+  function parseHash(hash) {
+    var m = /^#L(\d+)(?:-L?(\d+))?$/.exec(hash || "");
+    if (!m) return null;
+    var a = parseInt(m[1], 10), b = m[2] ? parseInt(m[2], 10) : a;
+    if (a > b) { var t = a; a = b; b = t; }
+    return { from: a, to: b };
+  }
+
+  function highlight(range, scroll) {
+    var old = document.querySelectorAll(".line.hl");
+    for (var i = 0; i < old.length; i++) old[i].classList.remove("hl");
+    if (!range) return;
+    var first = null;
+    // Cap the loop so a hostile hash like #L1-L999999999 stays cheap.
+    for (var n = range.from; n <= range.to && n - range.from < 100000; n++) {
+      var el = document.getElementById("L" + n);
+      if (!el) { if (n > range.from) break; continue; }
+      el.classList.add("hl");
+      if (!first) first = el;
+    }
+    if (first && scroll) first.scrollIntoView({ block: "center" });
+  }
+
+  function highlightFromHash(scroll) {
+    var r = parseHash(location.hash);
+    if (r) anchorLine = r.from;
+    highlight(r, scroll);
+  }
+
+  window.addEventListener("hashchange", function () { highlightFromHash(true); });
+
+  document.addEventListener("click", function (ev) {
+    var a = ev.target instanceof Element ? ev.target.closest("a.ln") : null;
+    if (!a || ev.button !== 0 || ev.ctrlKey || ev.metaKey || ev.altKey) return;
+    var line = a.closest(".line");
+    var m = line ? /^L(\d+)$/.exec(line.id) : null;
+    if (!m) return;
+    ev.preventDefault();
+    var n = parseInt(m[1], 10);
+    var hash;
+    if (ev.shiftKey && anchorLine) {
+      var from = Math.min(anchorLine, n), to = Math.max(anchorLine, n);
+      hash = from === to ? "#L" + from : "#L" + from + "-L" + to;
+      highlight({ from: from, to: to }, false);
+    } else {
+      hash = "#L" + n;
+      anchorLine = n;
+      highlight({ from: n, to: n }, false);
+    }
+    history.replaceState(history.state, "", hash);
+    // Shift-click would otherwise select text across lines.
+    var sel = window.getSelection && window.getSelection();
+    if (ev.shiftKey && sel) sel.removeAllRanges();
+  });
+
+  /* ---- copy buttons: <button data-copy="element-id"> ---- */
+
+  function textOf(el) {
+    var lines = el.querySelectorAll(".cl");
+    if (lines.length === 0) return el.textContent;
+    var out = [];
+    for (var i = 0; i < lines.length; i++) out.push(lines[i].textContent.replace(/\r?\n$/, ""));
+    return out.join("\n");
+  }
+
+  function fallbackCopy(text) {
+    var ta = document.createElement("textarea");
+    ta.value = text;
+    ta.setAttribute("readonly", "");
+    ta.className = "offscreen";
+    document.body.appendChild(ta);
+    ta.select();
+    var ok = false;
+    try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+    document.body.removeChild(ta);
+    return ok ? Promise.resolve() : Promise.reject(new Error("copy failed"));
+  }
+
+  function flash(btn, label) {
+    if (!btn.hasAttribute("data-label")) btn.setAttribute("data-label", btn.textContent);
+    btn.textContent = label;
+    btn.classList.add("copied");
+    clearTimeout(btn._pastelTimer);
+    btn._pastelTimer = setTimeout(function () {
+      btn.textContent = btn.getAttribute("data-label");
+      btn.classList.remove("copied");
+    }, 1600);
+  }
+
+  document.addEventListener("click", function (ev) {
+    var btn = ev.target instanceof Element ? ev.target.closest("[data-copy]") : null;
+    if (!btn) return;
+    var el = document.getElementById(btn.getAttribute("data-copy"));
+    if (!el) return;
+    ev.preventDefault();
+    var text = textOf(el);
+    var p = navigator.clipboard && window.isSecureContext
+      ? navigator.clipboard.writeText(text).catch(function () { return fallbackCopy(text); })
+      : fallbackCopy(text);
+    p.then(function () { flash(btn, "Copied"); }, function () { flash(btn, "Copy failed"); });
+  });
+
+  /* ---- confirmation for destructive forms: <form data-confirm="..."> ---- */
+
+  document.addEventListener("submit", function (ev) {
+    var form = ev.target;
+    if (!(form instanceof HTMLFormElement)) return;
+    var msg = form.getAttribute("data-confirm");
+    if (msg && !window.confirm(msg)) { ev.preventDefault(); ev.stopImmediatePropagation(); }
+  }, true);
+
+  /* ---- expiry countdowns: <time data-countdown datetime="RFC 3339"> ---- */
+
+  function countdownText(ms) {
+    if (ms <= 0) return "expired";
+    var s = Math.floor(ms / 1000);
+    var d = Math.floor(s / 86400), h = Math.floor((s % 86400) / 3600);
+    var m = Math.floor((s % 3600) / 60), sec = s % 60;
+    var parts;
+    if (d > 0) parts = d + "d " + h + "h";
+    else if (h > 0) parts = h + "h " + m + "m";
+    else if (m > 0) parts = m + "m " + sec + "s";
+    else parts = sec + "s";
+    return "expires in " + parts;
+  }
+
+  var countdownTimer = null;
+
+  function tickCountdowns() {
+    var els = document.querySelectorAll("time[data-countdown]");
+    var now = Date.now();
+    for (var i = 0; i < els.length; i++) {
+      var t = Date.parse(els[i].getAttribute("datetime"));
+      if (isNaN(t)) continue;
+      var txt = countdownText(t - now);
+      if (els[i].textContent !== txt) els[i].textContent = txt;
+      els[i].classList.toggle("expired", t <= now);
+    }
+    if (els.length === 0 && countdownTimer) { clearInterval(countdownTimer); countdownTimer = null; }
+  }
+
+  function startCountdowns() {
+    if (!document.querySelector("time[data-countdown]")) return;
+    tickCountdowns();
+    if (!countdownTimer) countdownTimer = setInterval(tickCountdowns, 1000);
+  }
+
+  /* ---- htmx: failed requests get a visible message instead of silence ---- */
+
+  function toast(message) {
+    var box = document.createElement("div");
+    box.className = "toast";
+    box.setAttribute("role", "alert");
+    box.textContent = message;
+    document.body.appendChild(box);
+    setTimeout(function () { box.classList.add("toast-out"); }, 4000);
+    setTimeout(function () { if (box.parentNode) box.parentNode.removeChild(box); }, 4600);
+  }
+
+  document.addEventListener("htmx:responseError", function (ev) {
+    var xhr = ev.detail && ev.detail.xhr;
+    toast("Something went wrong" + (xhr && xhr.status ? " (" + xhr.status + ")" : "") + ". Please try again.");
+  });
+  document.addEventListener("htmx:sendError", function () {
+    toast("Could not reach the server. Check your connection and try again.");
+  });
+
+  /* ---- (re)initialise: first load and every htmx swap ---- */
+
+  function init(root) {
+    highlightFromHash(root === document.body);
+    startCountdowns();
+    // After a form comes back with errors, put the cursor on the first bad field.
+    var bad = root.querySelector && root.querySelector("[aria-invalid=true]");
+    if (bad && root !== document.body) bad.focus();
+  }
+
+  document.addEventListener("htmx:load", function (ev) { init(ev.target === document ? document.body : ev.target); });
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { init(document.body); });
+  } else {
+    init(document.body);
+  }
+})();

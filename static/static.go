@@ -1,0 +1,141 @@
+// Package static embeds Pastel's stylesheets, scripts and images and serves
+// them under content-hashed paths, so browsers may cache them forever.
+//
+// Vendored: htmx.min.js is htmx 2.0.11 (npm htmx.org@2.0.11, dist/htmx.min.js,
+// licence 0BSD); see VENDORED.md.
+package static
+
+import (
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+)
+
+// Prefix is the URL path under which every asset is served.
+const Prefix = "/static/"
+
+// BundleName is the logical name of the one script every page loads:
+// htmx followed by app.js.
+const BundleName = "bundle.js"
+
+//go:embed app.css app.js htmx.min.js favicon.svg
+var files embed.FS
+
+// Asset is one servable file.
+type Asset struct {
+	Body        []byte
+	ContentType string
+	ETag        string // strong ETag, quoted
+}
+
+// Assets maps logical file names ("app.css") to versioned URL paths
+// ("/static/app.1a2b3c4d.css") and back to their bodies. It is built once at
+// start-up and is safe for concurrent use, since it is never changed after.
+type Assets struct {
+	paths map[string]string // logical name -> versioned URL path
+	byURL map[string]Asset  // versioned URL path -> asset
+}
+
+// New builds the asset table from the embedded files, the script bundle and
+// extra, which lets the application add generated files (such as
+// "chroma.css"). An extra file with the name of an embedded one replaces it.
+func New(extra map[string][]byte) *Assets {
+	bodies := make(map[string][]byte)
+	entries, err := fs.ReadDir(files, ".")
+	if err != nil {
+		panic("static: reading embedded files: " + err.Error()) // cannot happen with go:embed
+	}
+	for _, e := range entries {
+		b, err := files.ReadFile(e.Name())
+		if err != nil {
+			panic("static: reading " + e.Name() + ": " + err.Error())
+		}
+		bodies[e.Name()] = b
+	}
+	// One script tag per page: htmx first, so app.js can listen to its events.
+	var bundle []byte
+	bundle = append(bundle, bodies["htmx.min.js"]...)
+	bundle = append(bundle, "\n;\n"...)
+	bundle = append(bundle, bodies["app.js"]...)
+	bodies[BundleName] = bundle
+	for name, b := range extra {
+		bodies[name] = b
+	}
+
+	a := &Assets{
+		paths: make(map[string]string, len(bodies)),
+		byURL: make(map[string]Asset, len(bodies)),
+	}
+	for name, b := range bodies {
+		sum := sha256.Sum256(b)
+		h := hex.EncodeToString(sum[:])
+		urlPath := versioned(name, h[:8])
+		a.paths[name] = urlPath
+		a.byURL[urlPath] = Asset{
+			Body:        b,
+			ContentType: contentType(name),
+			ETag:        `"` + h[:32] + `"`,
+		}
+	}
+	return a
+}
+
+// versioned turns "app.css" and a hash into "/static/app.<hash>.css".
+func versioned(name, hash string) string {
+	ext := path.Ext(name)
+	return Prefix + strings.TrimSuffix(name, ext) + "." + hash + ext
+}
+
+// Path returns the versioned URL path of the asset with the logical name, or
+// "" when there is no such asset.
+func (a *Assets) Path(name string) string {
+	return a.paths[name]
+}
+
+// Names returns the logical names of all assets, sorted.
+func (a *Assets) Names() []string {
+	names := make([]string, 0, len(a.paths))
+	for n := range a.paths {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Lookup returns the asset served at urlPath, a versioned path as returned
+// by Path. Unknown and unversioned paths are not found.
+func (a *Assets) Lookup(urlPath string) (Asset, bool) {
+	asset, ok := a.byURL[urlPath]
+	return asset, ok
+}
+
+// contentType returns the media type for a file name. The table is fixed so
+// that answers do not depend on the host's MIME configuration.
+func contentType(name string) string {
+	switch strings.ToLower(path.Ext(name)) {
+	case ".css":
+		return "text/css; charset=utf-8"
+	case ".js", ".mjs":
+		return "text/javascript; charset=utf-8"
+	case ".svg":
+		return "image/svg+xml"
+	case ".png":
+		return "image/png"
+	case ".ico":
+		return "image/x-icon"
+	case ".webp":
+		return "image/webp"
+	case ".woff2":
+		return "font/woff2"
+	case ".json", ".map":
+		return "application/json"
+	case ".txt":
+		return "text/plain; charset=utf-8"
+	default:
+		return "application/octet-stream"
+	}
+}

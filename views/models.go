@@ -1,0 +1,109 @@
+package views
+
+import (
+	"pastel/internal/paste"
+)
+
+// Element IDs that appear both in id= and in hx-target= (or in data-copy=),
+// so the server, the templates and the tests agree on them.
+const (
+	// MainID is the page's <main> element.
+	MainID = "main"
+	// PasteFormID is the new-paste form; the HTMX endpoint re-renders it with
+	// PasteFormFragment and swaps it with outerHTML.
+	PasteFormID = "paste-form"
+	// PasteContentID is the paste body textarea (app.js gives it Tab and
+	// Ctrl+Enter handling through its data-editor attribute).
+	PasteContentID = "paste-content"
+	// SyntaxListID is the <datalist> of syntaxes for the syntax input.
+	SyntaxListID = "syntax-list"
+	// CodeID wraps the highlighted code; the Copy button's data-copy names it.
+	CodeID = "code"
+	// FormErrorsID is the error summary at the top of a form.
+	FormErrorsID = "form-errors"
+)
+
+// CSRFField is the name of the hidden form field carrying the CSRF token.
+const CSRFField = "_csrf"
+
+// CSRFHeader is the header htmx sends the CSRF token in (set on <body> with
+// hx-headers).
+const CSRFHeader = "X-CSRF-Token"
+
+// AssetURLs are the versioned URLs of the static files every page loads.
+type AssetURLs struct {
+	CSS       string // app.css
+	ChromaCSS string // highlighter colours
+	Script    string // the one script bundle (htmx + app.js)
+	Favicon   string // optional
+}
+
+// Page is what every full page needs from the request. The CSP nonce is not
+// here: it comes from the context (templ.WithNonce).
+type Page struct {
+	Title     string // page title; "" for just "Pastel"
+	User      string // signed-in username, "" when anonymous
+	CSRFToken string
+	Assets    AssetURLs
+	Flash     string // one-off message shown at the top of the page
+	Query     string // current search query, kept in the header search box
+	Nav       string // highlighted nav item: "new", "explore" or ""
+}
+
+// SyntaxOption is one choice in the syntax picker.
+type SyntaxOption struct {
+	Key   string // value submitted, such as "go"
+	Label string // shown to people, such as "Go"
+}
+
+// PasteForm is the new-paste form: the values typed so far and, after a
+// failed submission, the error for each field (keyed by field name, such as
+// "content"; the key "" holds a message for the form as a whole).
+type PasteForm struct {
+	Title        string
+	Content      string
+	Syntax       string // "" means "auto"
+	Visibility   string // "" means "public"
+	ExpiresIn    string // "" means "never"
+	SourceURL    string // where the content came from (bookmarklet); already checked http/https
+	Burn         bool
+	Errors       map[string]string
+	Syntaxes     []SyntaxOption // all syntaxes, without "auto" and "text" (the form adds those first)
+	Expiries     []paste.Expiry // usually paste.Expiries
+	AllowPrivate bool           // offer "private" (signed-in users only)
+	MaxBytes     int64          // largest body accepted; 0 hides the hint
+	CSRFToken    string         // NewPastePage fills it from Page when empty
+}
+
+// PasteView is everything the paste page shows.
+type PasteView struct {
+	Paste         paste.Paste
+	SyntaxLabel   string // such as "Go"
+	CodeHTML      string // trusted: the highlighter's escaped output
+	MarkdownHTML  string // trusted: sanitised markdown; non-empty shows it instead of CodeHTML
+	SourceViewURL string // link to the source of a rendered paste; "" means "?view=source"
+	RenderedURL   string // when showing the source of a markdown paste: link back to the rendered view
+	Binary        bool   // the body is not text: offer the download only
+	Truncated     bool   // CodeHTML holds only the start of the body
+	RawURL        string
+	DownloadURL   string
+	URL           string // the paste's own absolute URL
+	SourceURL     string // where the content came from; already checked http/https
+	CanDelete     bool
+	Burned        bool // this request consumed a burn-after-reading paste
+}
+
+// ExploreView is the explore page: one tab of public pastes.
+type ExploreView struct {
+	Sort       string // "recent" (default) or "popular"
+	Items      []paste.Paste
+	NextCursor string // "" when there is no older page
+}
+
+// ErrorView is an error shown to people. Message must be safe to show (no
+// internal details for 5xx).
+type ErrorView struct {
+	Status  int
+	Title   string
+	Message string
+}
