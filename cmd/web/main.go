@@ -1,0 +1,220 @@
+// Command web runs Pastel: `web` (or `web serve`) applies pending migrations
+// and serves; `web healthcheck` probes a running server (for containers);
+// `web migrate` only migrates.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"pastel/internal/blob"
+	"pastel/internal/config"
+	"pastel/internal/paste"
+	"pastel/internal/render"
+	"pastel/internal/store"
+	"pastel/internal/web"
+	"pastel/static"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:]))
+}
+
+func run(args []string) int {
+	cmd := "serve"
+	if len(args) > 0 {
+		cmd, args = args[0], args[1:]
+	}
+	cfg, err := config.Load(os.Getenv)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 2
+	}
+	log := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	switch cmd {
+	case "serve":
+		err = serve(ctx, cfg, log)
+	case "migrate":
+		err = withPool(ctx, cfg, func(pool *pgxpool.Pool) error { return nil })
+	case "healthcheck":
+		err = healthcheck(cfg)
+	default:
+		fmt.Fprintf(os.Stderr, "unknown command %q\nusage: web [serve|migrate|healthcheck]\n", cmd)
+		return 2
+	}
+	if err != nil {
+		log.Error(cmd+" failed", "err", err)
+		return 1
+	}
+	_ = args
+	return 0
+}
+
+// withPool opens the database, waits up to a minute for it to answer (a
+// container stack starts in any order), applies migrations, and runs fn.
+func withPool(ctx context.Context, cfg config.Config, fn func(*pgxpool.Pool) error) error {
+	pool, err := store.Open(ctx, store.Options{URL: cfg.DatabaseURL.Reveal()})
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	deadline := time.Now().Add(time.Minute)
+	for {
+		err = store.Migrate(ctx, pool)
+		if err == nil || !errors.Is(err, paste.ErrUnavailable) || time.Now().After(deadline) {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Second):
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	return fn(pool)
+}
+
+func openBlobs(ctx context.Context, cfg config.Config) (paste.Blobs, error) {
+	if cfg.S3.Endpoint == "" {
+		return blob.NewLocal(cfg.DataDir + "/blobs")
+	}
+	return blob.NewS3(ctx, blob.S3Options{
+		Endpoint:  cfg.S3.Endpoint,
+		AccessKey: cfg.S3.AccessKey.Reveal(),
+		SecretKey: cfg.S3.SecretKey.Reveal(),
+		Bucket:    cfg.S3.Bucket,
+		Region:    cfg.S3.Region,
+		UseSSL:    cfg.S3.UseSSL,
+	})
+}
+
+func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+	if err := cfg.EnsureSecrets(); err != nil {
+		return err
+	}
+	return withPool(ctx, cfg, func(pool *pgxpool.Pool) error {
+		blobs, err := openBlobs(ctx, cfg)
+		if err != nil {
+			return fmt.Errorf("blob store: %w", err)
+		}
+		st := store.New(pool)
+		syntaxes := render.NewSyntaxes()
+		pastes := paste.NewService(st.Pastes(), blobs, syntaxes, paste.Options{
+			MaxBytes:       cfg.MaxPasteBytes,
+			AllowAnonymous: cfg.AllowAnonymous,
+			Logger:         log,
+		})
+		proxies := make([]string, len(cfg.TrustedProxies))
+		for i, p := range cfg.TrustedProxies {
+			proxies[i] = p.String()
+		}
+		app := web.New(web.Deps{
+			Pastes:      pastes,
+			Blobs:       blobs,
+			PingDB:      st.Ping,
+			Syntaxes:    syntaxes,
+			Highlighter: render.NewHighlighter(render.HighlightOptions{}),
+			Cache:       render.NewCache(64 << 20),
+			Assets:      static.New(map[string][]byte{"chroma.css": []byte(render.CSS())}),
+			Logger:      log,
+		}, web.Options{
+			BaseURL:        cfg.BaseURL,
+			MaxPasteBytes:  cfg.MaxPasteBytes,
+			AllowAnonymous: cfg.AllowAnonymous,
+			TrustedProxies: proxies,
+		})
+
+		ln, err := net.Listen("tcp", cfg.HTTPAddr)
+		if err != nil {
+			return err
+		}
+		workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
+		var workers sync.WaitGroup
+		startSweepers(workCtx, &workers, pastes, log)
+
+		serveErr := make(chan error, 1)
+		go func() { serveErr <- app.Listener(ln) }()
+		log.Info("serving", "addr", ln.Addr().String(), "base_url", cfg.BaseURL.String())
+
+		select {
+		case err := <-serveErr:
+			stopWork()
+			workers.Wait()
+			return err
+		case <-ctx.Done():
+		}
+		log.Info("shutting down: draining requests and jobs")
+		shutdownErr := app.ShutdownWithTimeout(30 * time.Second)
+		stopWork()
+		workers.Wait()
+		return shutdownErr
+	})
+}
+
+// startSweepers runs the expiry sweeper every minute and the orphan sweeper
+// every hour. Both are safe to run in several replicas at once.
+func startSweepers(ctx context.Context, wg *sync.WaitGroup, pastes *paste.Service, log *slog.Logger) {
+	every := func(name string, period time.Duration, fn func(context.Context) (int, error)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			t := time.NewTicker(period)
+			defer t.Stop()
+			for {
+				n, err := fn(ctx)
+				switch {
+				case err != nil && ctx.Err() == nil:
+					log.Warn(name+" failed; retrying next round", "err", err)
+				case n > 0:
+					log.Info(name, "removed", n)
+				}
+				select {
+				case <-ctx.Done():
+					return
+				case <-t.C:
+				}
+			}
+		}()
+	}
+	every("expiry sweep", time.Minute, pastes.SweepExpired)
+	every("orphan sweep", time.Hour, func(ctx context.Context) (int, error) {
+		return pastes.SweepOrphans(ctx, time.Hour)
+	})
+}
+
+// healthcheck GETs /healthz on the configured address; for containers whose
+// image has no shell or curl.
+func healthcheck(cfg config.Config) error {
+	host, port, err := net.SplitHostPort(cfg.HTTPAddr)
+	if err != nil {
+		return err
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	client := http.Client{Timeout: 3 * time.Second}
+	resp, err := client.Get("http://" + net.JoinHostPort(host, port) + "/healthz")
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("healthz answered %d", resp.StatusCode)
+	}
+	return nil
+}

@@ -1,0 +1,102 @@
+package api
+
+import (
+	"errors"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"pastel/internal/paste"
+)
+
+// Error is the body of every API error:
+// {"error":{"code":"…","message":"…","fields":{…}}}.
+type Error struct {
+	Code    string            `json:"code"`
+	Message string            `json:"message"`
+	Fields  map[string]string `json:"fields,omitempty"`
+}
+
+type errorBody struct {
+	Error Error `json:"error"`
+}
+
+// requestError is an API-specific client error with its own status.
+type requestError struct {
+	status  int
+	code    string
+	message string
+}
+
+func (e *requestError) Error() string { return e.message }
+
+func badRequest(msg string) error {
+	return &requestError{fiber.StatusBadRequest, "bad_request", msg}
+}
+
+var (
+	errRoute       = &requestError{fiber.StatusNotFound, "not_found", "no such API route"}
+	errMediaType   = &requestError{fiber.StatusUnsupportedMediaType, "unsupported_media_type", "send application/json, text/plain, application/octet-stream or multipart/form-data"}
+	errUnsupported = &requestError{fiber.StatusUnsupportedMediaType, "unsupported_content_encoding", "Content-Encoding must be gzip, deflate or identity"}
+)
+
+// Status maps an error to the API's status and body. It is the API's one
+// table from domain errors to HTTP; 5xx bodies are generic.
+func Status(err error) (int, Error) {
+	var verr *paste.ValidationError
+	var rerr *requestError
+	var ferr *fiber.Error
+	switch {
+	case errors.As(err, &verr):
+		return fiber.StatusUnprocessableEntity, Error{Code: "validation_failed", Message: "some fields are invalid", Fields: verr.Fields}
+	case errors.As(err, &rerr):
+		return rerr.status, Error{Code: rerr.code, Message: rerr.message}
+	case errors.Is(err, paste.ErrNotFound):
+		return fiber.StatusNotFound, Error{Code: "not_found", Message: "not found"}
+	case errors.Is(err, paste.ErrTooLarge):
+		return fiber.StatusRequestEntityTooLarge, Error{Code: "too_large", Message: "the body is larger than the server accepts"}
+	case errors.Is(err, paste.ErrUnauthorized):
+		return fiber.StatusUnauthorized, Error{Code: "unauthorized", Message: "sign in first: send a bearer token"}
+	case errors.Is(err, paste.ErrForbidden):
+		return fiber.StatusForbidden, Error{Code: "forbidden", Message: "you may not change this"}
+	case errors.Is(err, paste.ErrConflict):
+		return fiber.StatusConflict, Error{Code: "conflict", Message: "conflicts with an existing item"}
+	case errors.Is(err, paste.ErrUnavailable):
+		return fiber.StatusServiceUnavailable, Error{Code: "unavailable", Message: "a backing service is unavailable; try again shortly"}
+	case errors.As(err, &ferr) && ferr.Code < 500:
+		return ferr.Code, Error{Code: codeFor(ferr.Code), Message: ferr.Message}
+	}
+	return fiber.StatusInternalServerError, Error{Code: "internal", Message: "internal error"}
+}
+
+func codeFor(status int) string {
+	switch status {
+	case fiber.StatusBadRequest:
+		return "bad_request"
+	case fiber.StatusNotFound:
+		return "not_found"
+	case fiber.StatusMethodNotAllowed:
+		return "method_not_allowed"
+	case fiber.StatusRequestEntityTooLarge:
+		return "too_large"
+	case fiber.StatusTooManyRequests:
+		return "rate_limited"
+	case fiber.StatusRequestTimeout:
+		return "timeout"
+	}
+	return "error_" + strconv.Itoa(status)
+}
+
+// WriteError writes err as an API error response and returns the status.
+func WriteError(c *fiber.Ctx, err error) int {
+	status, body := Status(err)
+	if status == fiber.StatusServiceUnavailable {
+		c.Set(fiber.HeaderRetryAfter, "5")
+	}
+	if status == fiber.StatusUnauthorized && c.Get(fiber.HeaderAuthorization) != "" {
+		c.Set(fiber.HeaderWWWAuthenticate, `Bearer error="invalid_token"`)
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	_ = c.Status(status).JSON(errorBody{Error: body}) // encoding a fixed struct cannot fail
+	return status
+}

@@ -1,0 +1,383 @@
+package api
+
+import (
+	"bytes"
+	"compress/flate"
+	"compress/gzip"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gofiber/fiber/v2"
+
+	"pastel/internal/paste"
+)
+
+// pasteJSON is a paste as the API shows it.
+type pasteJSON struct {
+	ID               string     `json:"id"`
+	URL              string     `json:"url"`
+	RawURL           string     `json:"raw_url"`
+	Title            string     `json:"title"`
+	Syntax           string     `json:"syntax"`
+	Visibility       string     `json:"visibility"`
+	Size             int64      `json:"size"`
+	CreatedAt        time.Time  `json:"created_at"`
+	UpdatedAt        time.Time  `json:"updated_at"`
+	ExpiresAt        *time.Time `json:"expires_at"`
+	BurnAfterReading bool       `json:"burn_after_reading"`
+	Owner            *string    `json:"owner"`
+	SourceURL        string     `json:"source_url,omitempty"`
+	Likes            int64      `json:"likes"`
+	Dislikes         int64      `json:"dislikes"`
+	Stars            int64      `json:"stars"`
+	Views            int64      `json:"views"`
+	Content          *string    `json:"content,omitempty"`
+	ContentEncoding  string     `json:"content_encoding,omitempty"`
+	DeleteToken      string     `json:"delete_token,omitempty"`
+}
+
+func (h *handler) toJSON(p paste.Paste) pasteJSON {
+	out := pasteJSON{
+		ID:               string(p.ID),
+		URL:              h.link("/" + string(p.ID)),
+		RawURL:           h.link("/raw/" + string(p.ID)),
+		Title:            p.Title,
+		Syntax:           p.Syntax,
+		Visibility:       string(p.Visibility),
+		Size:             p.Size,
+		CreatedAt:        p.CreatedAt,
+		UpdatedAt:        p.UpdatedAt,
+		BurnAfterReading: p.BurnAfterReading,
+		SourceURL:        p.SourceURL,
+		Likes:            p.Likes,
+		Dislikes:         p.Dislikes,
+		Stars:            p.Stars,
+		Views:            p.Views,
+	}
+	if !p.ExpiresAt.IsZero() {
+		t := p.ExpiresAt
+		out.ExpiresAt = &t
+	}
+	if p.OwnerName != "" {
+		name := p.OwnerName
+		out.Owner = &name
+	}
+	return out
+}
+
+// withContent adds the body: as a string when it is UTF-8, base64 otherwise,
+// so that binary pastes round-trip byte for byte.
+func withContent(j pasteJSON, body []byte) pasteJSON {
+	var s string
+	if utf8.Valid(body) {
+		s, j.ContentEncoding = string(body), "utf-8"
+	} else {
+		s, j.ContentEncoding = base64.StdEncoding.EncodeToString(body), "base64"
+	}
+	j.Content = &s
+	return j
+}
+
+type createRequest struct {
+	Title            string  `json:"title"`
+	Content          *string `json:"content"`
+	ContentEncoding  string  `json:"content_encoding"`
+	Syntax           string  `json:"syntax"`
+	Visibility       string  `json:"visibility"`
+	ExpiresIn        string  `json:"expires_in"`
+	BurnAfterReading bool    `json:"burn_after_reading"`
+	Filename         string  `json:"filename"`
+	SourceURL        string  `json:"source_url"`
+}
+
+func (h *handler) createPaste(c *fiber.Ctx) error {
+	in, err := h.parseCreate(c)
+	if err != nil {
+		return err
+	}
+	created, err := h.Pastes.Create(c.UserContext(), paste.ViewerFrom(c.UserContext()), in)
+	if err != nil {
+		return err
+	}
+	out := h.toJSON(created.Paste)
+	out.DeleteToken = created.DeleteToken
+	c.Location(out.URL)
+	c.Status(fiber.StatusCreated)
+	if wantsText(c) {
+		c.Set(fiber.HeaderContentType, fiber.MIMETextPlainCharsetUTF8)
+		return c.SendString(out.URL + "\n")
+	}
+	return c.JSON(out)
+}
+
+// wantsText reports whether the client prefers a bare URL (Accept: text/plain)
+// over JSON; curl's default */* gets JSON.
+func wantsText(c *fiber.Ctx) bool {
+	return c.Get(fiber.HeaderAccept) != "" && c.Accepts(fiber.MIMEApplicationJSON, fiber.MIMETextPlain) == fiber.MIMETextPlain
+}
+
+// parseCreate reads a create request in any of its forms: JSON, a raw body
+// with the fields as query parameters, or a multipart form.
+func (h *handler) parseCreate(c *fiber.Ctx) (paste.CreateInput, error) {
+	mediaType, _, err := mime.ParseMediaType(c.Get(fiber.HeaderContentType, "application/octet-stream"))
+	if err != nil {
+		return paste.CreateInput{}, errMediaType
+	}
+	switch mediaType {
+	case fiber.MIMEApplicationJSON:
+		return h.parseJSONCreate(c)
+	case fiber.MIMEMultipartForm:
+		return h.parseMultipartCreate(c)
+	case fiber.MIMETextPlain, fiber.MIMEOctetStream,
+		// curl --data-binary sends this type by default: the body is still raw.
+		fiber.MIMEApplicationForm:
+		body, err := h.body(c, h.Pastes.MaxBytes())
+		if err != nil {
+			return paste.CreateInput{}, err
+		}
+		return fieldsFrom(c.Query, body)
+	}
+	return paste.CreateInput{}, errMediaType
+}
+
+func fieldsFrom(get func(string, ...string) string, content []byte) (paste.CreateInput, error) {
+	burn, err := parseBool(get("burn_after_reading"))
+	if err != nil {
+		return paste.CreateInput{}, paste.FieldError("burn_after_reading", "must be true or false")
+	}
+	return paste.CreateInput{
+		Title:            get("title"),
+		Content:          content,
+		Syntax:           get("syntax"),
+		Visibility:       paste.Visibility(get("visibility")),
+		ExpiresIn:        get("expires_in"),
+		BurnAfterReading: burn,
+		Filename:         get("filename"),
+		SourceURL:        get("source_url"),
+	}, nil
+}
+
+func parseBool(s string) (bool, error) {
+	switch strings.ToLower(s) {
+	case "", "0", "false", "no", "off":
+		return false, nil
+	case "1", "true", "yes", "on":
+		return true, nil
+	}
+	return false, errors.New("not a boolean")
+}
+
+// jsonOverhead allows for JSON escaping of a body at the size limit.
+func jsonLimit(max int64) int64 { return 2*max + 64<<10 }
+
+func (h *handler) parseJSONCreate(c *fiber.Ctx) (paste.CreateInput, error) {
+	raw, err := h.body(c, jsonLimit(h.Pastes.MaxBytes()))
+	if err != nil {
+		return paste.CreateInput{}, err
+	}
+	var req createRequest
+	if err := decodeJSON(raw, &req); err != nil {
+		return paste.CreateInput{}, err
+	}
+	if req.Content == nil {
+		return paste.CreateInput{}, paste.FieldError("content", "is required")
+	}
+	content := []byte(*req.Content)
+	switch req.ContentEncoding {
+	case "", "utf-8":
+	case "base64":
+		if content, err = base64.StdEncoding.DecodeString(*req.Content); err != nil {
+			return paste.CreateInput{}, paste.FieldError("content", "is not valid base64")
+		}
+	default:
+		return paste.CreateInput{}, paste.FieldError("content_encoding", "must be utf-8 or base64")
+	}
+	return paste.CreateInput{
+		Title: req.Title, Content: content, Syntax: req.Syntax,
+		Visibility: paste.Visibility(req.Visibility), ExpiresIn: req.ExpiresIn,
+		BurnAfterReading: req.BurnAfterReading, Filename: req.Filename, SourceURL: req.SourceURL,
+	}, nil
+}
+
+func (h *handler) parseMultipartCreate(c *fiber.Ctx) (paste.CreateInput, error) {
+	form, err := c.MultipartForm()
+	if err != nil {
+		return paste.CreateInput{}, badRequest("malformed multipart form")
+	}
+	get := func(k string, _ ...string) string {
+		if v := form.Value[k]; len(v) > 0 {
+			return v[0]
+		}
+		return ""
+	}
+	var content []byte
+	filename := get("filename")
+	if files := form.File["content"]; len(files) > 0 {
+		fh := files[0]
+		if fh.Size > h.Pastes.MaxBytes() {
+			return paste.CreateInput{}, paste.ErrTooLarge
+		}
+		f, err := fh.Open()
+		if err != nil {
+			return paste.CreateInput{}, badRequest("unreadable file part")
+		}
+		defer f.Close()
+		if content, err = io.ReadAll(io.LimitReader(f, h.Pastes.MaxBytes()+1)); err != nil {
+			return paste.CreateInput{}, badRequest("unreadable file part")
+		}
+		if filename == "" {
+			filename = fh.Filename
+		}
+	} else {
+		content = []byte(get("content"))
+	}
+	in, err := fieldsFrom(get, content)
+	in.Filename = filename
+	return in, err
+}
+
+// body returns the request body, decompressed per Content-Encoding, refusing
+// more than limit bytes after decompression.
+func (h *handler) body(c *fiber.Ctx, limit int64) ([]byte, error) {
+	raw := c.Request().Body()
+	var r io.Reader
+	switch strings.ToLower(strings.TrimSpace(c.Get(fiber.HeaderContentEncoding))) {
+	case "", "identity":
+		if int64(len(raw)) > limit {
+			return nil, paste.ErrTooLarge
+		}
+		return raw, nil
+	case "gzip", "x-gzip":
+		zr, err := gzip.NewReader(bytes.NewReader(raw))
+		if err != nil {
+			return nil, badRequest("malformed gzip body")
+		}
+		r = zr
+	case "deflate":
+		r = flate.NewReader(bytes.NewReader(raw))
+	default:
+		return nil, errUnsupported
+	}
+	out, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, badRequest("malformed compressed body")
+	}
+	if int64(len(out)) > limit {
+		return nil, paste.ErrTooLarge
+	}
+	return out, nil
+}
+
+// decodeJSON decodes one JSON object strictly: unknown fields are refused,
+// a wrongly typed field is a validation error naming it.
+func decodeJSON(raw []byte, dst any) error {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) && typeErr.Field != "" {
+			return paste.FieldError(typeErr.Field, "must be a "+typeErr.Type.String())
+		}
+		if msg, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+			return badRequest("unknown field " + msg)
+		}
+		return badRequest("malformed JSON: " + err.Error())
+	}
+	if dec.More() {
+		return badRequest("malformed JSON: trailing data after the object")
+	}
+	return nil
+}
+
+func (h *handler) getPaste(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	v := paste.ViewerFrom(ctx)
+	id := paste.ID(c.Params("id"))
+	p, err := h.Pastes.Get(ctx, v, id)
+	if err != nil {
+		return err
+	}
+	var body []byte
+	if p.BurnAfterReading {
+		c.Set(fiber.HeaderCacheControl, "no-store")
+		if p, body, err = h.Pastes.Open(ctx, v, id); err != nil {
+			return err
+		}
+	} else {
+		etag := fmt.Sprintf(`"%s-%d"`, p.ID, p.Revision)
+		c.Set(fiber.HeaderETag, etag)
+		c.Set(fiber.HeaderCacheControl, "private, no-cache")
+		if c.Get(fiber.HeaderIfNoneMatch) == etag {
+			return c.SendStatus(fiber.StatusNotModified)
+		}
+		if body, err = h.Pastes.Body(ctx, p); err != nil {
+			return err
+		}
+	}
+	return c.JSON(withContent(h.toJSON(p), body))
+}
+
+type listJSON struct {
+	Items      []pasteJSON `json:"items"`
+	NextCursor *string     `json:"next_cursor"`
+}
+
+func (h *handler) listPastes(c *fiber.Ctx) error {
+	limit, err := queryInt(c, "limit")
+	if err != nil {
+		return err
+	}
+	switch c.Query("sort", "recent") {
+	case "recent":
+	default:
+		return paste.FieldError("sort", "must be recent")
+	}
+	if c.Query("owner") != "" {
+		return paste.FieldError("owner", "owner filtering needs accounts")
+	}
+	page, err := h.Pastes.ListRecent(c.UserContext(), c.Query("cursor"), limit)
+	if err != nil {
+		return err
+	}
+	return c.JSON(h.listOf(page))
+}
+
+func (h *handler) listOf(page paste.Page) listJSON {
+	out := listJSON{Items: make([]pasteJSON, len(page.Items))}
+	for i, p := range page.Items {
+		out.Items[i] = h.toJSON(p)
+	}
+	if page.NextCursor != "" {
+		out.NextCursor = &page.NextCursor
+	}
+	return out
+}
+
+func queryInt(c *fiber.Ctx, name string) (int, error) {
+	s := c.Query(name)
+	if s == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 {
+		return 0, paste.FieldError(name, "must be a positive whole number")
+	}
+	return n, nil
+}
+
+func (h *handler) deletePaste(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	err := h.Pastes.Delete(ctx, paste.ViewerFrom(ctx), paste.ID(c.Params("id")), c.Get("X-Delete-Token"))
+	if err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}

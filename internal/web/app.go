@@ -1,0 +1,132 @@
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net/url"
+	"time"
+
+	"github.com/a-h/templ"
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+
+	"pastel/internal/api"
+	"pastel/internal/paste"
+	"pastel/internal/render"
+	"pastel/static"
+	"pastel/views"
+)
+
+// Deps are the services and adapters the web app uses.
+type Deps struct {
+	Pastes      *paste.Service
+	Blobs       paste.Blobs // for readiness
+	PingDB      func(ctx context.Context) error
+	Syntaxes    *render.Syntaxes
+	Highlighter *render.Highlighter
+	Cache       *render.Cache
+	Assets      *static.Assets
+	Logger      *slog.Logger
+}
+
+// Options tune the app.
+type Options struct {
+	BaseURL        *url.URL
+	MaxPasteBytes  int64
+	AllowAnonymous bool
+	TrustedProxies []string // addresses or CIDRs whose X-Forwarded-For is believed
+	RequestTimeout time.Duration
+}
+
+// App is the Fiber application with its handlers.
+type App struct {
+	*fiber.App
+	deps Deps
+	opts Options
+	log  *slog.Logger
+}
+
+// New builds the app: middleware, routes, and the error handler.
+func New(d Deps, o Options) *App {
+	if o.RequestTimeout == 0 {
+		o.RequestTimeout = 30 * time.Second
+	}
+	a := &App{deps: d, opts: o, log: d.Logger}
+	if a.log == nil {
+		a.log = slog.New(slog.DiscardHandler)
+	}
+	cfg := fiber.Config{
+		DisableStartupMessage: true,
+		CaseSensitive:         true,
+		// A body may be the paste plus form or JSON encoding around it; the
+		// paste's own size is checked against MaxPasteBytes after decoding.
+		BodyLimit:      int(2*o.MaxPasteBytes + 1<<20),
+		ReadTimeout:    60 * time.Second,
+		WriteTimeout:   60 * time.Second,
+		IdleTimeout:    120 * time.Second,
+		ReadBufferSize: 16 << 10,
+		ErrorHandler:   a.handleError,
+	}
+	if len(o.TrustedProxies) > 0 {
+		cfg.ProxyHeader = fiber.HeaderXForwardedFor
+		cfg.EnableTrustedProxyCheck = true
+		cfg.TrustedProxies = o.TrustedProxies
+	}
+	a.App = fiber.New(cfg)
+	a.Use(a.requestContext, a.accessLog, recover.New(), a.headers)
+	a.Get("/healthz", a.healthz)
+	a.Get("/readyz", a.readyz)
+	a.Get("/static/*", a.staticAsset)
+	a.Get("/favicon.ico", a.favicon)
+
+	apiGroup := a.Group("/api/v1")
+	api.Register(apiGroup, api.Deps{Pastes: d.Pastes, BaseURL: o.BaseURL})
+
+	a.Use(a.csrf)
+	a.Get("/", a.newPaste)
+	a.Post("/", a.createPaste)
+	a.Get("/explore", a.explore)
+	a.Get("/raw/:id", a.raw)
+	a.Get("/dl/:id", a.download)
+	a.Get("/:id", a.showPaste)
+	a.Post("/:id/reveal", a.revealPaste)
+	a.Post("/:id/delete", a.deletePaste)
+	return a
+}
+
+// StaticPath returns the versioned URL of a static asset.
+func (a *App) StaticPath(name string) string { return a.deps.Assets.Path(name) }
+
+// render writes a templ component as the HTML response, with the request's
+// CSP nonce in its context.
+func (a *App) render(c *fiber.Ctx, status int, comp templ.Component) error {
+	c.Status(status)
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	ctx := templ.WithNonce(c.UserContext(), nonce(c))
+	return comp.Render(ctx, c.Response().BodyWriter())
+}
+
+// page returns what every full page needs.
+func (a *App) page(c *fiber.Ctx, title string) views.Page {
+	return views.Page{
+		Title:     title,
+		User:      paste.ViewerFrom(c.UserContext()).Username,
+		CSRFToken: csrfToken(c),
+		Assets: views.AssetURLs{
+			CSS:       a.deps.Assets.Path("app.css"),
+			ChromaCSS: a.deps.Assets.Path("chroma.css"),
+			Script:    a.deps.Assets.Path("bundle.js"),
+			Favicon:   a.deps.Assets.Path("favicon.svg"),
+		},
+	}
+}
+
+// redirect sends the browser to path after a successful POST: 303, or
+// HX-Redirect for htmx so the whole page changes.
+func redirect(c *fiber.Ctx, path string) error {
+	if isHTMX(c) {
+		c.Set("HX-Redirect", path)
+		return c.SendStatus(fiber.StatusOK)
+	}
+	return c.Redirect(path, fiber.StatusSeeOther)
+}

@@ -1,0 +1,282 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"mime"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"pastel/internal/paste"
+	"pastel/internal/render"
+	"pastel/views"
+)
+
+func (a *App) pasteForm(c *fiber.Ctx) views.PasteForm {
+	list := a.deps.Syntaxes.List()
+	opts := make([]views.SyntaxOption, 0, len(list))
+	for _, s := range list {
+		if s.Key == "text" {
+			continue // the form lists "auto" and "text" first by itself
+		}
+		opts = append(opts, views.SyntaxOption{Key: s.Key, Label: s.Label})
+	}
+	return views.PasteForm{
+		Syntaxes:     opts,
+		Expiries:     paste.Expiries,
+		AllowPrivate: paste.ViewerFrom(c.UserContext()).SignedIn(),
+		MaxBytes:     a.opts.MaxPasteBytes,
+		CSRFToken:    csrfToken(c),
+	}
+}
+
+func (a *App) newPaste(c *fiber.Ctx) error {
+	f := a.pasteForm(c)
+	return a.render(c, fiber.StatusOK, views.NewPastePage(a.page(c, "New paste"), f))
+}
+
+// createPaste handles the new-paste form. Validation failures re-render the
+// form (the fragment for htmx) with 422 and the values typed so far.
+func (a *App) createPaste(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	f := a.pasteForm(c)
+	f.Title = c.FormValue("title")
+	// Browsers send textarea newlines as CRLF; store what the person typed.
+	f.Content = strings.ReplaceAll(c.FormValue("content"), "\r\n", "\n")
+	f.Syntax = c.FormValue("syntax")
+	f.Visibility = c.FormValue("visibility")
+	f.ExpiresIn = c.FormValue("expires_in")
+	f.Burn = c.FormValue("burn_after_reading") != ""
+	f.SourceURL = paste.SafeSourceURL(c.FormValue("source_url"))
+	created, err := a.deps.Pastes.Create(ctx, paste.ViewerFrom(ctx), paste.CreateInput{
+		Title:            f.Title,
+		Content:          []byte(f.Content),
+		Syntax:           f.Syntax,
+		Visibility:       paste.Visibility(f.Visibility),
+		ExpiresIn:        f.ExpiresIn,
+		BurnAfterReading: f.Burn,
+		SourceURL:        c.FormValue("source_url"),
+	})
+	var verr *paste.ValidationError
+	if asValidation(err, &verr) {
+		f.Errors = verr.Fields
+		if isHTMX(c) {
+			return a.render(c, fiber.StatusUnprocessableEntity, views.PasteFormFragment(f))
+		}
+		return a.render(c, fiber.StatusUnprocessableEntity, views.NewPastePage(a.page(c, "New paste"), f))
+	}
+	if err != nil {
+		return err
+	}
+	p := created.Paste
+	if created.DeleteToken != "" {
+		// The anonymous creator's browser keeps the delete token, scoped to
+		// the paste's own path, so its page can offer Delete.
+		c.Cookie(&fiber.Cookie{
+			Name: deleteCookie, Value: created.DeleteToken, Path: "/" + string(p.ID),
+			HTTPOnly: true, Secure: a.opts.BaseURL.Scheme == "https", SameSite: fiber.CookieSameSiteStrictMode,
+			Expires: time.Now().Add(30 * 24 * time.Hour),
+		})
+	}
+	return redirect(c, "/"+string(p.ID))
+}
+
+const deleteCookie = "pastel_delete"
+
+func asValidation(err error, target **paste.ValidationError) bool {
+	return err != nil && errors.As(err, target)
+}
+
+// showPaste renders a paste page. A burn-after-reading paste shows a
+// confirmation step first, so link previewers never consume it.
+func (a *App) showPaste(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	v := paste.ViewerFrom(ctx)
+	p, err := a.deps.Pastes.Get(ctx, v, paste.ID(c.Params("id")))
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "private, no-cache")
+	if p.BurnAfterReading {
+		c.Set(fiber.HeaderCacheControl, "no-store")
+		return a.render(c, fiber.StatusOK, views.BurnConfirmPage(a.page(c, "Read once"), p))
+	}
+	view, err := a.pasteView(c, p, nil)
+	if err != nil {
+		return err
+	}
+	return a.render(c, fiber.StatusOK, views.PastePage(a.page(c, titleOf(p)), view))
+}
+
+// revealPaste consumes a burn-after-reading paste and shows it this once.
+func (a *App) revealPaste(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	p, body, err := a.deps.Pastes.Open(ctx, paste.ViewerFrom(ctx), paste.ID(c.Params("id")))
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	view, err := a.pasteView(c, p, body)
+	if err != nil {
+		return err
+	}
+	view.Burned = p.BurnAfterReading
+	view.CanDelete = false
+	return a.render(c, fiber.StatusOK, views.PastePage(a.page(c, titleOf(p)), view))
+}
+
+func titleOf(p paste.Paste) string {
+	if p.Title != "" {
+		return p.Title
+	}
+	return "Untitled paste"
+}
+
+// pasteView builds the page model. The rendered body is cached under the
+// paste's ID and revision, which never change for the same bytes; a cache
+// hit is only reached after the service has allowed the read, so it never
+// serves a deleted, expired or burned paste. body is nil when it has not
+// been read yet.
+func (a *App) pasteView(c *fiber.Ctx, p paste.Paste, body []byte) (views.PasteView, error) {
+	ctx := c.UserContext()
+	v := paste.ViewerFrom(ctx)
+	id := string(p.ID)
+	view := views.PasteView{
+		Paste:       p,
+		SyntaxLabel: a.deps.Syntaxes.Label(p.Syntax),
+		RawURL:      "/raw/" + id,
+		DownloadURL: "/dl/" + id,
+		URL:         a.link("/" + id),
+		SourceURL:   paste.SafeSourceURL(p.SourceURL),
+		CanDelete: v.Owns(p) || v.IsAdmin ||
+			(p.IsAnonymous() && paste.SecretMatches(c.Cookies(deleteCookie), p.DeleteTokenHash)),
+	}
+	markdown := p.Syntax == "markdown" && c.Query("view") != "source"
+	mode := "code"
+	if markdown {
+		mode = "md"
+	}
+	key := fmt.Sprintf("%s:%d:%s", id, p.Revision, mode)
+	r, ok := a.deps.Cache.Get(key)
+	if !ok || p.BurnAfterReading {
+		if body == nil {
+			var err error
+			if body, err = a.deps.Pastes.Body(ctx, p); err != nil {
+				return views.PasteView{}, err
+			}
+		}
+		renderBody := func() render.Rendered {
+			if markdown {
+				if html := render.Markdown(body); html != "" || len(body) == 0 {
+					return render.Rendered{HTML: html}
+				}
+			}
+			return a.deps.Highlighter.Render(body, p.Syntax)
+		}
+		if p.BurnAfterReading {
+			r = renderBody() // never cache what is shown once
+		} else {
+			r = a.deps.Cache.GetOrRender(key, renderBody)
+		}
+	}
+	if markdown && r.Lines == 0 && !r.Binary {
+		view.MarkdownHTML = r.HTML
+		view.SourceViewURL = "/" + id + "?view=source"
+	} else {
+		view.CodeHTML, view.Binary, view.Truncated = r.HTML, r.Binary, r.Truncated
+		if p.Syntax == "markdown" {
+			view.RenderedURL = "/" + id
+		}
+	}
+	return view, nil
+}
+
+func (a *App) link(path string) string {
+	u := *a.opts.BaseURL
+	u.Path = path
+	return u.String()
+}
+
+func (a *App) raw(c *fiber.Ctx) error {
+	return a.sendBody(c, false)
+}
+
+func (a *App) download(c *fiber.Ctx) error {
+	return a.sendBody(c, true)
+}
+
+// sendBody answers the exact stored bytes. Non-burn pastes carry an ETag so
+// revalidation is cheap; a burn paste is consumed here, except by HEAD.
+func (a *App) sendBody(c *fiber.Ctx, attachment bool) error {
+	ctx := c.UserContext()
+	v := paste.ViewerFrom(ctx)
+	id := paste.ID(c.Params("id"))
+	p, err := a.deps.Pastes.Get(ctx, v, id)
+	if err != nil {
+		return err
+	}
+	h := &c.Response().Header
+	h.Set("Content-Security-Policy", "sandbox; default-src 'none'; frame-ancestors 'none'")
+	h.Set(fiber.HeaderContentType, "text/plain; charset=utf-8")
+	if attachment {
+		h.Set(fiber.HeaderContentType, "application/octet-stream")
+		h.Set(fiber.HeaderContentDisposition, contentDisposition(p))
+	}
+	var body []byte
+	switch {
+	case p.BurnAfterReading && c.Method() == fiber.MethodHead:
+		c.Set(fiber.HeaderCacheControl, "no-store")
+		return c.SendStatus(fiber.StatusOK)
+	case p.BurnAfterReading:
+		c.Set(fiber.HeaderCacheControl, "no-store")
+		if _, body, err = a.deps.Pastes.Open(ctx, v, id); err != nil {
+			return err
+		}
+	default:
+		etag := fmt.Sprintf(`"%s-%d"`, p.ID, p.Revision)
+		c.Set(fiber.HeaderETag, etag)
+		c.Set(fiber.HeaderCacheControl, "private, no-cache")
+		if c.Get(fiber.HeaderIfNoneMatch) == etag {
+			return c.SendStatus(fiber.StatusNotModified)
+		}
+		if body, err = a.deps.Pastes.Body(ctx, p); err != nil {
+			return err
+		}
+	}
+	return c.Send(body)
+}
+
+var fileNameLike = regexp.MustCompile(`^[\w][\w.\-]{0,99}\.[A-Za-z0-9]{1,10}$`)
+
+// contentDisposition names the download after the title when the title looks
+// like a file name (main.go), after the ID otherwise; mime encodes anything
+// that is not plain ASCII (RFC 2231).
+func contentDisposition(p paste.Paste) string {
+	name := string(p.ID) + ".txt"
+	if t := strings.TrimSpace(p.Title); fileNameLike.MatchString(t) {
+		name = t
+	}
+	return mime.FormatMediaType("attachment", map[string]string{"filename": name})
+}
+
+func (a *App) deletePaste(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	id := paste.ID(c.Params("id"))
+	if err := a.deps.Pastes.Delete(ctx, paste.ViewerFrom(ctx), id, c.Cookies(deleteCookie)); err != nil {
+		return err
+	}
+	c.Cookie(&fiber.Cookie{Name: deleteCookie, Path: "/" + string(id), Expires: time.Unix(0, 0), MaxAge: -1, HTTPOnly: true})
+	return redirect(c, "/")
+}
+
+func (a *App) explore(c *fiber.Ctx) error {
+	page, err := a.deps.Pastes.ListRecent(c.UserContext(), c.Query("cursor"), 30)
+	if err != nil {
+		return err
+	}
+	return a.render(c, fiber.StatusOK, views.ExplorePage(a.page(c, "Explore"),
+		views.ExploreView{Sort: "recent", Items: page.Items, NextCursor: page.NextCursor}))
+}
