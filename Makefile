@@ -1,0 +1,48 @@
+# Pastel: `make run` serves on http://127.0.0.1:8080, `make test` runs everything.
+SHELL := /bin/bash
+GO ?= go
+TOOL := $(GO) tool -modfile=tools/go.mod
+BIN := $(CURDIR)/bin
+export PATH := $(BIN):$(PATH)
+VERSITYGW_VERSION := v1.8.0
+
+.PHONY: run test test-short generate check-generate lint bench tools devdb help
+
+help:
+	@echo "make run | test | generate | check-generate | lint | bench | tools"
+
+## run: serve on 127.0.0.1:8080; without DATABASE_URL a private PostgreSQL is started in the background
+run:
+	@if [ -z "$$DATABASE_URL" ]; then export DATABASE_URL="$$(tools/devdb.sh)"; fi; \
+	exec $(GO) run ./cmd/web
+
+## devdb: start (or reuse) the private development database and print its URL
+devdb:
+	@tools/devdb.sh
+
+## tools: test-time servers that a fresh machine lacks (the real S3 server)
+tools: $(BIN)/versitygw
+
+$(BIN)/versitygw:
+	GOBIN=$(BIN) $(GO) install github.com/versity/versitygw/cmd/versitygw@$(VERSITYGW_VERSION)
+
+## test: the whole suite, race detector on, real PostgreSQL, real S3, headless Chromium
+test: tools
+	$(GO) test -race -count=1 -timeout 20m ./...
+
+generate:
+	$(TOOL) templ generate
+	$(TOOL) sqlc generate
+
+## check-generate: generated code must be what the generators produce now
+check-generate: generate
+	@git diff --exit-code -- views internal/store/dbgen || (echo "generated code is stale: run make generate and commit" && exit 1)
+	@test -z "$$(git status --porcelain --untracked-files=all -- views internal/store/dbgen)" || (git status --porcelain -- views internal/store/dbgen; echo "generated files not committed" && exit 1)
+
+lint:
+	@out="$$(gofmt -l $$(git ls-files '*.go'))"; if [ -n "$$out" ]; then echo "gofmt: $$out"; exit 1; fi
+	$(GO) vet ./...
+
+## bench: Go benchmarks (figures in the issue notes)
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
