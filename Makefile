@@ -13,7 +13,7 @@ help:
 
 ## run: serve on 127.0.0.1:8080; without DATABASE_URL a private PostgreSQL is started in the background
 run:
-	@if [ -z "$$DATABASE_URL" ]; then export DATABASE_URL="$$(tools/devdb.sh)"; fi; \
+	@if [ -z "$$DATABASE_URL" ]; then url="$$(tools/devdb.sh)" || exit 1; export DATABASE_URL="$$url"; fi; \
 	exec $(GO) run ./cmd/web
 
 ## devdb: start (or reuse) the private development database and print its URL

@@ -2,7 +2,10 @@
 # Starts, once, a private PostgreSQL cluster for `make run` and prints its URL.
 # The cluster persists between runs, so pastes survive a restart.
 set -euo pipefail
-port="${PASTEL_DEV_PG_PORT:-54329}"
+# One cluster per checkout, on a port derived from its path, so two
+# checkouts on one machine do not collide.
+sum="$(printf '%s' "$PWD" | cksum | cut -d' ' -f1)"
+port="${PASTEL_DEV_PG_PORT:-$((50000 + sum % 10000))}"
 bindir=""
 if command -v initdb >/dev/null 2>&1; then
   bindir="$(dirname "$(readlink -f "$(command -v initdb)")")"
@@ -18,7 +21,7 @@ if [ "$(id -u)" = 0 ]; then
   # initdb refuses root: the cluster belongs to the postgres user, in its home.
   as=(runuser -u postgres --)
   home="$(getent passwd postgres | cut -d: -f6)"
-  dir="$home/pastel-dev-$(printf '%s' "$PWD" | cksum | cut -d' ' -f1)"
+  dir="$home/pastel-dev-$sum"
 else
   dir="$PWD/.dev/pg"
 fi
@@ -30,7 +33,8 @@ if [ ! -f "$dir/data/PG_VERSION" ]; then
 fi
 if ! "${as[@]}" "$bindir/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
   "${as[@]}" "$bindir/pg_ctl" -D "$dir/data" -l "$dir/log" -w -t 30 \
-    -o "-p $port -k $dir -c listen_addresses=127.0.0.1" start >/dev/null
+    -o "-p $port -k $dir -c listen_addresses=127.0.0.1" start >/dev/null || {
+    echo "devdb: PostgreSQL did not start; its log:" >&2; tail -n 20 "$dir/log" >&2; exit 1; }
 fi
 url="postgres://postgres@127.0.0.1:$port"
 if ! "${as[@]}" "$bindir/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -tAc \
