@@ -1,6 +1,7 @@
 package blobtest
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -156,6 +157,24 @@ func (s *Server) signal(sig syscall.Signal, paused bool) {
 	}
 	if err := s.cmd.Process.Signal(sig); err != nil {
 		s.t.Fatalf("versitygw: %v: %v", sig, err)
+	}
+	// Signals are delivered asynchronously: wait until the kernel reports
+	// the process stopped (or running again), so no request slips through.
+	want := func(state byte) bool { return (state == 'T' || state == 't') == paused }
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", s.cmd.Process.Pid))
+		if err != nil {
+			s.t.Fatalf("versitygw: read process state: %v", err)
+		}
+		// The state follows the command name, which is in parentheses.
+		if i := bytes.LastIndexByte(stat, ')'); i > 0 && i+2 < len(stat) && want(stat[i+2]) {
+			break
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("versitygw: process did not change state after %v", sig)
+		}
+		time.Sleep(2 * time.Millisecond)
 	}
 	s.paused = paused
 }
