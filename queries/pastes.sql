@@ -56,3 +56,20 @@ RETURNING blob_key;
 
 -- name: ReferencedBlobKeys :many
 SELECT blob_key FROM pastes WHERE blob_key = ANY(sqlc.arg(keys)::text[]);
+
+-- name: UpdatePaste :one
+-- Optimistic: the row changes only if it is still at the revision the
+-- caller read, so concurrent edits cannot silently overwrite each other.
+UPDATE pastes SET
+    id = sqlc.arg(new_id),
+    title = sqlc.arg(title),
+    syntax = sqlc.arg(syntax),
+    visibility = sqlc.arg(visibility),
+    size = sqlc.arg(size),
+    blob_key = sqlc.arg(blob_key),
+    burn_after_reading = sqlc.arg(burn_after_reading),
+    revision = revision + 1,
+    updated_at = sqlc.arg(updated_at),
+    expires_at = sqlc.narg(expires_at)
+WHERE id = sqlc.arg(id) AND revision = sqlc.arg(revision)
+RETURNING *;

@@ -164,6 +164,13 @@ func (t *Tokens) IssueRefresh(userID int64, family string) (string, Claims, erro
 	return t.issue(userID, TypeRefresh, family, t.refreshTTL)
 }
 
+func init() {
+	// Millisecond iat lets "tokens valid after" (set when a password
+	// changes) reject every older token without also rejecting the one
+	// issued a moment later in the same second.
+	jwt.TimePrecision = time.Millisecond
+}
+
 func (t *Tokens) issue(userID int64, typ, family string, ttl time.Duration) (string, Claims, error) {
 	if userID <= 0 {
 		return "", Claims{}, fmt.Errorf("issue token: user ID %d is not positive", userID)
@@ -267,7 +274,7 @@ func claimsOf(wc wireClaims, userID int64) Claims {
 		UserID:    userID,
 		ID:        wc.ID,
 		Family:    wc.Family,
-		IssuedAt:  time.Unix(wc.IssuedAt.Unix(), 0).UTC(),
+		IssuedAt:  wc.IssuedAt.Time.Round(time.Millisecond).UTC(), // JSON numbers are floats: round, never truncate
 		ExpiresAt: time.Unix(wc.ExpiresAt.Unix(), 0).UTC(),
 		Type:      wc.Type,
 	}

@@ -60,10 +60,22 @@ func (p Paste) Expired(now time.Time) bool {
 func (p Paste) IsAnonymous() bool { return p.OwnerID == 0 }
 
 // Viewer is who is asking: a signed-in user, or anonymous (UserID 0).
+// Shared is set when the request came through a share link, naming the one
+// paste that link opens.
 type Viewer struct {
 	UserID   int64
 	Username string
 	IsAdmin  bool
+	Shared   ID
+}
+
+// ShareLink is a revocable link to a private paste; only its hash is
+// stored.
+type ShareLink struct {
+	ID         int64
+	PasteID    ID
+	CreatedAt  time.Time
+	LastUsedAt *time.Time
 }
 
 // Anonymous is the viewer with no account.

@@ -19,6 +19,9 @@ type Repository interface {
 	// rolled back, so the paste stays for the next reader. Concurrent callers
 	// serialise on the row: exactly one sees it.
 	BurnPaste(ctx context.Context, id ID, read func(Paste) error) error
+	// UpdatePaste replaces the row of old (matched on ID and Revision) with
+	// p, whose ID may differ; ErrConflict when someone else changed it first.
+	UpdatePaste(ctx context.Context, old, p Paste) (Paste, error)
 	// DeletePaste removes a paste and returns what was removed.
 	DeletePaste(ctx context.Context, id ID) (Paste, error)
 	// ListPastes returns pastes matching q, newest first.
@@ -30,6 +33,13 @@ type Repository interface {
 	UnreferencedBlobKeys(ctx context.Context, keys []string) ([]string, error)
 	// Ping checks the database answers.
 	Ping(ctx context.Context) error
+
+	InsertShareLink(ctx context.Context, id ID, hash []byte, now time.Time) (ShareLink, error)
+	ShareLinks(ctx context.Context, id ID) ([]ShareLink, error)
+	DeleteShareLink(ctx context.Context, id ID, linkID int64) (bool, error)
+	DeleteShareLinkByHash(ctx context.Context, id ID, hash []byte) (bool, error)
+	// UseShareLink records a use of the link and returns its paste's ID.
+	UseShareLink(ctx context.Context, hash []byte, now time.Time) (ID, error)
 }
 
 // ListQuery selects a page of pastes. Only public, unexpired pastes are

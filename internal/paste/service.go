@@ -95,7 +95,7 @@ func (s *Service) prepare(v Viewer, in CreateInput) (Paste, error) {
 	if !v.SignedIn() && !s.opts.AllowAnonymous {
 		return Paste{}, ErrUnauthorized
 	}
-	if s.opts.MaxBytes > 0 && int64(len(in.Content)) > s.opts.MaxBytes {
+	if s.tooLarge(in.Content) {
 		return Paste{}, ErrTooLarge
 	}
 	var verr ValidationError
@@ -154,6 +154,10 @@ func (s *Service) prepare(v Viewer, in CreateInput) (Paste, error) {
 	return p, nil
 }
 
+func (s *Service) tooLarge(content []byte) bool {
+	return s.opts.MaxBytes > 0 && int64(len(content)) > s.opts.MaxBytes
+}
+
 func (s *Service) resolveSyntax(in CreateInput) (string, string) {
 	name := strings.TrimSpace(in.Syntax)
 	if len(name) > MaxSyntaxLen || CheckText(name, MaxSyntaxLen) != "" {
@@ -180,7 +184,7 @@ func (s *Service) canRead(v Viewer, p Paste) bool {
 		return false
 	}
 	if p.Visibility == Private {
-		return v.Owns(p)
+		return v.Owns(p) || (v.Shared != "" && v.Shared == p.ID)
 	}
 	return true
 }

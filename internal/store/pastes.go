@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"time"
 
 	"pastel/internal/paste"
@@ -168,4 +170,77 @@ func (s Pastes) UnreferencedBlobKeys(ctx context.Context, keys []string) ([]stri
 		}
 	}
 	return out, nil
+}
+
+// UpdatePaste implements paste.Repository.
+func (s Pastes) UpdatePaste(ctx context.Context, old, p paste.Paste) (paste.Paste, error) {
+	r, err := s.q.UpdatePaste(ctx, dbgen.UpdatePasteParams{
+		NewID: string(p.ID), Title: p.Title, Syntax: p.Syntax, Visibility: string(p.Visibility),
+		Size: p.Size, BlobKey: p.BlobKey, BurnAfterReading: p.BurnAfterReading,
+		UpdatedAt: p.UpdatedAt, ExpiresAt: optTime(p.ExpiresAt),
+		ID: string(old.ID), Revision: old.Revision,
+	})
+	if err != nil {
+		err = translate(err)
+		if errors.Is(err, paste.ErrNotFound) {
+			// No row at that revision: gone, or changed by someone else.
+			if _, gerr := s.PasteByID(ctx, old.ID); gerr == nil {
+				return paste.Paste{}, fmt.Errorf("%w: the paste changed meanwhile", paste.ErrConflict)
+			}
+		}
+		return paste.Paste{}, err
+	}
+	return toPaste(r, ""), nil
+}
+
+func toShareLink(r dbgen.ShareLink) paste.ShareLink {
+	l := paste.ShareLink{ID: r.ID, PasteID: paste.ID(r.PasteID), CreatedAt: r.CreatedAt.UTC()}
+	if r.LastUsedAt != nil {
+		t := r.LastUsedAt.UTC()
+		l.LastUsedAt = &t
+	}
+	return l
+}
+
+// InsertShareLink implements paste.Repository.
+func (s Pastes) InsertShareLink(ctx context.Context, id paste.ID, hash []byte, now time.Time) (paste.ShareLink, error) {
+	r, err := s.q.InsertShareLink(ctx, dbgen.InsertShareLinkParams{PasteID: string(id), TokenHash: hash, CreatedAt: now})
+	if err != nil {
+		return paste.ShareLink{}, translate(err)
+	}
+	return toShareLink(r), nil
+}
+
+// ShareLinks implements paste.Repository.
+func (s Pastes) ShareLinks(ctx context.Context, id paste.ID) ([]paste.ShareLink, error) {
+	rows, err := s.q.ListShareLinks(ctx, string(id))
+	if err != nil {
+		return nil, translate(err)
+	}
+	out := make([]paste.ShareLink, len(rows))
+	for i, r := range rows {
+		out[i] = toShareLink(r)
+	}
+	return out, nil
+}
+
+// DeleteShareLink implements paste.Repository.
+func (s Pastes) DeleteShareLink(ctx context.Context, id paste.ID, linkID int64) (bool, error) {
+	n, err := s.q.DeleteShareLink(ctx, dbgen.DeleteShareLinkParams{PasteID: string(id), ID: linkID})
+	return n > 0, translate(err)
+}
+
+// DeleteShareLinkByHash implements paste.Repository.
+func (s Pastes) DeleteShareLinkByHash(ctx context.Context, id paste.ID, hash []byte) (bool, error) {
+	n, err := s.q.DeleteShareLinkByHash(ctx, dbgen.DeleteShareLinkByHashParams{PasteID: string(id), TokenHash: hash})
+	return n > 0, translate(err)
+}
+
+// UseShareLink implements paste.Repository.
+func (s Pastes) UseShareLink(ctx context.Context, hash []byte, now time.Time) (paste.ID, error) {
+	id, err := s.q.UseShareLink(ctx, dbgen.UseShareLinkParams{TokenHash: hash, Now: now})
+	if err != nil {
+		return "", translate(err)
+	}
+	return paste.ID(id), nil
 }

@@ -8,6 +8,16 @@ import (
 	"time"
 )
 
+type ApiToken struct {
+	ID         int64
+	UserID     int64
+	Name       string
+	Prefix     string
+	TokenHash  []byte
+	CreatedAt  time.Time
+	LastUsedAt *time.Time
+}
+
 type Paste struct {
 	ID               string
 	OwnerID          *int64
@@ -27,6 +37,40 @@ type Paste struct {
 	Dislikes         int64
 	Stars            int64
 	Views            int64
+}
+
+type RefreshToken struct {
+	Jti       string
+	UserID    int64
+	Family    string
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	UsedAt    *time.Time
+	RevokedAt *time.Time
+}
+
+type RevokedToken struct {
+	Jti       string
+	ExpiresAt time.Time
+}
+
+type Session struct {
+	IDHash     []byte
+	UserID     *int64
+	Data       []byte
+	UserAgent  string
+	Ip         string
+	CreatedAt  time.Time
+	LastSeenAt time.Time
+	ExpiresAt  time.Time
+}
+
+type ShareLink struct {
+	ID         int64
+	PasteID    string
+	TokenHash  []byte
+	CreatedAt  time.Time
+	LastUsedAt *time.Time
 }
 
 type User struct {

@@ -360,3 +360,73 @@ func (q *Queries) ReferencedBlobKeys(ctx context.Context, keys []string) ([]stri
 	}
 	return items, nil
 }
+
+const updatePaste = `-- name: UpdatePaste :one
+UPDATE pastes SET
+    id = $1,
+    title = $2,
+    syntax = $3,
+    visibility = $4,
+    size = $5,
+    blob_key = $6,
+    burn_after_reading = $7,
+    revision = revision + 1,
+    updated_at = $8,
+    expires_at = $9
+WHERE id = $10 AND revision = $11
+RETURNING id, owner_id, title, syntax, visibility, size, blob_key, source_url, burn_after_reading, delete_token_hash, revision, created_at, updated_at, expires_at, likes, dislikes, stars, views
+`
+
+type UpdatePasteParams struct {
+	NewID            string
+	Title            string
+	Syntax           string
+	Visibility       string
+	Size             int64
+	BlobKey          string
+	BurnAfterReading bool
+	UpdatedAt        time.Time
+	ExpiresAt        *time.Time
+	ID               string
+	Revision         int32
+}
+
+// Optimistic: the row changes only if it is still at the revision the
+// caller read, so concurrent edits cannot silently overwrite each other.
+func (q *Queries) UpdatePaste(ctx context.Context, arg UpdatePasteParams) (Paste, error) {
+	row := q.db.QueryRow(ctx, updatePaste,
+		arg.NewID,
+		arg.Title,
+		arg.Syntax,
+		arg.Visibility,
+		arg.Size,
+		arg.BlobKey,
+		arg.BurnAfterReading,
+		arg.UpdatedAt,
+		arg.ExpiresAt,
+		arg.ID,
+		arg.Revision,
+	)
+	var i Paste
+	err := row.Scan(
+		&i.ID,
+		&i.OwnerID,
+		&i.Title,
+		&i.Syntax,
+		&i.Visibility,
+		&i.Size,
+		&i.BlobKey,
+		&i.SourceUrl,
+		&i.BurnAfterReading,
+		&i.DeleteTokenHash,
+		&i.Revision,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+		&i.ExpiresAt,
+		&i.Likes,
+		&i.Dislikes,
+		&i.Stars,
+		&i.Views,
+	)
+	return i, err
+}

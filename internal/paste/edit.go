@@ -1,0 +1,195 @@
+package paste
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// UpdateInput lists the fields to change; nil leaves a field as it is.
+type UpdateInput struct {
+	Title            *string
+	Content          []byte // nil: keep the body
+	Syntax           *string
+	Visibility       *Visibility
+	ExpiresIn        *string // counted from now; "never" clears the expiry
+	BurnAfterReading *bool
+}
+
+// Update changes a paste its owner may edit. A new body is written under a
+// new key before the row changes and the old body is removed after, so a
+// reader never sees a row without its body. A public paste that becomes
+// unlisted gets a new, long ID, since its short one could be guessed; the
+// returned paste carries the ID to use from now on.
+func (s *Service) Update(ctx context.Context, v Viewer, id ID, in UpdateInput) (Paste, error) {
+	old, err := s.Get(ctx, v, id)
+	if err != nil {
+		return Paste{}, err
+	}
+	if !v.Owns(old) {
+		return Paste{}, ErrForbidden
+	}
+	p := old
+	var verr ValidationError
+	if in.Title != nil {
+		if msg := CheckText(*in.Title, MaxTitleRunes); msg != "" {
+			verr.Add("title", msg)
+		}
+		p.Title = strings.TrimSpace(*in.Title)
+	}
+	if in.Content != nil {
+		if s.tooLarge(in.Content) {
+			return Paste{}, ErrTooLarge
+		}
+		if len(in.Content) == 0 {
+			verr.Add("content", "must not be empty")
+		}
+	}
+	if in.Syntax != nil {
+		content := in.Content
+		if content == nil && (*in.Syntax == "" || strings.EqualFold(*in.Syntax, "auto")) {
+			if content, err = s.readBody(ctx, old.BlobKey); err != nil {
+				return Paste{}, err
+			}
+		}
+		syntax, msg := s.resolveSyntax(CreateInput{Syntax: *in.Syntax, Title: p.Title, Content: content})
+		if msg != "" {
+			verr.Add("syntax", msg)
+		}
+		p.Syntax = syntax
+	}
+	if in.Visibility != nil {
+		if !in.Visibility.Valid() {
+			verr.Add("visibility", "must be public, unlisted or private")
+		}
+		p.Visibility = *in.Visibility
+	}
+	now := s.opts.Now().UTC().Truncate(time.Microsecond)
+	if in.ExpiresIn != nil {
+		exp, ok := LookupExpiry(*in.ExpiresIn)
+		switch {
+		case !ok:
+			verr.Add("expires_in", "must be one of 10m 1h 1d 1w 2w 1M 6M 1y never")
+		case exp.TTL == 0:
+			p.ExpiresAt = time.Time{}
+		default:
+			p.ExpiresAt = now.Add(exp.TTL)
+		}
+	}
+	if in.BurnAfterReading != nil {
+		p.BurnAfterReading = *in.BurnAfterReading
+	}
+	if err := verr.Err(); err != nil {
+		return Paste{}, err
+	}
+	if old.Visibility == Public && p.Visibility != Public && len(p.ID) < SecretIDLen {
+		p.ID = NewID(p.Visibility)
+	}
+	p.UpdatedAt = now
+	if in.Content != nil {
+		current, err := s.readBody(ctx, old.BlobKey)
+		if err != nil {
+			return Paste{}, err
+		}
+		if !bytes.Equal(current, in.Content) {
+			p.BlobKey = newBlobKey()
+			p.Size = int64(len(in.Content))
+			if err := s.blobs.Put(ctx, p.BlobKey, bytes.NewReader(in.Content), p.Size); err != nil {
+				return Paste{}, fmt.Errorf("store body: %w", err)
+			}
+		}
+	}
+	updated, err := s.repo.UpdatePaste(ctx, old, p)
+	if err != nil {
+		if p.BlobKey != old.BlobKey {
+			s.removeBlob(p.BlobKey)
+		}
+		return Paste{}, err
+	}
+	if updated.BlobKey != old.BlobKey {
+		s.removeBlob(old.BlobKey)
+	}
+	updated.OwnerName = old.OwnerName
+	return updated, nil
+}
+
+// ownedPaste returns a paste the viewer owns.
+func (s *Service) ownedPaste(ctx context.Context, v Viewer, id ID) (Paste, error) {
+	p, err := s.Get(ctx, v, id)
+	if err != nil {
+		return Paste{}, err
+	}
+	if !v.Owns(p) {
+		return Paste{}, ErrForbidden
+	}
+	return p, nil
+}
+
+// CreateShareLink makes a new share link for a paste the viewer owns and
+// returns its token, the only time the token exists outside the hash.
+func (s *Service) CreateShareLink(ctx context.Context, v Viewer, id ID) (string, ShareLink, error) {
+	p, err := s.ownedPaste(ctx, v, id)
+	if err != nil {
+		return "", ShareLink{}, err
+	}
+	token, hash := NewSecret()
+	link, err := s.repo.InsertShareLink(ctx, p.ID, hash, s.opts.Now().UTC().Truncate(time.Microsecond))
+	return token, link, err
+}
+
+// ShareLinks lists the share links of a paste the viewer owns.
+func (s *Service) ShareLinks(ctx context.Context, v Viewer, id ID) ([]ShareLink, error) {
+	p, err := s.ownedPaste(ctx, v, id)
+	if err != nil {
+		return nil, err
+	}
+	return s.repo.ShareLinks(ctx, p.ID)
+}
+
+// RevokeShareLink deletes a share link by its ID; it stops working at once.
+func (s *Service) RevokeShareLink(ctx context.Context, v Viewer, id ID, linkID int64) error {
+	p, err := s.ownedPaste(ctx, v, id)
+	if err != nil {
+		return err
+	}
+	found, err := s.repo.DeleteShareLink(ctx, p.ID, linkID)
+	if err == nil && !found {
+		return ErrNotFound
+	}
+	return err
+}
+
+// RevokeShareToken deletes a share link by its token.
+func (s *Service) RevokeShareToken(ctx context.Context, v Viewer, id ID, token string) error {
+	p, err := s.ownedPaste(ctx, v, id)
+	if err != nil {
+		return err
+	}
+	found, err := s.repo.DeleteShareLinkByHash(ctx, p.ID, HashSecret(token))
+	if err == nil && !found {
+		return ErrNotFound
+	}
+	return err
+}
+
+// Shared resolves a share-link token: it returns the viewer extended with
+// the right to read that one paste, and the paste's ID. Unknown and revoked
+// tokens are ErrNotFound; what the paste then shows is decided by the usual
+// rule (an expired or burned paste is still gone).
+func (s *Service) Shared(ctx context.Context, v Viewer, token string) (Viewer, ID, error) {
+	if !ValidID(token) || len(token) != SecretIDLen {
+		return v, "", ErrNotFound
+	}
+	id, err := s.repo.UseShareLink(ctx, HashSecret(token), s.opts.Now().UTC())
+	if errors.Is(err, ErrNotFound) {
+		return v, "", ErrNotFound
+	}
+	if err != nil {
+		return v, "", err
+	}
+	v.Shared = id
+	return v, id, nil
+}

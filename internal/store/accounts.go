@@ -1,0 +1,214 @@
+package store
+
+import (
+	"context"
+	"encoding/hex"
+	"time"
+
+	"pastel/internal/account"
+	"pastel/internal/store/dbgen"
+)
+
+// Accounts is the PostgreSQL account.Repository.
+type Accounts struct{ *Store }
+
+var _ account.Repository = Accounts{}
+
+// Accounts returns the account repository.
+func (s *Store) Accounts() Accounts { return Accounts{s} }
+
+func toUser(r dbgen.User) account.User {
+	u := account.User{
+		ID: r.ID, Username: r.Username, PasswordHash: r.PasswordHash, IsAdmin: r.IsAdmin,
+		Disabled: r.DisabledAt != nil, CreatedAt: r.CreatedAt.UTC(), TokensValidAfter: r.TokensValidAfter.UTC(),
+	}
+	if r.Email != nil {
+		u.Email = *r.Email
+	}
+	return u
+}
+
+func optString(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// InsertUser implements account.Repository.
+func (s Accounts) InsertUser(ctx context.Context, u account.User) (account.User, error) {
+	r, err := s.q.InsertUser(ctx, dbgen.InsertUserParams{
+		Username: u.Username, Email: optString(u.Email), PasswordHash: u.PasswordHash, CreatedAt: u.CreatedAt,
+	})
+	if err != nil {
+		return account.User{}, translate(err)
+	}
+	return toUser(r), nil
+}
+
+// UserByID implements account.Repository.
+func (s Accounts) UserByID(ctx context.Context, id int64) (account.User, error) {
+	r, err := s.q.UserByID(ctx, id)
+	if err != nil {
+		return account.User{}, translate(err)
+	}
+	return toUser(r), nil
+}
+
+// UserByUsername implements account.Repository.
+func (s Accounts) UserByUsername(ctx context.Context, name string) (account.User, error) {
+	r, err := s.q.UserByUsername(ctx, name)
+	if err != nil {
+		return account.User{}, translate(err)
+	}
+	return toUser(r), nil
+}
+
+// SetPassword implements account.Repository, in one transaction.
+func (s Accounts) SetPassword(ctx context.Context, userID int64, hash string, validAfter time.Time, keep []byte) error {
+	return s.inTx(ctx, func(q *dbgen.Queries) error {
+		if err := q.UpdatePassword(ctx, dbgen.UpdatePasswordParams{ID: userID, PasswordHash: hash, TokensValidAfter: validAfter}); err != nil {
+			return translate(err)
+		}
+		if err := q.RevokeUserRefreshTokens(ctx, dbgen.RevokeUserRefreshTokensParams{UserID: userID, Now: validAfter}); err != nil {
+			return translate(err)
+		}
+		if keep == nil {
+			keep = []byte{}
+		}
+		return translate(q.DeleteUserSessionsExcept(ctx, dbgen.DeleteUserSessionsExceptParams{UserID: &userID, Keep: keep}))
+	})
+}
+
+// UpdatePasswordHash implements account.Repository.
+func (s Accounts) UpdatePasswordHash(ctx context.Context, userID int64, hash string) error {
+	return translate(s.q.UpdatePasswordHash(ctx, dbgen.UpdatePasswordHashParams{ID: userID, PasswordHash: hash}))
+}
+
+// sessionIDLen is how much of the hex hash names a session publicly.
+const sessionIDLen = 16
+
+// ListSessions implements account.Repository.
+func (s Accounts) ListSessions(ctx context.Context, userID int64, now, idleAfter time.Time) ([]account.SessionInfo, [][]byte, error) {
+	rows, err := s.q.ListUserSessions(ctx, dbgen.ListUserSessionsParams{UserID: &userID, Now: now, IdleAfter: idleAfter})
+	if err != nil {
+		return nil, nil, translate(err)
+	}
+	infos := make([]account.SessionInfo, len(rows))
+	hashes := make([][]byte, len(rows))
+	for i, r := range rows {
+		infos[i] = account.SessionInfo{
+			ID: hex.EncodeToString(r.IDHash)[:sessionIDLen], UserAgent: r.UserAgent, IP: r.Ip,
+			CreatedAt: r.CreatedAt.UTC(), LastSeenAt: r.LastSeenAt.UTC(),
+		}
+		hashes[i] = r.IDHash
+	}
+	return infos, hashes, nil
+}
+
+// DeleteSessionByID implements account.Repository.
+func (s Accounts) DeleteSessionByID(ctx context.Context, userID int64, id string) (bool, error) {
+	n, err := s.q.DeleteUserSessionByPrefix(ctx, dbgen.DeleteUserSessionByPrefixParams{UserID: &userID, Prefix: id})
+	return n > 0, translate(err)
+}
+
+// DeleteSessionsExcept implements account.Repository.
+func (s Accounts) DeleteSessionsExcept(ctx context.Context, userID int64, keep []byte) error {
+	if keep == nil {
+		keep = []byte{}
+	}
+	return translate(s.q.DeleteUserSessionsExcept(ctx, dbgen.DeleteUserSessionsExceptParams{UserID: &userID, Keep: keep}))
+}
+
+// InsertRefreshToken implements account.Repository.
+func (s Accounts) InsertRefreshToken(ctx context.Context, r account.RefreshRecord, now time.Time) error {
+	return translate(s.q.InsertRefreshToken(ctx, dbgen.InsertRefreshTokenParams{
+		Jti: r.JTI, UserID: r.UserID, Family: r.Family, CreatedAt: now, ExpiresAt: r.ExpiresAt,
+	}))
+}
+
+// UseRefreshToken implements account.Repository.
+func (s Accounts) UseRefreshToken(ctx context.Context, jti string, now time.Time) (account.RefreshRecord, error) {
+	var rec account.RefreshRecord
+	err := s.inTx(ctx, func(q *dbgen.Queries) error {
+		r, err := q.RefreshTokenForUpdate(ctx, jti)
+		if err != nil {
+			return translate(err)
+		}
+		rec = account.RefreshRecord{
+			JTI: r.Jti, UserID: r.UserID, Family: r.Family, ExpiresAt: r.ExpiresAt,
+			Used: r.UsedAt != nil, Revoked: r.RevokedAt != nil,
+		}
+		return translate(q.MarkRefreshTokenUsed(ctx, dbgen.MarkRefreshTokenUsedParams{Jti: jti, Now: now}))
+	})
+	return rec, err
+}
+
+// RevokeRefreshFamily implements account.Repository.
+func (s Accounts) RevokeRefreshFamily(ctx context.Context, family string, now time.Time) error {
+	return translate(s.q.RevokeRefreshFamily(ctx, dbgen.RevokeRefreshFamilyParams{Family: family, Now: now}))
+}
+
+// RevokeUserRefreshTokens implements account.Repository.
+func (s Accounts) RevokeUserRefreshTokens(ctx context.Context, userID int64, now time.Time) error {
+	return translate(s.q.RevokeUserRefreshTokens(ctx, dbgen.RevokeUserRefreshTokensParams{UserID: userID, Now: now}))
+}
+
+// RevokeAccessToken implements account.Repository.
+func (s Accounts) RevokeAccessToken(ctx context.Context, jti string, expires time.Time) error {
+	return translate(s.q.InsertRevokedToken(ctx, dbgen.InsertRevokedTokenParams{Jti: jti, ExpiresAt: expires}))
+}
+
+// AccessTokenRevoked implements account.Repository.
+func (s Accounts) AccessTokenRevoked(ctx context.Context, jti string) (bool, error) {
+	ok, err := s.q.TokenRevoked(ctx, jti)
+	return ok, translate(err)
+}
+
+func toAPIToken(r dbgen.ApiToken) account.APIToken {
+	t := account.APIToken{ID: r.ID, UserID: r.UserID, Name: r.Name, Prefix: r.Prefix, CreatedAt: r.CreatedAt.UTC()}
+	if r.LastUsedAt != nil {
+		lu := r.LastUsedAt.UTC()
+		t.LastUsedAt = &lu
+	}
+	return t
+}
+
+// InsertAPIToken implements account.Repository.
+func (s Accounts) InsertAPIToken(ctx context.Context, t account.APIToken, hash []byte) (account.APIToken, error) {
+	r, err := s.q.InsertAPIToken(ctx, dbgen.InsertAPITokenParams{
+		UserID: t.UserID, Name: t.Name, Prefix: t.Prefix, TokenHash: hash, CreatedAt: t.CreatedAt,
+	})
+	if err != nil {
+		return account.APIToken{}, translate(err)
+	}
+	return toAPIToken(r), nil
+}
+
+// UseAPIToken implements account.Repository.
+func (s Accounts) UseAPIToken(ctx context.Context, hash []byte, now time.Time) (account.APIToken, error) {
+	r, err := s.q.UseAPIToken(ctx, dbgen.UseAPITokenParams{TokenHash: hash, Now: now})
+	if err != nil {
+		return account.APIToken{}, translate(err)
+	}
+	return toAPIToken(r), nil
+}
+
+// ListAPITokens implements account.Repository.
+func (s Accounts) ListAPITokens(ctx context.Context, userID int64) ([]account.APIToken, error) {
+	rows, err := s.q.ListAPITokens(ctx, userID)
+	if err != nil {
+		return nil, translate(err)
+	}
+	out := make([]account.APIToken, len(rows))
+	for i, r := range rows {
+		out[i] = toAPIToken(r)
+	}
+	return out, nil
+}
+
+// DeleteAPIToken implements account.Repository.
+func (s Accounts) DeleteAPIToken(ctx context.Context, userID, id int64) (bool, error) {
+	n, err := s.q.DeleteAPIToken(ctx, dbgen.DeleteAPITokenParams{UserID: userID, ID: id})
+	return n > 0, translate(err)
+}
