@@ -1,6 +1,8 @@
 package views
 
 import (
+	"time"
+
 	"pastel/internal/paste"
 )
 
@@ -47,7 +49,7 @@ type Page struct {
 	Assets    AssetURLs
 	Flash     string // one-off message shown at the top of the page
 	Query     string // current search query, kept in the header search box
-	Nav       string // highlighted nav item: "new", "explore" or ""
+	Nav       string // highlighted nav item: "new", "explore", "mine", "settings" or ""
 }
 
 // SyntaxOption is one choice in the syntax picker.
@@ -56,9 +58,10 @@ type SyntaxOption struct {
 	Label string // shown to people, such as "Go"
 }
 
-// PasteForm is the new-paste form: the values typed so far and, after a
-// failed submission, the error for each field (keyed by field name, such as
-// "content"; the key "" holds a message for the form as a whole).
+// PasteForm is the new-paste form (and, with Editing, the edit form): the
+// values typed so far and, after a failed submission, the error for each
+// field (keyed by field name, such as "content"; the key "" holds a message
+// for the form as a whole).
 type PasteForm struct {
 	Title        string
 	Content      string
@@ -73,6 +76,12 @@ type PasteForm struct {
 	AllowPrivate bool           // offer "private" (signed-in users only)
 	MaxBytes     int64          // largest body accepted; 0 hides the hint
 	CSRFToken    string         // NewPastePage fills it from Page when empty
+	Action       string         // where the form posts (action= and hx-post=); "" means "/"
+	SubmitLabel  string         // the submit button's text; "" means "Create paste"
+	// Editing makes it the edit form of an existing paste: the expiry select
+	// starts with "Keep current expiry" (value ""), the default while
+	// ExpiresIn is "".
+	Editing bool
 }
 
 // PasteView is everything the paste page shows.
@@ -91,6 +100,23 @@ type PasteView struct {
 	SourceURL     string // where the content came from; already checked http/https
 	CanDelete     bool
 	Burned        bool // this request consumed a burn-after-reading paste
+	CanEdit       bool // the viewer owns the paste: show the Edit button
+	EditURL       string
+	// ShowSharing shows the share-links panel (the owner viewing a private
+	// paste); ShareLinks are its live links, newest first.
+	ShowSharing bool
+	ShareLinks  []ShareLinkView
+	// NewShareURL is the full URL of a share link just created; it is shown
+	// this once, since only a hash of its token is kept.
+	NewShareURL string
+}
+
+// ShareLinkView is one live share link of a private paste. Its token is
+// never shown again after creation, so links are told apart by dates.
+type ShareLinkView struct {
+	ID         int64
+	CreatedAt  time.Time
+	LastUsedAt *time.Time // nil: never used
 }
 
 // ExploreView is the explore page: one tab of public pastes.
