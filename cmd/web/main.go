@@ -18,6 +18,8 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"pastel/internal/account"
+	"pastel/internal/auth"
 	"pastel/internal/blob"
 	"pastel/internal/config"
 	"pastel/internal/paste"
@@ -113,6 +115,14 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 			return fmt.Errorf("blob store: %w", err)
 		}
 		st := store.New(pool)
+		tokens, err := auth.NewTokens(auth.TokenOptions{
+			Secret: []byte(cfg.JWTSecret.Reveal()), Issuer: cfg.BaseURL.String(), Audience: cfg.BaseURL.String() + "/api",
+		})
+		if err != nil {
+			return err
+		}
+		accounts := account.NewService(st.Accounts(), account.Options{Tokens: tokens, Logger: log})
+		sessionStore := st.Sessions(store.SessionOptions{Secure: cfg.BaseURL.Scheme == "https"})
 		syntaxes := render.NewSyntaxes()
 		pastes := paste.NewService(st.Pastes(), blobs, syntaxes, paste.Options{
 			MaxBytes:       cfg.MaxPasteBytes,
@@ -125,6 +135,8 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		}
 		app := web.New(web.Deps{
 			Pastes:      pastes,
+			Accounts:    accounts,
+			Sessions:    sessionStore,
 			Blobs:       blobs,
 			PingDB:      st.Ping,
 			Syntaxes:    syntaxes,
@@ -145,7 +157,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		}
 		workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 		var workers sync.WaitGroup
-		startSweepers(workCtx, &workers, pastes, log)
+		startSweepers(workCtx, &workers, pastes, sessionStore, log)
 
 		serveErr := make(chan error, 1)
 		go func() { serveErr <- app.Listener(ln) }()
@@ -166,9 +178,9 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	})
 }
 
-// startSweepers runs the expiry sweeper every minute and the orphan sweeper
-// every hour. Both are safe to run in several replicas at once.
-func startSweepers(ctx context.Context, wg *sync.WaitGroup, pastes *paste.Service, log *slog.Logger) {
+// startSweepers runs the expiry sweeper every minute, and the orphan and
+// stale-session sweepers every hour. Both are safe to run in several replicas at once.
+func startSweepers(ctx context.Context, wg *sync.WaitGroup, pastes *paste.Service, sessions *store.SessionStore, log *slog.Logger) {
 	every := func(name string, period time.Duration, fn func(context.Context) (int, error)) {
 		wg.Add(1)
 		go func() {
@@ -195,6 +207,7 @@ func startSweepers(ctx context.Context, wg *sync.WaitGroup, pastes *paste.Servic
 	every("orphan sweep", time.Hour, func(ctx context.Context) (int, error) {
 		return pastes.SweepOrphans(ctx, time.Hour)
 	})
+	every("session sweep", time.Hour, sessions.DeleteStaleSessions)
 }
 
 // healthcheck GETs /healthz on the configured address; for containers whose

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"pastel/internal/account"
 	"pastel/internal/paste"
 )
 
@@ -51,6 +52,12 @@ func Status(err error) (int, Error) {
 		return fiber.StatusUnprocessableEntity, Error{Code: "validation_failed", Message: "some fields are invalid", Fields: verr.Fields}
 	case errors.As(err, &rerr):
 		return rerr.status, Error{Code: rerr.code, Message: rerr.message}
+	case errors.Is(err, account.ErrInvalidToken):
+		return fiber.StatusUnauthorized, Error{Code: "invalid_token", Message: "the bearer token is invalid, expired or revoked"}
+	case errors.Is(err, account.ErrBadCredentials):
+		return fiber.StatusUnauthorized, Error{Code: "invalid_credentials", Message: "wrong username or password"}
+	case isRateLimit(err):
+		return fiber.StatusTooManyRequests, Error{Code: "rate_limited", Message: "too many attempts; try again later"}
 	case errors.Is(err, paste.ErrNotFound):
 		return fiber.StatusNotFound, Error{Code: "not_found", Message: "not found"}
 	case errors.Is(err, paste.ErrTooLarge):
@@ -93,10 +100,27 @@ func WriteError(c *fiber.Ctx, err error) int {
 	if status == fiber.StatusServiceUnavailable {
 		c.Set(fiber.HeaderRetryAfter, "5")
 	}
-	if status == fiber.StatusUnauthorized && c.Get(fiber.HeaderAuthorization) != "" {
-		c.Set(fiber.HeaderWWWAuthenticate, `Bearer error="invalid_token"`)
+	SetRetryAfter(c, err)
+	if status == fiber.StatusUnauthorized {
+		if body.Code == "invalid_token" {
+			c.Set(fiber.HeaderWWWAuthenticate, `Bearer error="invalid_token"`)
+		} else {
+			c.Set(fiber.HeaderWWWAuthenticate, `Bearer`)
+		}
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	_ = c.Status(status).JSON(errorBody{Error: body}) // encoding a fixed struct cannot fail
 	return status
+}
+
+func isRateLimit(err error) bool {
+	_, ok := retryAfter(err)
+	return ok
+}
+
+// SetRetryAfter sets Retry-After for errors that carry a wait.
+func SetRetryAfter(c *fiber.Ctx, err error) {
+	if secs, ok := retryAfter(err); ok {
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(secs))
+	}
 }

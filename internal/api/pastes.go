@@ -340,10 +340,24 @@ func (h *handler) listPastes(c *fiber.Ctx) error {
 	default:
 		return paste.FieldError("sort", "must be recent")
 	}
-	if c.Query("owner") != "" {
-		return paste.FieldError("owner", "owner filtering needs accounts")
+	ctx := c.UserContext()
+	v := paste.ViewerFrom(ctx)
+	var page paste.Page
+	switch owner := c.Query("owner"); owner {
+	case "":
+		page, err = h.Pastes.ListRecent(ctx, c.Query("cursor"), limit)
+	case "me":
+		if !v.SignedIn() {
+			return paste.ErrUnauthorized
+		}
+		page, err = h.Pastes.ListOwned(ctx, v, v.UserID, c.Query("cursor"), limit)
+	default:
+		u, uerr := h.Accounts.UserByUsername(ctx, owner)
+		if uerr != nil {
+			return uerr
+		}
+		page, err = h.Pastes.ListOwned(ctx, v, u.ID, c.Query("cursor"), limit)
 	}
-	page, err := h.Pastes.ListRecent(c.UserContext(), c.Query("cursor"), limit)
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
+	"pastel/internal/account"
 	"pastel/internal/api"
 	"pastel/internal/paste"
 	"pastel/internal/render"
@@ -20,6 +21,8 @@ import (
 // Deps are the services and adapters the web app uses.
 type Deps struct {
 	Pastes      *paste.Service
+	Accounts    *account.Service
+	Sessions    SessionStore
 	Blobs       paste.Blobs // for readiness
 	PingDB      func(ctx context.Context) error
 	Syntaxes    *render.Syntaxes
@@ -80,17 +83,37 @@ func New(d Deps, o Options) *App {
 	a.Get("/favicon.ico", a.favicon)
 
 	apiGroup := a.Group("/api/v1")
-	api.Register(apiGroup, api.Deps{Pastes: d.Pastes, BaseURL: o.BaseURL})
+	api.Register(apiGroup, api.Deps{Pastes: d.Pastes, Accounts: d.Accounts, BaseURL: o.BaseURL})
 
-	a.Use(a.csrf)
+	a.Use(a.csrf, a.loadViewer)
+	a.Get("/login", a.loginPage)
+	a.Post("/login", a.login)
+	a.Get("/register", a.registerPage)
+	a.Post("/register", a.register)
+	a.Post("/logout", a.logout)
+	a.Get("/settings", a.settings)
+	a.Post("/settings/password", a.changePassword)
+	a.Post("/settings/sessions/revoke-others", a.endOtherSessions)
+	a.Post("/settings/sessions/:sid/revoke", a.endSession)
+	a.Post("/settings/tokens", a.createToken)
+	a.Post("/settings/tokens/:tid/revoke", a.revokeToken)
+	a.Get("/u/:username", a.userPage)
+	a.Get("/s/:token", a.showShared)
+	a.Get("/s/:token/raw", a.sharedRaw)
+	a.Get("/s/:token/dl", a.sharedDownload)
 	a.Get("/", a.newPaste)
 	a.Post("/", a.createPaste)
 	a.Get("/explore", a.explore)
+	a.registerBookmarklet()
 	a.Get("/raw/:id", a.raw)
 	a.Get("/dl/:id", a.download)
 	a.Get("/:id", a.showPaste)
 	a.Post("/:id/reveal", a.revealPaste)
 	a.Post("/:id/delete", a.deletePaste)
+	a.Get("/:id/edit", a.editPage)
+	a.Post("/:id/edit", a.updatePaste)
+	a.Post("/:id/share-links", a.createShareLink)
+	a.Post("/:id/share-links/:lid/revoke", a.revokeShareLink)
 	return a
 }
 

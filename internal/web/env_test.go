@@ -3,6 +3,8 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"io"
 	"mime/multipart"
 	"net"
@@ -16,6 +18,8 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"pastel/internal/account"
+	"pastel/internal/auth"
 	"pastel/internal/blob"
 	"pastel/internal/paste"
 	"pastel/internal/pgtest"
@@ -44,15 +48,17 @@ func (c *clock) Advance(d time.Duration) {
 }
 
 type env struct {
-	t      *testing.T
-	app    *web.App
-	svc    *paste.Service
-	store  *store.Store
-	blobs  paste.Blobs
-	clock  *clock
-	csrf   string
-	cookie string
-	base   string // the app's origin
+	t        *testing.T
+	app      *web.App
+	svc      *paste.Service
+	accounts *account.Service
+	tokens   *auth.Tokens
+	store    *store.Store
+	blobs    paste.Blobs
+	clock    *clock
+	csrf     string
+	cookie   string
+	base     string // the app's origin
 }
 
 type envOption func(*envConfig)
@@ -61,11 +67,15 @@ type envConfig struct {
 	maxBytes int64
 	blobs    paste.Blobs
 	serve    bool
+	base     string
 }
 
 // served makes the env listen on a real loopback port (for the browser); its
 // base URL is then that address.
 func served() envOption { return func(c *envConfig) { c.serve = true } }
+
+// withBase sets the app's BASE_URL.
+func withBase(u string) envOption { return func(c *envConfig) { c.base = u } }
 
 func withMaxBytes(n int64) envOption    { return func(c *envConfig) { c.maxBytes = n } }
 func withBlobs(b paste.Blobs) envOption { return func(c *envConfig) { c.blobs = b } }
@@ -73,6 +83,9 @@ func base() *url.URL                    { u, _ := url.Parse("http://pastel.test"
 func syntaxes() *render.Syntaxes        { return sharedSyntaxes }
 
 var sharedSyntaxes = render.NewSyntaxes()
+
+// fastPasswords keeps Argon2 cheap in tests; production uses the defaults.
+var fastPasswords = auth.PasswordParams{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
 
 func newEnv(t *testing.T, opts ...envOption) *env {
 	t.Helper()
@@ -88,6 +101,9 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 		cfg.blobs = b
 	}
 	baseURL := base()
+	if cfg.base != "" {
+		baseURL, _ = url.Parse(cfg.base)
+	}
 	var ln net.Listener
 	if cfg.serve {
 		var err error
@@ -98,15 +114,25 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 	}
 	st := store.New(pgtest.NewPool(t))
 	clk := &clock{now: time.Now().UTC().Truncate(time.Second)}
+	tokens, err := auth.NewTokens(auth.TokenOptions{
+		Secret: []byte(strings.Repeat("k", 40)), Issuer: baseURL.String(), Audience: baseURL.String() + "/api", Now: clk.Now,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	accounts := account.NewService(st.Accounts(), account.Options{
+		Tokens: tokens, Now: clk.Now, PasswordParams: fastPasswords,
+	})
+	sessionStore := st.Sessions(store.SessionOptions{Now: clk.Now, Secure: baseURL.Scheme == "https"})
 	svc := paste.NewService(st.Pastes(), cfg.blobs, syntaxes(), paste.Options{
 		MaxBytes: cfg.maxBytes, AllowAnonymous: true, Now: clk.Now,
 	})
 	app := web.New(web.Deps{
-		Pastes: svc, Blobs: cfg.blobs, PingDB: st.Ping,
+		Pastes: svc, Accounts: accounts, Sessions: sessionStore, Blobs: cfg.blobs, PingDB: st.Ping,
 		Syntaxes: syntaxes(), Highlighter: render.NewHighlighter(render.HighlightOptions{}),
 		Cache: render.NewCache(8 << 20), Assets: static.New(map[string][]byte{"chroma.css": []byte(render.CSS())}),
 	}, web.Options{BaseURL: baseURL, MaxPasteBytes: cfg.maxBytes, AllowAnonymous: true})
-	e := &env{t: t, app: app, svc: svc, store: st, blobs: cfg.blobs, clock: clk, base: baseURL.String()}
+	e := &env{t: t, app: app, svc: svc, accounts: accounts, tokens: tokens, store: st, blobs: cfg.blobs, clock: clk, base: baseURL.String()}
 	if ln != nil {
 		go app.Listener(ln) //nolint:errcheck // ends with Shutdown
 		t.Cleanup(func() { app.ShutdownWithTimeout(5 * time.Second) })
@@ -198,4 +224,100 @@ func jsonReq(method, path, body string) *http.Request {
 	req := httptest.NewRequest(method, path, strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	return req
+}
+
+// user is a registered account with a browser session and API tokens.
+type user struct {
+	id       int64
+	name     string
+	password string
+	cookie   string // session cookie value
+	access   string // JWT access token
+	refresh  string
+}
+
+// register creates an account through the service, signs in through the
+// login form (getting a session cookie) and through the token endpoint.
+func (e *env) register(name string) *user {
+	e.t.Helper()
+	u := &user{name: name, password: "correct horse battery " + name}
+	acc, err := e.accounts.Register(context.Background(), name, "", u.password)
+	if err != nil {
+		e.t.Fatalf("register %s: %v", name, err)
+	}
+	u.id = acc.ID
+	if e.csrf == "" {
+		e.browser()
+	}
+	resp, body := e.postForm("/login", map[string]string{"username": name, "password": u.password})
+	if resp.StatusCode != http.StatusSeeOther {
+		e.t.Fatalf("login %s = %d: %.300s", name, resp.StatusCode, body)
+	}
+	for _, c := range resp.Cookies() {
+		if c.Name == "pastel_session" && c.Value != "" {
+			u.cookie = c.Value
+		}
+	}
+	if u.cookie == "" {
+		e.t.Fatal("no session cookie after login")
+	}
+	resp, body = e.do(jsonReq("POST", "/api/v1/auth/token", fmt.Sprintf(`{"username":%q,"password":%q}`, name, u.password)))
+	if resp.StatusCode != http.StatusOK {
+		e.t.Fatalf("token %s = %d %s", name, resp.StatusCode, body)
+	}
+	var tok struct {
+		Access  string `json:"access_token"`
+		Refresh string `json:"refresh_token"`
+	}
+	if err := json.Unmarshal(body, &tok); err != nil {
+		e.t.Fatal(err)
+	}
+	u.access, u.refresh = tok.Access, tok.Refresh
+	return u
+}
+
+// asUser adds u's session cookie (and the CSRF cookie) to req.
+func (e *env) asUser(req *http.Request, u *user) *http.Request {
+	if u != nil && u.cookie != "" {
+		req.AddCookie(&http.Cookie{Name: "pastel_session", Value: u.cookie})
+	}
+	req.AddCookie(&http.Cookie{Name: "pastel_csrf", Value: e.cookie})
+	return req
+}
+
+// bearer adds an Authorization header.
+func bearer(req *http.Request, token string) *http.Request {
+	req.Header.Set("Authorization", "Bearer "+token)
+	return req
+}
+
+// userForm posts a urlencoded form with the CSRF token as u.
+func (e *env) userForm(u *user, path string, fields map[string]string) (*http.Response, []byte) {
+	e.t.Helper()
+	vals := url.Values{}
+	for k, v := range fields {
+		vals.Set(k, v)
+	}
+	if vals.Get("_csrf") == "" {
+		vals.Set("_csrf", e.csrf)
+	}
+	req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(vals.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return e.do(e.asUser(req, u))
+}
+
+// userGet fetches path as u (nil: anonymous).
+func (e *env) userGet(u *user, path string) (*http.Response, []byte) {
+	e.t.Helper()
+	return e.do(e.asUser(httptest.NewRequest(http.MethodGet, path, nil), u))
+}
+
+// freshToken issues a new access token for a user at the current clock.
+func (e *env) freshToken(userID int64) string {
+	e.t.Helper()
+	pair, err := e.accounts.IssueTokens(context.Background(), userID, "")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return pair.AccessToken
 }

@@ -108,6 +108,9 @@ func (a *App) showPaste(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if err := a.ownerExtras(c, v, &view); err != nil {
+		return err
+	}
 	return a.render(c, fiber.StatusOK, views.PastePage(a.page(c, titleOf(p)), view))
 }
 
@@ -211,9 +214,12 @@ func (a *App) download(c *fiber.Ctx) error {
 // sendBody answers the exact stored bytes. Non-burn pastes carry an ETag so
 // revalidation is cheap; a burn paste is consumed here, except by HEAD.
 func (a *App) sendBody(c *fiber.Ctx, attachment bool) error {
+	return a.sendPasteBody(c, paste.ID(c.Params("id")), attachment)
+}
+
+func (a *App) sendPasteBody(c *fiber.Ctx, id paste.ID, attachment bool) error {
 	ctx := c.UserContext()
 	v := paste.ViewerFrom(ctx)
-	id := paste.ID(c.Params("id"))
 	p, err := a.deps.Pastes.Get(ctx, v, id)
 	if err != nil {
 		return err

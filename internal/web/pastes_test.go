@@ -326,3 +326,21 @@ func TestHealthAndReady(t *testing.T) {
 		t.Fatalf("readyz leaks details: %s", body)
 	}
 }
+
+func TestOwnerSharePanelAfterCreatingLink(t *testing.T) {
+	e := newEnv(t)
+	u := e.register("olive")
+	c, err := e.svc.Create(context.Background(), paste.Viewer{UserID: u.id, Username: u.name}, paste.CreateInput{Content: []byte("x"), Visibility: paste.Private})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, body := e.userForm(u, "/"+string(c.Paste.ID)+"/share-links", nil)
+	doc := parse(t, body)
+	url := strings.TrimSpace(doc.Find(`[data-testid="new-share-url"]`).Text())
+	if resp.StatusCode != 200 || !strings.HasPrefix(url, "http://pastel.test/s/") || doc.Find(`[data-testid="revoke-share"]`).Length() != 1 {
+		t.Fatalf("after creating a link: %d, url %q", resp.StatusCode, url)
+	}
+	if resp.Header.Get("Cache-Control") != "no-store" {
+		t.Fatal("a page showing a secret link must not be cached")
+	}
+}

@@ -1,0 +1,152 @@
+package api
+
+import (
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"pastel/internal/account"
+	"pastel/internal/auth"
+	"pastel/internal/paste"
+)
+
+const localClaims = "access_claims"
+
+// bearer resolves the Authorization header to a viewer. No header means
+// anonymous; a header that is present but not a valid bearer credential is
+// 401 invalid_token, never a silent downgrade to anonymous. Cookies are never
+// read here.
+func (h *handler) bearer(c *fiber.Ctx) error {
+	authz := c.Get(fiber.HeaderAuthorization)
+	if authz == "" {
+		return c.Next()
+	}
+	scheme, token, ok := strings.Cut(authz, " ")
+	token = strings.TrimSpace(token)
+	if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" {
+		return account.ErrInvalidToken
+	}
+	v, claims, err := h.Accounts.Bearer(c.UserContext(), token)
+	if err != nil {
+		return err
+	}
+	c.SetUserContext(paste.WithViewer(c.UserContext(), v))
+	c.Locals(localClaims, claims)
+	return c.Next()
+}
+
+// signedIn returns the viewer, or ErrUnauthorized for anonymous callers.
+func signedIn(c *fiber.Ctx) (paste.Viewer, error) {
+	v := paste.ViewerFrom(c.UserContext())
+	if !v.SignedIn() {
+		return v, paste.ErrUnauthorized
+	}
+	return v, nil
+}
+
+type credentials struct {
+	Username string `json:"username"`
+	Password string `json:"password"`
+	Email    string `json:"email"`
+}
+
+func (h *handler) register(c *fiber.Ctx) error {
+	var in credentials
+	if err := decodeJSON(c.Body(), &in); err != nil {
+		return err
+	}
+	u, err := h.Accounts.Register(c.UserContext(), in.Username, in.Email, in.Password)
+	if err != nil {
+		return err
+	}
+	c.Location(h.link("/u/" + u.Username))
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"id": u.ID, "username": u.Username})
+}
+
+type tokenJSON struct {
+	AccessToken  string `json:"access_token"`
+	RefreshToken string `json:"refresh_token"`
+	TokenType    string `json:"token_type"`
+	ExpiresIn    int64  `json:"expires_in"`
+}
+
+func pairJSON(p account.TokenPair) tokenJSON {
+	return tokenJSON{AccessToken: p.AccessToken, RefreshToken: p.RefreshToken, TokenType: "Bearer", ExpiresIn: int64(p.ExpiresIn / time.Second)}
+}
+
+func (h *handler) token(c *fiber.Ctx) error {
+	var in struct {
+		Username string `json:"username"`
+		Password string `json:"password"`
+	}
+	if err := decodeJSON(c.Body(), &in); err != nil {
+		return err
+	}
+	u, err := h.Accounts.Authenticate(c.UserContext(), in.Username, in.Password, c.IP())
+	if err != nil {
+		return err
+	}
+	pair, err := h.Accounts.IssueTokens(c.UserContext(), u.ID, "")
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(pairJSON(pair))
+}
+
+func (h *handler) refresh(c *fiber.Ctx) error {
+	var in struct {
+		RefreshToken string `json:"refresh_token"`
+	}
+	if err := decodeJSON(c.Body(), &in); err != nil {
+		return err
+	}
+	if in.RefreshToken == "" {
+		return paste.FieldError("refresh_token", "is required")
+	}
+	pair, err := h.Accounts.Refresh(c.UserContext(), in.RefreshToken)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(pairJSON(pair))
+}
+
+func (h *handler) revoke(c *fiber.Ctx) error {
+	v, err := signedIn(c)
+	if err != nil {
+		return err
+	}
+	claims, _ := c.Locals(localClaims).(auth.Claims)
+	if err := h.Accounts.Revoke(c.UserContext(), v.UserID, claims); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (h *handler) me(c *fiber.Ctx) error {
+	v, err := signedIn(c)
+	if err != nil {
+		return err
+	}
+	u, err := h.Accounts.UserByID(c.UserContext(), v.UserID)
+	if err != nil {
+		return err
+	}
+	var email *string
+	if u.Email != "" {
+		email = &u.Email
+	}
+	return c.JSON(fiber.Map{"id": u.ID, "username": u.Username, "email": email, "created_at": u.CreatedAt, "is_admin": u.IsAdmin})
+}
+
+// retryAfter returns the Retry-After seconds for rate-limit errors.
+func retryAfter(err error) (int, bool) {
+	var rl *account.RateLimitError
+	if errors.As(err, &rl) {
+		return int(rl.RetryAfter/time.Second) + 1, true
+	}
+	return 0, false
+}

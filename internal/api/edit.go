@@ -1,0 +1,107 @@
+package api
+
+import (
+	"encoding/base64"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"pastel/internal/paste"
+)
+
+type updateRequest struct {
+	Title            *string `json:"title"`
+	Content          *string `json:"content"`
+	ContentEncoding  string  `json:"content_encoding"`
+	Syntax           *string `json:"syntax"`
+	Visibility       *string `json:"visibility"`
+	ExpiresIn        *string `json:"expires_in"`
+	BurnAfterReading *bool   `json:"burn_after_reading"`
+}
+
+func (h *handler) updatePaste(c *fiber.Ctx) error {
+	raw, err := h.body(c, jsonLimit(h.Pastes.MaxBytes()))
+	if err != nil {
+		return err
+	}
+	var req updateRequest
+	if err := decodeJSON(raw, &req); err != nil {
+		return err
+	}
+	in := paste.UpdateInput{Title: req.Title, Syntax: req.Syntax, ExpiresIn: req.ExpiresIn, BurnAfterReading: req.BurnAfterReading}
+	if req.Visibility != nil {
+		vis := paste.Visibility(*req.Visibility)
+		in.Visibility = &vis
+	}
+	if req.Content != nil {
+		in.Content = []byte(*req.Content)
+		switch req.ContentEncoding {
+		case "", "utf-8":
+		case "base64":
+			if in.Content, err = base64.StdEncoding.DecodeString(*req.Content); err != nil {
+				return paste.FieldError("content", "is not valid base64")
+			}
+		default:
+			return paste.FieldError("content_encoding", "must be utf-8 or base64")
+		}
+	}
+	ctx := c.UserContext()
+	v, err := signedIn(c)
+	if err != nil {
+		return err
+	}
+	p, err := h.Pastes.Update(ctx, v, paste.ID(c.Params("id")), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(h.toJSON(p))
+}
+
+type shareLinkJSON struct {
+	ID         int64      `json:"id"`
+	Token      string     `json:"token,omitempty"`
+	URL        string     `json:"url,omitempty"`
+	CreatedAt  time.Time  `json:"created_at"`
+	LastUsedAt *time.Time `json:"last_used_at"`
+}
+
+func (h *handler) createShareLink(c *fiber.Ctx) error {
+	v, err := signedIn(c)
+	if err != nil {
+		return err
+	}
+	token, link, err := h.Pastes.CreateShareLink(c.UserContext(), v, paste.ID(c.Params("id")))
+	if err != nil {
+		return err
+	}
+	url := h.link("/s/" + token)
+	c.Location(url)
+	return c.Status(fiber.StatusCreated).JSON(shareLinkJSON{ID: link.ID, Token: token, URL: url, CreatedAt: link.CreatedAt})
+}
+
+func (h *handler) listShareLinks(c *fiber.Ctx) error {
+	v, err := signedIn(c)
+	if err != nil {
+		return err
+	}
+	links, err := h.Pastes.ShareLinks(c.UserContext(), v, paste.ID(c.Params("id")))
+	if err != nil {
+		return err
+	}
+	out := make([]shareLinkJSON, len(links))
+	for i, l := range links {
+		out[i] = shareLinkJSON{ID: l.ID, CreatedAt: l.CreatedAt, LastUsedAt: l.LastUsedAt}
+	}
+	return c.JSON(fiber.Map{"items": out, "next_cursor": nil})
+}
+
+func (h *handler) deleteShareLink(c *fiber.Ctx) error {
+	v, err := signedIn(c)
+	if err != nil {
+		return err
+	}
+	if err := h.Pastes.RevokeShareToken(c.UserContext(), v, paste.ID(c.Params("id")), c.Params("token")); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}

@@ -1,0 +1,204 @@
+package web
+
+import (
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"pastel/internal/account"
+	"pastel/internal/paste"
+	"pastel/views"
+)
+
+// ownerExtras fills what only the owner sees on the paste page: edit, and
+// the share links of a private paste.
+func (a *App) ownerExtras(c *fiber.Ctx, v paste.Viewer, view *views.PasteView) error {
+	p := view.Paste
+	if !v.Owns(p) {
+		return nil
+	}
+	view.CanEdit = true
+	view.EditURL = "/" + string(p.ID) + "/edit"
+	if p.Visibility != paste.Private {
+		return nil
+	}
+	view.ShowSharing = true
+	links, err := a.deps.Pastes.ShareLinks(c.UserContext(), v, p.ID)
+	if err != nil {
+		return err
+	}
+	for _, l := range links {
+		view.ShareLinks = append(view.ShareLinks, views.ShareLinkView{ID: l.ID, CreatedAt: l.CreatedAt, LastUsedAt: l.LastUsedAt})
+	}
+	return nil
+}
+
+func (a *App) editPage(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	v, ok, err := a.requireUser(c)
+	if !ok {
+		return err
+	}
+	p, err := a.deps.Pastes.Get(ctx, v, paste.ID(c.Params("id")))
+	if err != nil {
+		return err
+	}
+	if !v.Owns(p) {
+		return paste.ErrForbidden
+	}
+	if p.BurnAfterReading {
+		// Reading the body to prefill the form would consume it.
+		return fiber.NewError(fiber.StatusConflict, "A burn-after-reading paste cannot be edited: it would be read to fill the form.")
+	}
+	body, err := a.deps.Pastes.Body(ctx, p)
+	if err != nil {
+		return err
+	}
+	f := a.editForm(c, p)
+	f.Title, f.Content, f.Syntax, f.Visibility = p.Title, string(body), p.Syntax, string(p.Visibility)
+	return a.render(c, fiber.StatusOK, views.EditPastePage(a.page(c, "Edit "+titleOf(p)), f, string(p.ID)))
+}
+
+func (a *App) editForm(c *fiber.Ctx, p paste.Paste) views.PasteForm {
+	f := a.pasteForm(c)
+	f.Action = "/" + string(p.ID) + "/edit"
+	f.SubmitLabel = "Save changes"
+	f.Editing = true
+	f.Burn = p.BurnAfterReading
+	return f
+}
+
+func (a *App) updatePaste(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	v, ok, err := a.requireUser(c)
+	if !ok {
+		return err
+	}
+	id := paste.ID(c.Params("id"))
+	title := c.FormValue("title")
+	content := strings.ReplaceAll(c.FormValue("content"), "\r\n", "\n")
+	syntax := c.FormValue("syntax")
+	vis := paste.Visibility(c.FormValue("visibility"))
+	burn := c.FormValue("burn_after_reading") != ""
+	in := paste.UpdateInput{Title: &title, Content: []byte(content), Syntax: &syntax, Visibility: &vis, BurnAfterReading: &burn}
+	if exp := c.FormValue("expires_in"); exp != "" {
+		in.ExpiresIn = &exp
+	}
+	p, err := a.deps.Pastes.Update(ctx, v, id, in)
+	var verr *paste.ValidationError
+	if asValidation(err, &verr) {
+		old, gerr := a.deps.Pastes.Get(ctx, v, id)
+		if gerr != nil {
+			return gerr
+		}
+		f := a.editForm(c, old)
+		f.Title, f.Content, f.Syntax, f.Visibility, f.ExpiresIn, f.Burn = title, content, syntax, string(vis), c.FormValue("expires_in"), burn
+		f.Errors = verr.Fields
+		if isHTMX(c) {
+			return a.render(c, fiber.StatusUnprocessableEntity, views.PasteFormFragment(f))
+		}
+		return a.render(c, fiber.StatusUnprocessableEntity, views.EditPastePage(a.page(c, "Edit paste"), f, string(id)))
+	}
+	if err != nil {
+		return err
+	}
+	return redirect(c, "/"+string(p.ID))
+}
+
+// createShareLink answers with the paste page showing the new link once.
+func (a *App) createShareLink(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	v, ok, err := a.requireUser(c)
+	if !ok {
+		return err
+	}
+	token, _, err := a.deps.Pastes.CreateShareLink(ctx, v, paste.ID(c.Params("id")))
+	if err != nil {
+		return err
+	}
+	p, err := a.deps.Pastes.Get(ctx, v, paste.ID(c.Params("id")))
+	if err != nil {
+		return err
+	}
+	view, err := a.pasteView(c, p, nil)
+	if err != nil {
+		return err
+	}
+	if err := a.ownerExtras(c, v, &view); err != nil {
+		return err
+	}
+	view.NewShareURL = a.link("/s/" + token)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return a.render(c, fiber.StatusOK, views.PastePage(a.page(c, titleOf(p)), view))
+}
+
+func (a *App) revokeShareLink(c *fiber.Ctx) error {
+	v, ok, err := a.requireUser(c)
+	if !ok {
+		return err
+	}
+	lid, err := account.ParseID(c.Params("lid"))
+	if err != nil {
+		return err
+	}
+	id := paste.ID(c.Params("id"))
+	if err := a.deps.Pastes.RevokeShareLink(c.UserContext(), v, id, lid); err != nil {
+		return err
+	}
+	return redirect(c, "/"+string(id))
+}
+
+// sharedViewer resolves /s/{token}: the viewer may read that one paste.
+func (a *App) sharedViewer(c *fiber.Ctx) (paste.Viewer, paste.ID, error) {
+	ctx := c.UserContext()
+	v, id, err := a.deps.Pastes.Shared(ctx, paste.ViewerFrom(ctx), c.Params("token"))
+	if err != nil {
+		return v, "", err
+	}
+	c.SetUserContext(paste.WithViewer(ctx, v))
+	return v, id, nil
+}
+
+// showShared renders a paste opened through a share link. Its raw and
+// download links go through the share link too; nothing on the page reveals
+// the paste's own ID.
+func (a *App) showShared(c *fiber.Ctx) error {
+	v, id, err := a.sharedViewer(c)
+	if err != nil {
+		return err
+	}
+	p, err := a.deps.Pastes.Get(c.UserContext(), v, id)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	base := "/s/" + c.Params("token")
+	if p.BurnAfterReading {
+		return a.render(c, fiber.StatusOK, views.BurnConfirmPage(a.page(c, "Read once"), p))
+	}
+	view, err := a.pasteView(c, p, nil)
+	if err != nil {
+		return err
+	}
+	view.RawURL, view.DownloadURL, view.URL = base+"/raw", base+"/dl", a.link(base)
+	if err := a.ownerExtras(c, v, &view); err != nil {
+		return err
+	}
+	return a.render(c, fiber.StatusOK, views.PastePage(a.page(c, titleOf(p)), view))
+}
+
+func (a *App) sharedRaw(c *fiber.Ctx) error {
+	return a.sharedBody(c, false)
+}
+
+func (a *App) sharedDownload(c *fiber.Ctx) error {
+	return a.sharedBody(c, true)
+}
+
+func (a *App) sharedBody(c *fiber.Ctx, attachment bool) error {
+	_, id, err := a.sharedViewer(c)
+	if err != nil {
+		return err
+	}
+	return a.sendPasteBody(c, id, attachment)
+}
