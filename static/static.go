@@ -19,10 +19,10 @@ import (
 const Prefix = "/static/"
 
 // BundleName is the logical name of the one script every page loads:
-// htmx followed by app.js.
+// htmx, then app.js, then draft.js.
 const BundleName = "bundle.js"
 
-//go:embed app.css app.js htmx.min.js favicon.svg
+//go:embed app.css app.js draft.js htmx.min.js favicon.svg
 var files embed.FS
 
 // Asset is one servable file.
@@ -56,11 +56,14 @@ func New(extra map[string][]byte) *Assets {
 		}
 		bodies[e.Name()] = b
 	}
-	// One script tag per page: htmx first, so app.js can listen to its events.
+	// One script tag per page: htmx first, so app.js can listen to its events;
+	// draft.js (the bookmarklet's draft page) acts only where [data-draft] is.
 	var bundle []byte
 	bundle = append(bundle, bodies["htmx.min.js"]...)
 	bundle = append(bundle, "\n;\n"...)
 	bundle = append(bundle, bodies["app.js"]...)
+	bundle = append(bundle, "\n;\n"...)
+	bundle = append(bundle, bodies["draft.js"]...)
 	bodies[BundleName] = bundle
 	for name, b := range extra {
 		bodies[name] = b

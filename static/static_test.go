@@ -71,14 +71,15 @@ func TestLookupRejectsUnknownAndUnversioned(t *testing.T) {
 	}
 }
 
-func TestBundleIsHTMXThenApp(t *testing.T) {
+func TestBundleIsHTMXThenAppThenDraft(t *testing.T) {
 	a := New(nil)
 	bundle, _ := a.Lookup(a.Path(BundleName))
 	htmx, _ := files.ReadFile("htmx.min.js")
 	app, _ := files.ReadFile("app.js")
-	i, j := bytes.Index(bundle.Body, htmx), bytes.Index(bundle.Body, app)
-	if i != 0 || j <= i {
-		t.Fatalf("bundle layout: htmx at %d, app.js at %d; want htmx first, then app.js", i, j)
+	draft, _ := files.ReadFile("draft.js")
+	i, j, k := bytes.Index(bundle.Body, htmx), bytes.Index(bundle.Body, app), bytes.Index(bundle.Body, draft)
+	if i != 0 || j <= i || k <= j {
+		t.Fatalf("bundle layout: htmx at %d, app.js at %d, draft.js at %d; want htmx first, then app.js, then draft.js", i, j, k)
 	}
 	if !strings.Contains(string(htmx), `version:"2.`) {
 		t.Error("vendored htmx.min.js is not htmx 2.x")
@@ -97,10 +98,26 @@ func TestHashChangesWithContent(t *testing.T) {
 }
 
 func TestNoInlineHandlersOrEvalInAppJS(t *testing.T) {
-	app, _ := files.ReadFile("app.js")
-	for _, bad := range []string{"eval(", "new Function", "innerHTML", ".style."} {
-		if strings.Contains(string(app), bad) {
-			t.Errorf("app.js contains %q", bad)
+	for _, name := range []string{"app.js", "draft.js"} {
+		js, _ := files.ReadFile(name)
+		for _, bad := range []string{"eval(", "new Function", "innerHTML", "outerHTML", "insertAdjacentHTML", ".style."} {
+			if strings.Contains(string(js), bad) {
+				t.Errorf("%s contains %q", name, bad)
+			}
 		}
+	}
+}
+
+// TestDraftNeverSubmits: the draft page only fills the form; saving is the
+// person's click, so a page that opens the draft cannot create a paste.
+func TestDraftNeverSubmits(t *testing.T) {
+	js, _ := files.ReadFile("draft.js")
+	for _, bad := range []string{"submit(", "requestSubmit", "click(", "fetch(", "XMLHttpRequest", "htmx."} {
+		if strings.Contains(string(js), bad) {
+			t.Errorf("draft.js contains %q", bad)
+		}
+	}
+	if !strings.Contains(string(js), "[data-draft]") {
+		t.Error("draft.js does not limit itself to the draft page")
 	}
 }
