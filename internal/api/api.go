@@ -37,6 +37,8 @@ func Register(r fiber.Router, d Deps) {
 	r.Get("/pastes/:id/share-links", h.listShareLinks)
 	r.Post("/pastes/:id/share-links", h.createShareLink)
 	r.Delete("/pastes/:id/share-links/:token", h.deleteShareLink)
+	h.registerCommunity(r)
+	h.registerSearch(r)
 	r.All("/*", func(*fiber.Ctx) error { return errRoute })
 }
 

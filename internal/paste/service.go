@@ -17,6 +17,8 @@ type Options struct {
 	AllowAnonymous bool  // anonymous visitors may create public and unlisted pastes
 	Now            func() time.Time
 	Logger         *slog.Logger
+	Community      CommunityRepository // comments, stars, votes, views (issue: community)
+	Search         SearchEngine        // full-text search (issue: search)
 }
 
 // Service is the paste domain's entry point. Every surface goes through it,

@@ -1,0 +1,4 @@
+package paste
+
+// CommunityRepository keeps comments, stars, votes and view counts.
+type CommunityRepository interface{}

@@ -1,0 +1,4 @@
+package paste
+
+// SearchEngine finds pastes by words, language and author.
+type SearchEngine interface{}

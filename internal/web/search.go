@@ -1,0 +1,4 @@
+package web
+
+// registerSearch mounts the search page and its fragments.
+func (a *App) registerSearch() {}
