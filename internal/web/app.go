@@ -99,6 +99,7 @@ func New(d Deps, o Options) *App {
 	a.Post("/settings/tokens/:tid/revoke", a.revokeToken)
 	a.Get("/u/:username", a.userPage)
 	a.Get("/s/:token", a.showShared)
+	a.Post("/s/:token/reveal", a.revealShared)
 	a.Get("/s/:token/raw", a.sharedRaw)
 	a.Get("/s/:token/dl", a.sharedDownload)
 	a.Get("/", a.newPaste)

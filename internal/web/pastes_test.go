@@ -344,3 +344,31 @@ func TestOwnerSharePanelAfterCreatingLink(t *testing.T) {
 		t.Fatal("a page showing a secret link must not be cached")
 	}
 }
+
+func TestBurnPrivatePasteThroughShareLink(t *testing.T) {
+	e := newEnv(t)
+	owner := e.register("olive")
+	ownerV := paste.Viewer{UserID: owner.id, Username: owner.name}
+	c, err := e.svc.Create(context.Background(), ownerV, paste.CreateInput{Content: []byte("once, privately"), Visibility: paste.Private, BurnAfterReading: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, _, err := e.svc.CreateShareLink(context.Background(), ownerV, c.Paste.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The share page asks first, and its form reveals through the link.
+	resp, body := e.get("/s/" + tok)
+	action, _ := parse(t, body).Find(`[data-testid="reveal-form"]`).Attr("action")
+	if resp.StatusCode != 200 || strings.Contains(string(body), "once, privately") || action != "/s/"+tok+"/reveal" {
+		t.Fatalf("share confirm page: %d, action %q", resp.StatusCode, action)
+	}
+	e.browser()
+	resp, body = e.postForm("/s/"+tok+"/reveal", map[string]string{})
+	if resp.StatusCode != 200 || !strings.Contains(string(body), "once, privately") {
+		t.Fatalf("reveal through the link = %d", resp.StatusCode)
+	}
+	if resp, _ := e.postForm("/s/"+tok+"/reveal", map[string]string{}); resp.StatusCode != 404 {
+		t.Fatalf("second reveal = %d, want 404", resp.StatusCode)
+	}
+}

@@ -3,6 +3,8 @@ package web
 import (
 	"strings"
 
+	"github.com/a-h/templ"
+
 	"github.com/gofiber/fiber/v2"
 
 	"pastel/internal/account"
@@ -174,7 +176,7 @@ func (a *App) showShared(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	base := "/s/" + c.Params("token")
 	if p.BurnAfterReading {
-		return a.render(c, fiber.StatusOK, views.BurnConfirmPage(a.page(c, "Read once"), p))
+		return a.render(c, fiber.StatusOK, views.BurnConfirmPageAt(a.page(c, "Read once"), p, templ.SafeURL(base+"/reveal")))
 	}
 	view, err := a.pasteView(c, p, nil)
 	if err != nil {
@@ -184,6 +186,28 @@ func (a *App) showShared(c *fiber.Ctx) error {
 	if err := a.ownerExtras(c, v, &view); err != nil {
 		return err
 	}
+	return a.render(c, fiber.StatusOK, views.PastePage(a.page(c, titleOf(p)), view))
+}
+
+// revealShared consumes a burn-after-reading paste opened through a share
+// link, the one time it is shown.
+func (a *App) revealShared(c *fiber.Ctx) error {
+	v, id, err := a.sharedViewer(c)
+	if err != nil {
+		return err
+	}
+	p, body, err := a.deps.Pastes.Open(c.UserContext(), v, id)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	view, err := a.pasteView(c, p, body)
+	if err != nil {
+		return err
+	}
+	base := "/s/" + c.Params("token")
+	view.RawURL, view.DownloadURL, view.URL = base+"/raw", base+"/dl", a.link(base)
+	view.Burned = p.BurnAfterReading
 	return a.render(c, fiber.StatusOK, views.PastePage(a.page(c, titleOf(p)), view))
 }
 
