@@ -15,3 +15,6 @@ UPDATE users SET password_hash = $2, tokens_valid_after = $3 WHERE id = $1;
 -- name: UpdatePasswordHash :exec
 -- A rehash on sign-in (new parameters); it does not end other sessions.
 UPDATE users SET password_hash = $2 WHERE id = $1;
+
+-- name: SetUserAdmin :execrows
+UPDATE users SET is_admin = sqlc.arg(is_admin) WHERE lower(username) = lower(sqlc.arg(username));

@@ -53,16 +53,39 @@ func run(args []string) int {
 		err = withPool(ctx, cfg, func(pool *pgxpool.Pool) error { return nil })
 	case "healthcheck":
 		err = healthcheck(cfg)
+	case "admin":
+		err = adminCommand(ctx, cfg, args)
 	default:
-		fmt.Fprintf(os.Stderr, "unknown command %q\nusage: web [serve|migrate|healthcheck]\n", cmd)
+		fmt.Fprintf(os.Stderr, "unknown command %q\nusage: web [serve|migrate|healthcheck|admin grant|revoke USERNAME]\n", cmd)
 		return 2
 	}
 	if err != nil {
 		log.Error(cmd+" failed", "err", err)
 		return 1
 	}
-	_ = args
 	return 0
+}
+
+// adminCommand grants or revokes the admin role: `web admin grant NAME`.
+// Admins are made only here, never through the web.
+func adminCommand(ctx context.Context, cfg config.Config, args []string) error {
+	if len(args) != 2 || (args[0] != "grant" && args[0] != "revoke") {
+		return errors.New("usage: web admin grant|revoke USERNAME")
+	}
+	return withPool(ctx, cfg, func(pool *pgxpool.Pool) error {
+		if err := store.New(pool).Accounts().SetAdmin(ctx, args[1], args[0] == "grant"); err != nil {
+			if errors.Is(err, paste.ErrNotFound) {
+				return fmt.Errorf("no user named %q", args[1])
+			}
+			return err
+		}
+		if args[0] == "grant" {
+			fmt.Printf("%s is now an admin\n", args[1])
+		} else {
+			fmt.Printf("%s is no longer an admin\n", args[1])
+		}
+		return nil
+	})
 }
 
 // withPool opens the database, waits up to a minute for it to answer (a

@@ -94,3 +94,32 @@ func TestBadConfigurationStopsStartup(t *testing.T) {
 		t.Fatalf("run with bad config = %d, want 2", code)
 	}
 }
+
+func TestAdminGrantAndRevoke(t *testing.T) {
+	url := pgtest.NewURL(t)
+	t.Setenv("DATABASE_URL", url)
+	t.Setenv("DATA_DIR", t.TempDir())
+	if code := run([]string{"admin", "grant", "nobody"}); code != 1 {
+		t.Fatalf("grant to an unknown user = %d, want 1", code)
+	}
+	if code := run([]string{"admin", "promote", "x"}); code != 1 {
+		t.Fatalf("bad admin verb = %d, want 1", code)
+	}
+	pool := pgtest.NewPoolFor(t, url)
+	if _, err := pool.Exec(t.Context(), `INSERT INTO users (username, password_hash) VALUES ('Root_Ann', 'x')`); err != nil {
+		t.Fatal(err)
+	}
+	isAdmin := func() bool {
+		var v bool
+		if err := pool.QueryRow(t.Context(), `SELECT is_admin FROM users WHERE username = 'Root_Ann'`).Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	if code := run([]string{"admin", "grant", "root_ann"}); code != 0 || !isAdmin() {
+		t.Fatalf("grant = %d, admin %v", code, isAdmin())
+	}
+	if code := run([]string{"admin", "revoke", "ROOT_ANN"}); code != 0 || isAdmin() {
+		t.Fatalf("revoke = %d, admin %v", code, isAdmin())
+	}
+}

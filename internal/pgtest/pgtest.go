@@ -282,3 +282,15 @@ func freePort() (int, error) {
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
+
+// NewPoolFor returns a pool on the database at u (from NewURL), closed when
+// t ends.
+func NewPoolFor(t testing.TB, u string) *pgxpool.Pool {
+	t.Helper()
+	pool, err := store.Open(context.Background(), store.Options{URL: u, ConnectTimeout: 2 * time.Second})
+	if err != nil {
+		t.Fatalf("pgtest: open pool: %v", err)
+	}
+	t.Cleanup(pool.Close)
+	return pool
+}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"pastel/internal/account"
+	"pastel/internal/paste"
 	"pastel/internal/store/dbgen"
 )
 
@@ -211,4 +212,17 @@ func (s Accounts) ListAPITokens(ctx context.Context, userID int64) ([]account.AP
 func (s Accounts) DeleteAPIToken(ctx context.Context, userID, id int64) (bool, error) {
 	n, err := s.q.DeleteAPIToken(ctx, dbgen.DeleteAPITokenParams{UserID: userID, ID: id})
 	return n > 0, translate(err)
+}
+
+// SetAdmin grants or revokes the admin role; ErrNotFound for an unknown
+// username. Only the command line calls it, never the web.
+func (s Accounts) SetAdmin(ctx context.Context, username string, admin bool) error {
+	n, err := s.q.SetUserAdmin(ctx, dbgen.SetUserAdminParams{Username: username, IsAdmin: admin})
+	if err != nil {
+		return translate(err)
+	}
+	if n == 0 {
+		return paste.ErrNotFound
+	}
+	return nil
 }

@@ -44,6 +44,23 @@ func (q *Queries) InsertUser(ctx context.Context, arg InsertUserParams) (User, e
 	return i, err
 }
 
+const setUserAdmin = `-- name: SetUserAdmin :execrows
+UPDATE users SET is_admin = $1 WHERE lower(username) = lower($2)
+`
+
+type SetUserAdminParams struct {
+	IsAdmin  bool
+	Username string
+}
+
+func (q *Queries) SetUserAdmin(ctx context.Context, arg SetUserAdminParams) (int64, error) {
+	result, err := q.db.Exec(ctx, setUserAdmin, arg.IsAdmin, arg.Username)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const updatePassword = `-- name: UpdatePassword :exec
 UPDATE users SET password_hash = $2, tokens_valid_after = $3 WHERE id = $1
 `
