@@ -150,8 +150,8 @@ func (s *Service) UserByID(ctx context.Context, id int64) (User, error) {
 
 // UserByUsername returns an active account by name, any case.
 func (s *Service) UserByUsername(ctx context.Context, name string) (User, error) {
-	if CheckUsername(name) != "" && !usernameRE.MatchString(name) {
-		return User{}, paste.ErrNotFound
+	if !usernameRE.MatchString(name) {
+		return User{}, paste.ErrNotFound // cannot exist: no query needed
 	}
 	u, err := s.repo.UserByUsername(ctx, name)
 	if err == nil && u.Disabled {
