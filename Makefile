@@ -6,10 +6,11 @@ BIN := $(CURDIR)/bin
 export PATH := $(BIN):$(PATH)
 VERSITYGW_VERSION := v1.8.0
 
-.PHONY: run test test-short generate check-generate lint bench tools devdb help
+.PHONY: run test generate check-generate lint bench fuzz tools devdb help
+FUZZTIME ?= 5s
 
 help:
-	@echo "make run | test | generate | check-generate | lint | bench | tools"
+	@echo "make run | test | generate | check-generate | lint | bench | fuzz | tools"
 
 ## run: serve on 127.0.0.1:8080; without DATABASE_URL a private PostgreSQL is started in the background
 run:
@@ -42,6 +43,16 @@ check-generate: generate
 lint:
 	@out="$$(gofmt -l $$(git ls-files '*.go'))"; if [ -n "$$out" ]; then echo "gofmt: $$out"; exit 1; fi
 	$(GO) vet ./...
+
+## fuzz: every fuzz target for FUZZTIME each (the seed corpora also run in make test)
+fuzz:
+	@set -e; for f in $$(grep -rl --include='*_test.go' '^func Fuzz' internal); do \
+		pkg=./$$(dirname $$f); \
+		for name in $$(grep -o '^func Fuzz[A-Za-z0-9_]*' $$f | sed 's/^func //'); do \
+			echo "fuzz $$pkg $$name"; \
+			$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) $$pkg > /tmp/pastel-fuzz.log 2>&1 || { cat /tmp/pastel-fuzz.log; exit 1; }; \
+		done; \
+	done
 
 ## bench: Go benchmarks (figures in the issue notes)
 bench:

@@ -70,7 +70,9 @@ func safeNext(next string) string {
 	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil {
 		return "/"
 	}
-	return u.RequestURI()
+	// Return what was checked, not a re-encoding of it: re-encoding
+	// "/%2F x" gives "//%20x", a protocol-relative URL to another host.
+	return next
 }
 
 func (a *App) authForm(c *fiber.Ctx, mode string) views.AuthForm {
