@@ -176,6 +176,9 @@ type Cluster struct {
 	port   int
 	bindir string
 	asUser string // "postgres" when running as root
+	// durable keeps PostgreSQL's crash safety (fsync, synchronous commit);
+	// shared test clusters trade it for speed, fault tests need it.
+	durable bool
 }
 
 // URL returns the connection URL for db on the cluster.
@@ -184,8 +187,11 @@ func (c *Cluster) URL(db string) string {
 }
 
 // StartCluster initialises and starts a private cluster on a free loopback
-// port, in a temporary folder.
-func StartCluster() (*Cluster, error) {
+// port, in a temporary folder, without crash safety (fast, for tests that
+// never crash it).
+func StartCluster() (*Cluster, error) { return startCluster(false) }
+
+func startCluster(durable bool) (*Cluster, error) {
 	bindir, err := findBinDir()
 	if err != nil {
 		return nil, err
@@ -194,7 +200,7 @@ func StartCluster() (*Cluster, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Cluster{dir: dir, data: filepath.Join(dir, "data"), bindir: bindir}
+	c := &Cluster{dir: dir, data: filepath.Join(dir, "data"), bindir: bindir, durable: durable}
 	if os.Geteuid() == 0 {
 		// initdb refuses to run as root: the cluster belongs to postgres.
 		c.asUser = "postgres"
@@ -222,7 +228,10 @@ func StartCluster() (*Cluster, error) {
 
 // Start starts the cluster (again) on its port.
 func (c *Cluster) Start() error {
-	opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200", c.port, c.dir)
+	opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c max_connections=200", c.port, c.dir)
+	if !c.durable {
+		opts += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+	}
 	if out, err := c.run("pg_ctl", "-D", c.data, "-o", opts, "-l", filepath.Join(c.dir, "log"), "-w", "-t", "30", "start"); err != nil {
 		return fmt.Errorf("pg_ctl start: %w: %s", err, out)
 	}
@@ -293,4 +302,37 @@ func NewPoolFor(t testing.TB, u string) *pgxpool.Pool {
 	}
 	t.Cleanup(pool.Close)
 	return pool
+}
+
+// NewClusterURL starts a crash-safe private cluster for t alone (stopped
+// and removed when t ends), migrates a database on it and returns both.
+// Fault tests stop and start it without disturbing other tests.
+func NewClusterURL(t testing.TB) (*Cluster, string) {
+	t.Helper()
+	c, err := startCluster(true)
+	if err != nil {
+		t.Fatalf("pgtest: %v", err)
+	}
+	t.Cleanup(func() {
+		c.Stop()
+		os.RemoveAll(c.dir)
+	})
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, c.URL("postgres"))
+	if err != nil {
+		t.Fatalf("pgtest: %v", err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, "CREATE DATABASE pastel"); err != nil {
+		t.Fatalf("pgtest: %v", err)
+	}
+	pool, err := pgxpool.New(ctx, c.URL("pastel"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	if err := store.Migrate(ctx, pool); err != nil {
+		t.Fatalf("pgtest: migrate: %v", err)
+	}
+	return c, c.URL("pastel")
 }

@@ -68,7 +68,11 @@ type envConfig struct {
 	blobs    paste.Blobs
 	serve    bool
 	base     string
+	dbURL    string
 }
+
+// withDatabase runs the env on the database at u instead of a fresh one.
+func withDatabase(u string) envOption { return func(c *envConfig) { c.dbURL = u } }
 
 // served makes the env listen on a real loopback port (for the browser); its
 // base URL is then that address.
@@ -112,7 +116,12 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 		}
 		baseURL, _ = url.Parse("http://" + ln.Addr().String())
 	}
-	st := store.New(pgtest.NewPool(t))
+	var st *store.Store
+	if cfg.dbURL != "" {
+		st = store.New(pgtest.NewPoolFor(t, cfg.dbURL))
+	} else {
+		st = store.New(pgtest.NewPool(t))
+	}
 	clk := &clock{now: time.Now().UTC().Truncate(time.Second)}
 	tokens, err := auth.NewTokens(auth.TokenOptions{
 		Secret: []byte(strings.Repeat("k", 40)), Issuer: baseURL.String(), Audience: baseURL.String() + "/api", Now: clk.Now,
