@@ -87,4 +87,7 @@ type UserView struct {
 	IsSelf     bool
 	Items      []paste.Paste
 	NextCursor string // "" when there is no older page
+
+	// Stars are the user's star figures; nil hides them.
+	Stars *paste.UserStats
 }

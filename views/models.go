@@ -109,6 +109,8 @@ type PasteView struct {
 	// NewShareURL is the full URL of a share link just created; it is shown
 	// this once, since only a hash of its token is kept.
 	NewShareURL string
+	// Community is the votes, star and comments part; nil hides it.
+	Community *PasteCommunity
 }
 
 // ShareLinkView is one live share link of a private paste. Its token is

@@ -147,10 +147,12 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		accounts := account.NewService(st.Accounts(), account.Options{Tokens: tokens, Logger: log})
 		sessionStore := st.Sessions(store.SessionOptions{Secure: cfg.BaseURL.Scheme == "https"})
 		syntaxes := render.NewSyntaxes()
+		community := store.NewCommunity(st, store.CommunityOptions{Logger: log})
 		pastes := paste.NewService(st.Pastes(), blobs, syntaxes, paste.Options{
 			MaxBytes:       cfg.MaxPasteBytes,
 			AllowAnonymous: cfg.AllowAnonymous,
 			Logger:         log,
+			Community:      community,
 		})
 		proxies := make([]string, len(cfg.TrustedProxies))
 		for i, p := range cfg.TrustedProxies {
@@ -167,6 +169,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 			Cache:       render.NewCache(64 << 20),
 			Assets:      static.New(map[string][]byte{"chroma.css": []byte(render.CSS())}),
 			Logger:      log,
+			Idempotency: st.IdempotencyKeys(nil),
 		}, web.Options{
 			BaseURL:        cfg.BaseURL,
 			MaxPasteBytes:  cfg.MaxPasteBytes,
@@ -181,6 +184,10 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 		var workers sync.WaitGroup
 		startSweepers(workCtx, &workers, pastes, sessionStore, log)
+		// Views are flushed every few seconds and drained on shutdown; the
+		// popular list is rebuilt every minute.
+		workers.Add(1)
+		go func() { defer workers.Done(); community.Run(workCtx) }()
 
 		serveErr := make(chan error, 1)
 		go func() { serveErr <- app.Listener(ln) }()

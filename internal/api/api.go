@@ -14,16 +14,29 @@ type Deps struct {
 	Pastes   *paste.Service
 	Accounts *account.Service
 	BaseURL  *url.URL
+	// Idempotency keeps Idempotency-Key responses; nil: in this process only.
+	Idempotency IdempotencyStore
+	// RateLimits are the per-caller budgets; zero fields take the defaults.
+	RateLimits RateLimits
 }
 
 type handler struct {
 	Deps
+	idem   IdempotencyStore
+	limits *limiters
+	spec   []byte // the OpenAPI document, servers set to BaseURL
 }
 
 // Register mounts the API routes on r (the /api/v1 group).
 func Register(r fiber.Router, d Deps) {
-	h := &handler{Deps: d}
-	r.Use(h.bearer)
+	h := &handler{Deps: d, idem: d.Idempotency, limits: newLimiters(d.RateLimits), spec: specFor(d.BaseURL)}
+	if h.idem == nil {
+		h.idem = NewMemoryIdempotency()
+	}
+	// Order matters: anonymous budgets before authentication, the user's
+	// budget after it; ETags and idempotency wrap the handlers.
+	r.Use(h.limitAddress, h.bearer, h.limitCaller, h.etag, h.idempotency)
+	r.Get("/openapi.json", h.openapi)
 	r.Post("/auth/register", h.register)
 	r.Post("/auth/token", h.token)
 	r.Post("/auth/refresh", h.refresh)

@@ -1,6 +1,266 @@
 package api
 
-import "github.com/gofiber/fiber/v2"
+import (
+	"encoding/json"
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"pastel/internal/paste"
+)
 
 // registerCommunity mounts comment, star and rating routes.
-func (h *handler) registerCommunity(r fiber.Router) {}
+func (h *handler) registerCommunity(r fiber.Router) {
+	r.Get("/pastes/:id/comments", h.listComments)
+	r.Post("/pastes/:id/comments", h.createComment)
+	r.Patch("/comments/:cid", h.updateComment)
+	r.Delete("/comments/:cid", h.deleteComment)
+	r.Put("/comments/:cid/rating", h.rateComment)
+	r.Put("/pastes/:id/rating", h.ratePaste)
+	r.Put("/pastes/:id/star", h.star)
+	r.Delete("/pastes/:id/star", h.unstar)
+	r.Get("/stars", h.listStars)
+}
+
+// commentJSON is a comment as the API shows it. A deleted comment kept as
+// a placeholder for its replies has deleted true, no body and no author.
+type commentJSON struct {
+	ID        int64     `json:"id"`
+	PasteID   string    `json:"paste_id"`
+	ParentID  *int64    `json:"parent_id"`
+	Depth     int       `json:"depth"`
+	Author    *string   `json:"author"`
+	Body      string    `json:"body"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+	Likes     int64     `json:"likes"`
+	Dislikes  int64     `json:"dislikes"`
+	MyRating  int       `json:"my_rating"`
+	Deleted   bool      `json:"deleted"`
+}
+
+func toCommentJSON(c paste.Comment) commentJSON {
+	out := commentJSON{
+		ID: c.ID, PasteID: string(c.PasteID), Depth: c.Depth, Body: c.Body,
+		CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, Likes: c.Likes, Dislikes: c.Dislikes,
+		MyRating: c.MyVote, Deleted: c.Deleted,
+	}
+	if c.ParentID != 0 {
+		p := c.ParentID
+		out.ParentID = &p
+	}
+	if !c.Deleted && c.AuthorName != "" {
+		a := c.AuthorName
+		out.Author = &a
+	}
+	return out
+}
+
+type commentListJSON struct {
+	Items      []commentJSON `json:"items"`
+	NextCursor *string       `json:"next_cursor"`
+	Total      int64         `json:"total"`
+}
+
+// listComments answers a page of threads in reading order (each top-level
+// comment followed by its replies, depth first).
+func (h *handler) listComments(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	page, err := h.Pastes.Comments(ctx, paste.ViewerFrom(ctx), paste.ID(c.Params("id")), c.Query("cursor"))
+	if err != nil {
+		return err
+	}
+	out := commentListJSON{Items: make([]commentJSON, len(page.Items)), Total: page.Total}
+	for i, cm := range page.Items {
+		out.Items[i] = toCommentJSON(cm)
+	}
+	if page.NextCursor != "" {
+		out.NextCursor = &page.NextCursor
+	}
+	return c.JSON(out)
+}
+
+type commentRequest struct {
+	Body     *string `json:"body"`
+	ParentID *int64  `json:"parent_id"`
+}
+
+func (h *handler) createComment(c *fiber.Ctx) error {
+	v, err := signedIn(c)
+	if err != nil {
+		return err
+	}
+	var in commentRequest
+	if err := decodeJSON(c.Body(), &in); err != nil {
+		return err
+	}
+	var body string
+	if in.Body != nil {
+		body = *in.Body
+	}
+	var parent int64
+	if in.ParentID != nil {
+		if *in.ParentID <= 0 {
+			return paste.FieldError("parent_id", "is not a comment on this paste")
+		}
+		parent = *in.ParentID
+	}
+	cm, err := h.Pastes.AddComment(c.UserContext(), v, paste.ID(c.Params("id")), body, parent)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(toCommentJSON(cm))
+}
+
+func apiCommentID(c *fiber.Ctx) (int64, error) {
+	id, err := strconv.ParseInt(c.Params("cid"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, paste.ErrNotFound
+	}
+	return id, nil
+}
+
+func (h *handler) updateComment(c *fiber.Ctx) error {
+	v, err := signedIn(c)
+	if err != nil {
+		return err
+	}
+	id, err := apiCommentID(c)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Body *string `json:"body"`
+	}
+	if err := decodeJSON(c.Body(), &in); err != nil {
+		return err
+	}
+	if in.Body == nil {
+		return paste.FieldError("body", "is required")
+	}
+	cm, err := h.Pastes.EditComment(c.UserContext(), v, id, *in.Body)
+	if err != nil {
+		return err
+	}
+	return c.JSON(toCommentJSON(cm))
+}
+
+func (h *handler) deleteComment(c *fiber.Ctx) error {
+	v, err := signedIn(c)
+	if err != nil {
+		return err
+	}
+	id, err := apiCommentID(c)
+	if err != nil {
+		return err
+	}
+	if _, err := h.Pastes.DeleteComment(c.UserContext(), v, id); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+type ratingJSON struct {
+	Likes    int64 `json:"likes"`
+	Dislikes int64 `json:"dislikes"`
+	MyRating int   `json:"my_rating"`
+}
+
+// ratingValue decodes {"value": 1|-1|0}; anything else is 422 naming value.
+func ratingValue(c *fiber.Ctx) (int, error) {
+	var in struct {
+		Value json.RawMessage `json:"value"`
+	}
+	if err := decodeJSON(c.Body(), &in); err != nil {
+		return 0, err
+	}
+	// The raw token: "1" (a string), 1.0 and 1e0 are refused.
+	if in.Value != nil {
+		switch string(in.Value) {
+		case "1":
+			return 1, nil
+		case "-1":
+			return -1, nil
+		case "0":
+			return 0, nil
+		}
+	}
+	return 0, paste.FieldError("value", "must be 1, -1 or 0")
+}
+
+func (h *handler) ratePaste(c *fiber.Ctx) error {
+	v, err := signedIn(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	id := paste.ID(c.Params("id"))
+	// Visibility first: a paste the caller may not see is 404 whatever the body.
+	if _, err := h.Pastes.Get(ctx, v, id); err != nil {
+		return err
+	}
+	value, err := ratingValue(c)
+	if err != nil {
+		return err
+	}
+	r, err := h.Pastes.RatePaste(ctx, v, id, value)
+	if err != nil {
+		return err
+	}
+	return c.JSON(ratingJSON{Likes: r.Likes, Dislikes: r.Dislikes, MyRating: r.Mine})
+}
+
+func (h *handler) rateComment(c *fiber.Ctx) error {
+	v, err := signedIn(c)
+	if err != nil {
+		return err
+	}
+	id, err := apiCommentID(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	if _, err := h.Pastes.Comment(ctx, v, id); err != nil {
+		return err
+	}
+	value, err := ratingValue(c)
+	if err != nil {
+		return err
+	}
+	r, err := h.Pastes.RateComment(ctx, v, id, value)
+	if err != nil {
+		return err
+	}
+	return c.JSON(ratingJSON{Likes: r.Likes, Dislikes: r.Dislikes, MyRating: r.Mine})
+}
+
+func (h *handler) setStar(c *fiber.Ctx, on bool) error {
+	v, err := signedIn(c)
+	if err != nil {
+		return err
+	}
+	if _, err := h.Pastes.Star(c.UserContext(), v, paste.ID(c.Params("id")), on); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (h *handler) star(c *fiber.Ctx) error   { return h.setStar(c, true) }
+func (h *handler) unstar(c *fiber.Ctx) error { return h.setStar(c, false) }
+
+func (h *handler) listStars(c *fiber.Ctx) error {
+	v, err := signedIn(c)
+	if err != nil {
+		return err
+	}
+	limit, err := queryInt(c, "limit")
+	if err != nil {
+		return err
+	}
+	page, err := h.Pastes.Stars(c.UserContext(), v, c.Query("cursor"), limit)
+	if err != nil {
+		return err
+	}
+	return c.JSON(h.listOf(page))
+}

@@ -47,9 +47,12 @@ func Status(err error) (int, Error) {
 	var verr *paste.ValidationError
 	var rerr *requestError
 	var ferr *fiber.Error
+	var fe *fieldError
 	switch {
 	case errors.As(err, &verr):
 		return fiber.StatusUnprocessableEntity, Error{Code: "validation_failed", Message: "some fields are invalid", Fields: verr.Fields}
+	case errors.As(err, &fe):
+		return fe.status, Error{Code: fe.code, Message: fe.message, Fields: map[string]string{fe.field: fe.message}}
 	case errors.As(err, &rerr):
 		return rerr.status, Error{Code: rerr.code, Message: rerr.message}
 	case errors.Is(err, account.ErrInvalidToken):

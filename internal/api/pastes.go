@@ -315,7 +315,7 @@ func (h *handler) getPaste(c *fiber.Ctx) error {
 		etag := fmt.Sprintf(`"%s-%d"`, p.ID, p.Revision)
 		c.Set(fiber.HeaderETag, etag)
 		c.Set(fiber.HeaderCacheControl, "private, no-cache")
-		if c.Get(fiber.HeaderIfNoneMatch) == etag {
+		if etagMatches(c.Get(fiber.HeaderIfNoneMatch), etag) {
 			return c.SendStatus(fiber.StatusNotModified)
 		}
 		if body, err = h.Pastes.Body(ctx, p); err != nil {
@@ -337,8 +337,17 @@ func (h *handler) listPastes(c *fiber.Ctx) error {
 	}
 	switch c.Query("sort", "recent") {
 	case "recent":
+	case "popular":
+		if c.Query("owner") != "" {
+			return paste.FieldError("sort", "popular lists everyone's public pastes: drop owner")
+		}
+		page, err := h.Pastes.ListPopular(c.UserContext(), c.Query("cursor"), limit)
+		if err != nil {
+			return err
+		}
+		return c.JSON(h.listOf(page))
 	default:
-		return paste.FieldError("sort", "must be recent")
+		return paste.FieldError("sort", "must be recent or popular")
 	}
 	ctx := c.UserContext()
 	v := paste.ViewerFrom(ctx)

@@ -102,7 +102,12 @@ func (s *Service) Update(ctx context.Context, v Viewer, id ID, in UpdateInput) (
 			}
 		}
 	}
-	updated, err := s.repo.UpdatePaste(ctx, old, p)
+	var text *string
+	if in.Content != nil {
+		t := SearchText(in.Content)
+		text = &t
+	}
+	updated, err := s.repo.UpdatePaste(ctx, old, p, text)
 	if err != nil {
 		if p.BlobKey != old.BlobKey {
 			s.removeBlob(p.BlobKey)

@@ -10,8 +10,10 @@ import (
 // into the domain errors of this package (ErrNotFound, ErrConflict,
 // ErrUnavailable).
 type Repository interface {
-	// InsertPaste stores a new paste; ErrConflict if the ID is taken.
-	InsertPaste(ctx context.Context, p Paste) error
+	// InsertPaste stores a new paste and, in the same transaction, its
+	// search document made of text (see SearchText); ErrConflict if the ID
+	// is taken.
+	InsertPaste(ctx context.Context, p Paste, text string) error
 	// PasteByID returns the paste whatever its state; rules are the Service's.
 	PasteByID(ctx context.Context, id ID) (Paste, error)
 	// BurnPaste deletes a burn-after-reading paste inside one transaction and
@@ -21,7 +23,9 @@ type Repository interface {
 	BurnPaste(ctx context.Context, id ID, read func(Paste) error) error
 	// UpdatePaste replaces the row of old (matched on ID and Revision) with
 	// p, whose ID may differ; ErrConflict when someone else changed it first.
-	UpdatePaste(ctx context.Context, old, p Paste) (Paste, error)
+	// The search document follows in the same transaction: text replaces
+	// its body when not nil.
+	UpdatePaste(ctx context.Context, old, p Paste, text *string) (Paste, error)
 	// DeletePaste removes a paste and returns what was removed.
 	DeletePaste(ctx context.Context, id ID) (Paste, error)
 	// ListPastes returns pastes matching q, newest first.

@@ -1,4 +1,466 @@
 package paste
 
-// SearchEngine finds pastes by words, language and author.
-type SearchEngine interface{}
+import (
+	"context"
+	"errors"
+	"html"
+	"regexp"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// SearchEngine finds pastes by words, language and author. Engines apply the
+// visibility and expiry rules of SearchRequest themselves; the Service still
+// re-checks every hit before anyone sees it.
+type SearchEngine interface {
+	// Search returns up to r.Limit hits, newest first (created_at, then ID,
+	// descending), strictly after r.After when it is set.
+	Search(ctx context.Context, r SearchRequest) ([]SearchHit, error)
+}
+
+// SearchRequest is one query as the engines receive it. Owner and Syntax are
+// validated (OwnerPattern, SyntaxPattern) before an engine sees them.
+type SearchRequest struct {
+	Query    Query
+	ViewerID int64  // 0: anonymous; otherwise the viewer's own pastes of any visibility match too
+	Owner    string // username filter, "" for everyone
+	Syntax   string // canonical syntax filter, "" for all
+	Now      time.Time
+	After    *Cursor
+	Limit    int
+}
+
+// SearchHit is one match: the paste's ID, its creation time (for cursors)
+// and a snippet of the matched text.
+type SearchHit struct {
+	ID        ID
+	CreatedAt time.Time
+	Snippet   Snippet
+}
+
+// Limits of the search input. Longer queries are a validation error rather
+// than silently cut, so that the user sees why nothing matches.
+const (
+	MaxQueryBytes   = 512
+	MaxQueryTerms   = 16
+	MaxSearchTextKB = 64 // body bytes indexed per paste, in KiB
+)
+
+// OwnerPattern and SyntaxPattern are the only shapes an owner or syntax
+// filter may have; anything else never reaches an engine, so no filter
+// value can carry an operator or a Typesense backtick.
+var (
+	OwnerPattern  = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$`)
+	SyntaxPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9 +#._-]{0,63}$`)
+)
+
+// Term is one included part of a query: a word (which may be an identifier
+// such as fmt.Println) or an exact phrase.
+type Term struct {
+	Text   string
+	Phrase bool
+}
+
+// Query is a parsed search query: terms that must all match and words or
+// phrases that must not.
+type Query struct {
+	Terms    []Term
+	Excluded []Term
+}
+
+// Empty reports whether q has nothing that could match.
+func (q Query) Empty() bool { return len(q.Terms) == 0 }
+
+// Included returns the texts of the included terms.
+func (q Query) Included() []string {
+	out := make([]string, len(q.Terms))
+	for i, t := range q.Terms {
+		out[i] = t.Text
+	}
+	return out
+}
+
+// ExcludedTexts returns the texts of the excluded terms.
+func (q Query) ExcludedTexts() []string {
+	out := make([]string, len(q.Excluded))
+	for i, t := range q.Excluded {
+		out[i] = t.Text
+	}
+	return out
+}
+
+// String renders q in the syntax ParseQuery reads; ParseQuery(q.String())
+// gives q back.
+func (q Query) String() string {
+	var b strings.Builder
+	write := func(t Term, neg bool) {
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		if neg {
+			b.WriteByte('-')
+		}
+		if t.Phrase {
+			b.WriteByte('"')
+			b.WriteString(t.Text)
+			b.WriteByte('"')
+		} else {
+			b.WriteString(t.Text)
+		}
+	}
+	for _, t := range q.Terms {
+		write(t, false)
+	}
+	for _, t := range q.Excluded {
+		write(t, true)
+	}
+	return b.String()
+}
+
+// ParseQuery reads the search syntax: words, "exact phrases" and -excluded
+// words or -"phrases". It never fails on odd input: an unterminated quote
+// runs to the end, a lone - is ignored, control characters are spaces, and
+// terms past MaxQueryTerms are dropped. Words and phrases are kept as
+// typed (the engines decide how to tokenise); only whitespace inside a
+// phrase is collapsed.
+func ParseQuery(s string) Query {
+	s = strings.ToValidUTF8(s, " ")
+	s = strings.Map(func(r rune) rune {
+		if r == 0 || unicode.IsControl(r) || unicode.IsSpace(r) || r == '\uFFFD' {
+			return ' '
+		}
+		return r
+	}, s)
+	var q Query
+	add := func(text string, phrase, neg bool) {
+		text = strings.Join(strings.Fields(text), " ")
+		if text == "" || len(q.Terms)+len(q.Excluded) >= MaxQueryTerms {
+			return
+		}
+		t := Term{Text: text, Phrase: phrase && strings.Contains(text, " ")}
+		if neg {
+			q.Excluded = append(q.Excluded, t)
+		} else {
+			q.Terms = append(q.Terms, t)
+		}
+	}
+	for i := 0; i < len(s); {
+		if s[i] == ' ' {
+			i++
+			continue
+		}
+		neg := false
+		if s[i] == '-' {
+			neg = true
+			i++
+			if i >= len(s) || s[i] == ' ' {
+				continue
+			}
+		}
+		if s[i] == '"' {
+			end := strings.IndexByte(s[i+1:], '"')
+			if end < 0 {
+				add(s[i+1:], true, neg)
+				break
+			}
+			add(s[i+1:i+1+end], true, neg)
+			i += end + 2
+			continue
+		}
+		end := strings.IndexAny(s[i:], " \"")
+		if end < 0 {
+			end = len(s) - i
+		}
+		add(s[i:i+end], false, neg)
+		i += end
+	}
+	return q
+}
+
+// SearchText is the part of a paste body that is indexed: valid UTF-8
+// without NUL, at most MaxSearchTextKB KiB, cut at a rune boundary. A body
+// that is mostly not text yields "" and the paste is found by its title only.
+func SearchText(content []byte) string {
+	limit := MaxSearchTextKB << 10
+	if len(content) > limit {
+		content = content[:limit]
+		for len(content) > 0 && !utf8.RuneStart(content[len(content)-1]) {
+			content = content[:len(content)-1]
+		}
+		if len(content) > 0 {
+			if r, size := utf8.DecodeLastRune(content); r == utf8.RuneError && size <= 1 {
+				content = content[:len(content)-1]
+			}
+		}
+	}
+	if !utf8.Valid(content) {
+		bad := 0
+		for i := 0; i < len(content); {
+			r, size := utf8.DecodeRune(content[i:])
+			if r == utf8.RuneError && size == 1 {
+				bad++
+			}
+			i += size
+		}
+		if bad*10 > len(content) {
+			return ""
+		}
+	}
+	s := strings.ToValidUTF8(string(content), "")
+	return strings.Map(func(r rune) rune {
+		if r == 0 || r == SnippetMarkStart || r == SnippetMarkEnd {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// SnippetPart is a run of snippet text; Mark runs matched the query.
+type SnippetPart struct {
+	Text string
+	Mark bool
+}
+
+// Snippet is an excerpt of a paste around what matched. It is plain text in
+// parts, never HTML: views escape every part and wrap Mark parts in <mark>.
+type Snippet []SnippetPart
+
+// HTML returns the snippet as escaped HTML with matches in <mark>, for JSON
+// clients.
+func (s Snippet) HTML() string {
+	var b strings.Builder
+	for _, p := range s {
+		if p.Mark {
+			b.WriteString("<mark>" + html.EscapeString(p.Text) + "</mark>")
+		} else {
+			b.WriteString(html.EscapeString(p.Text))
+		}
+	}
+	return b.String()
+}
+
+// SnippetMarkStart and SnippetMarkEnd delimit matches in engine-produced
+// highlights (private-use characters, removed from indexed text by
+// SearchText, so a paste cannot forge them).
+const (
+	SnippetMarkStart = '\uE000'
+	SnippetMarkEnd   = '\uE001'
+)
+
+// SnippetFromMarked turns text whose matches an engine delimited with
+// SnippetMarkStart and SnippetMarkEnd into a Snippet. Unbalanced marks are
+// dropped; nothing in the text is interpreted otherwise.
+func SnippetFromMarked(text string) Snippet {
+	var out Snippet
+	mark := false
+	var cur strings.Builder
+	flush := func() {
+		if cur.Len() > 0 {
+			out = append(out, SnippetPart{Text: collapseSpace(cur.String()), Mark: mark})
+			cur.Reset()
+		}
+	}
+	for _, r := range text {
+		switch r {
+		case SnippetMarkStart:
+			flush()
+			mark = true
+		case SnippetMarkEnd:
+			flush()
+			mark = false
+		default:
+			cur.WriteRune(r)
+		}
+	}
+	flush()
+	return out
+}
+
+func collapseSpace(s string) string {
+	var b strings.Builder
+	space := false
+	for _, r := range s {
+		if unicode.IsSpace(r) || unicode.IsControl(r) {
+			space = true
+			continue
+		}
+		if space && b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		space = false
+		b.WriteRune(r)
+	}
+	if space && b.Len() > 0 {
+		b.WriteByte(' ')
+	}
+	return b.String()
+}
+
+// MakeSnippet cuts an excerpt of about width bytes from text around the
+// first match of q and marks every match in it, case-insensitively.
+func MakeSnippet(text string, q Query, width int) Snippet {
+	var words []string
+	for _, t := range q.Terms {
+		words = append(words, strings.Fields(t.Text)...)
+	}
+	var re *regexp.Regexp
+	if len(words) > 0 {
+		quoted := make([]string, len(words))
+		for i, w := range words {
+			quoted[i] = regexp.QuoteMeta(w)
+		}
+		re = regexp.MustCompile(`(?i)` + strings.Join(quoted, "|"))
+	}
+	start := 0
+	if re != nil {
+		if loc := re.FindStringIndex(text); loc != nil {
+			start = max(0, loc[0]-width/4)
+		}
+	}
+	end := min(len(text), start+width)
+	for start > 0 && !utf8.RuneStart(text[start]) {
+		start--
+	}
+	for end < len(text) && !utf8.RuneStart(text[end]) {
+		end++
+	}
+	window := text[start:end]
+	var out Snippet
+	if start > 0 {
+		out = append(out, SnippetPart{Text: "… "})
+	}
+	pos := 0
+	if re != nil {
+		for _, loc := range re.FindAllStringIndex(window, -1) {
+			if loc[0] > pos {
+				out = append(out, SnippetPart{Text: collapseSpace(window[pos:loc[0]])})
+			}
+			out = append(out, SnippetPart{Text: window[loc[0]:loc[1]], Mark: true})
+			pos = loc[1]
+		}
+	}
+	if pos < len(window) {
+		out = append(out, SnippetPart{Text: collapseSpace(window[pos:])})
+	}
+	if end < len(text) {
+		out = append(out, SnippetPart{Text: " …"})
+	}
+	return out
+}
+
+// SearchInput is a search as a surface hands it over.
+type SearchInput struct {
+	Q      string
+	Syntax string // syntax name or alias; "" for all
+	Owner  string // username, "me" for the viewer; "" for everyone
+	Cursor string
+	Limit  int
+}
+
+// SearchResult is a paste the viewer may read plus the snippet that matched.
+type SearchResult struct {
+	Paste   Paste
+	Snippet Snippet
+}
+
+// SearchPage is one page of results and the cursor for the next, "" at the
+// end.
+type SearchPage struct {
+	Items      []SearchResult
+	NextCursor string
+	Query      Query
+}
+
+// ErrSearchDisabled is returned when no search engine is configured.
+var ErrSearchDisabled = errors.New("search is not configured")
+
+// Search finds pastes the viewer may read: public pastes, and the viewer's
+// own pastes of any visibility. Every hit is re-read and re-checked here
+// before it is returned, so a stale index never shows a deleted, expired,
+// burned or private paste.
+func (s *Service) Search(ctx context.Context, v Viewer, in SearchInput) (SearchPage, error) {
+	if s.opts.Search == nil {
+		return SearchPage{}, ErrSearchDisabled
+	}
+	v.Shared = "" // a share link opens one paste, not search results
+	var verr ValidationError
+	if len(in.Q) > MaxQueryBytes {
+		verr.Add("q", "is too long")
+	}
+	q := ParseQuery(in.Q)
+	if q.Empty() && len(in.Q) <= MaxQueryBytes {
+		verr.Add("q", "must contain a word to look for")
+	}
+	req := SearchRequest{Query: q, ViewerID: v.UserID, Now: s.opts.Now()}
+	switch owner := strings.TrimSpace(in.Owner); {
+	case owner == "":
+	case owner == "me":
+		if !v.SignedIn() {
+			return SearchPage{}, ErrUnauthorized
+		}
+		req.Owner = v.Username
+	case OwnerPattern.MatchString(owner):
+		req.Owner = owner
+	default:
+		verr.Add("owner", "is not a username")
+	}
+	if syn := strings.TrimSpace(in.Syntax); syn != "" {
+		canon, ok := s.syntaxes.Canonical(syn)
+		if !ok || !SyntaxPattern.MatchString(canon) {
+			verr.Add("syntax", "is not a known syntax")
+		}
+		req.Syntax = canon
+	}
+	c, err := DecodeCursor(in.Cursor)
+	if err != nil {
+		return SearchPage{}, err
+	}
+	if err := verr.Err(); err != nil {
+		return SearchPage{}, err
+	}
+	limit := ClampLimit(in.Limit)
+	req.After, req.Limit = c, limit+1
+	hits, err := s.opts.Search.Search(ctx, req)
+	if err != nil {
+		return SearchPage{}, err
+	}
+	page := SearchPage{Query: q}
+	if len(hits) > limit {
+		last := hits[limit-1]
+		page.NextCursor = Cursor{CreatedAt: last.CreatedAt, ID: last.ID}.Encode()
+		hits = hits[:limit]
+	}
+	for _, h := range hits {
+		p, err := s.Get(ctx, v, h.ID)
+		if errors.Is(err, ErrNotFound) {
+			continue // gone since it was indexed
+		}
+		if err != nil {
+			return SearchPage{}, err
+		}
+		if !s.searchable(v, p) || (req.Owner != "" && !strings.EqualFold(p.OwnerName, req.Owner)) ||
+			(req.Syntax != "" && p.Syntax != req.Syntax) {
+			continue
+		}
+		page.Items = append(page.Items, SearchResult{Paste: p, Snippet: h.Snippet})
+	}
+	return page, nil
+}
+
+// searchable is the rule of what search may show on top of canRead: public
+// pastes, and one's own pastes; never a burn-after-reading paste, whose
+// snippet would be a read that does not burn it.
+func (s *Service) searchable(v Viewer, p Paste) bool {
+	if p.BurnAfterReading || !s.canRead(v, p) {
+		return false
+	}
+	return p.Visibility == Public || v.Owns(p)
+}
+
+// Searchable reports whether p belongs in a search index at now at all: not
+// expired and not burn-after-reading. Who may see it is decided per query.
+func Searchable(p Paste, now time.Time) bool {
+	return !p.BurnAfterReading && !p.Expired(now)
+}

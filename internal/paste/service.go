@@ -78,8 +78,9 @@ func (s *Service) Create(ctx context.Context, v Viewer, in CreateInput) (Created
 	if err := s.blobs.Put(ctx, p.BlobKey, bytes.NewReader(in.Content), int64(len(in.Content))); err != nil {
 		return Created{}, fmt.Errorf("store body: %w", err)
 	}
+	text := SearchText(in.Content)
 	for attempt := 0; ; attempt++ {
-		err = s.repo.InsertPaste(ctx, p)
+		err = s.repo.InsertPaste(ctx, p, text)
 		if errors.Is(err, ErrConflict) && attempt < 5 {
 			p.ID = NewID(p.Visibility) // an ID collision: draw again
 			continue

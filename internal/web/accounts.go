@@ -183,12 +183,16 @@ func (a *App) userPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	stars, err := a.userStats(c, u.ID)
+	if err != nil {
+		return err
+	}
 	p := a.page(c, u.Username)
 	self := v.UserID == u.ID
 	if self {
 		p.Nav = "mine"
 	}
 	return a.render(c, fiber.StatusOK, views.UserPage(p, views.UserView{
-		Username: u.Username, JoinedAt: u.CreatedAt, IsSelf: self, Items: page.Items, NextCursor: page.NextCursor,
+		Username: u.Username, JoinedAt: u.CreatedAt, IsSelf: self, Items: page.Items, NextCursor: page.NextCursor, Stars: stars,
 	}))
 }

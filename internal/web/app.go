@@ -30,6 +30,7 @@ type Deps struct {
 	Cache       *render.Cache
 	Assets      *static.Assets
 	Logger      *slog.Logger
+	Idempotency api.IdempotencyStore // Idempotency-Key records; nil: in memory
 }
 
 // Options tune the app.
@@ -39,6 +40,7 @@ type Options struct {
 	AllowAnonymous bool
 	TrustedProxies []string // addresses or CIDRs whose X-Forwarded-For is believed
 	RequestTimeout time.Duration
+	APIRateLimits  api.RateLimits // zero fields: the API's defaults
 }
 
 // App is the Fiber application with its handlers.
@@ -83,7 +85,7 @@ func New(d Deps, o Options) *App {
 	a.Get("/favicon.ico", a.favicon)
 
 	apiGroup := a.Group("/api/v1")
-	api.Register(apiGroup, api.Deps{Pastes: d.Pastes, Accounts: d.Accounts, BaseURL: o.BaseURL})
+	api.Register(apiGroup, api.Deps{Pastes: d.Pastes, Accounts: d.Accounts, BaseURL: o.BaseURL, Idempotency: d.Idempotency, RateLimits: o.APIRateLimits})
 
 	a.Use(a.csrf, a.loadViewer)
 	a.Get("/login", a.loginPage)

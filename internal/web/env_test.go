@@ -19,6 +19,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"pastel/internal/account"
+	"pastel/internal/api"
 	"pastel/internal/auth"
 	"pastel/internal/blob"
 	"pastel/internal/paste"
@@ -69,6 +70,8 @@ type envConfig struct {
 	serve    bool
 	base     string
 	dbURL    string
+	// rateLimits default to budgets no test reaches (testRateLimits).
+	rateLimits api.RateLimits
 }
 
 // withDatabase runs the env on the database at u instead of a fresh one.
@@ -93,7 +96,7 @@ var fastPasswords = auth.PasswordParams{Memory: 64, Time: 1, Threads: 1, SaltLen
 
 func newEnv(t *testing.T, opts ...envOption) *env {
 	t.Helper()
-	cfg := envConfig{maxBytes: 1 << 20}
+	cfg := envConfig{maxBytes: 1 << 20, rateLimits: testRateLimits}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -135,12 +138,14 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 	sessionStore := st.Sessions(store.SessionOptions{Now: clk.Now, Secure: baseURL.Scheme == "https"})
 	svc := paste.NewService(st.Pastes(), cfg.blobs, syntaxes(), paste.Options{
 		MaxBytes: cfg.maxBytes, AllowAnonymous: true, Now: clk.Now,
+		Community: store.NewCommunity(st, store.CommunityOptions{Now: clk.Now}),
 	})
 	app := web.New(web.Deps{
 		Pastes: svc, Accounts: accounts, Sessions: sessionStore, Blobs: cfg.blobs, PingDB: st.Ping,
 		Syntaxes: syntaxes(), Highlighter: render.NewHighlighter(render.HighlightOptions{}),
 		Cache: render.NewCache(8 << 20), Assets: static.New(map[string][]byte{"chroma.css": []byte(render.CSS())}),
-	}, web.Options{BaseURL: baseURL, MaxPasteBytes: cfg.maxBytes, AllowAnonymous: true})
+		Idempotency: st.IdempotencyKeys(nil),
+	}, web.Options{BaseURL: baseURL, MaxPasteBytes: cfg.maxBytes, AllowAnonymous: true, APIRateLimits: cfg.rateLimits})
 	e := &env{t: t, app: app, svc: svc, accounts: accounts, tokens: tokens, store: st, blobs: cfg.blobs, clock: clk, base: baseURL.String()}
 	if ln != nil {
 		go app.Listener(ln) //nolint:errcheck // ends with Shutdown

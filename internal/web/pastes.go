@@ -111,6 +111,9 @@ func (a *App) showPaste(c *fiber.Ctx) error {
 	if err := a.ownerExtras(c, v, &view); err != nil {
 		return err
 	}
+	if err := a.communityExtras(c, v, &view, nil); err != nil {
+		return err
+	}
 	return a.render(c, fiber.StatusOK, views.PastePage(a.page(c, titleOf(p)), view))
 }
 
@@ -279,10 +282,14 @@ func (a *App) deletePaste(c *fiber.Ctx) error {
 }
 
 func (a *App) explore(c *fiber.Ctx) error {
-	page, err := a.deps.Pastes.ListRecent(c.UserContext(), c.Query("cursor"), 30)
+	sort, list := "recent", a.deps.Pastes.ListRecent
+	if c.Query("sort") == "popular" {
+		sort, list = "popular", a.deps.Pastes.ListPopular
+	}
+	page, err := list(c.UserContext(), c.Query("cursor"), 30)
 	if err != nil {
 		return err
 	}
 	return a.render(c, fiber.StatusOK, views.ExplorePage(a.page(c, "Explore"),
-		views.ExploreView{Sort: "recent", Items: page.Items, NextCursor: page.NextCursor}))
+		views.ExploreView{Sort: sort, Items: page.Items, NextCursor: page.NextCursor}))
 }

@@ -18,6 +18,38 @@ type ApiToken struct {
 	LastUsedAt *time.Time
 }
 
+type Comment struct {
+	ID        int64
+	PasteID   string
+	ParentID  *int64
+	RootID    *int64
+	Depth     int32
+	AuthorID  int64
+	Body      string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	DeletedAt *time.Time
+	Likes     int64
+	Dislikes  int64
+}
+
+type CommentVote struct {
+	CommentID int64
+	UserID    int64
+	Value     int16
+	CreatedAt time.Time
+}
+
+type IdempotencyKey struct {
+	Scope       string
+	Key         string
+	Fingerprint []byte
+	Response    []byte
+	LockedUntil time.Time
+	CreatedAt   time.Time
+	ExpiresAt   time.Time
+}
+
 type Paste struct {
 	ID               string
 	OwnerID          *int64
@@ -37,6 +69,26 @@ type Paste struct {
 	Dislikes         int64
 	Stars            int64
 	Views            int64
+}
+
+type PasteView struct {
+	PasteID     string
+	VisitorHash []byte
+	WindowStart time.Time
+}
+
+type PasteVote struct {
+	PasteID   string
+	UserID    int64
+	Value     int16
+	CreatedAt time.Time
+}
+
+type PopularPaste struct {
+	Rank        int32
+	PasteID     string
+	Score       float64
+	RefreshedAt time.Time
 }
 
 type RefreshToken struct {
@@ -71,6 +123,12 @@ type ShareLink struct {
 	TokenHash  []byte
 	CreatedAt  time.Time
 	LastUsedAt *time.Time
+}
+
+type Star struct {
+	UserID    int64
+	PasteID   string
+	CreatedAt time.Time
 }
 
 type User struct {

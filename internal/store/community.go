@@ -1,0 +1,558 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"pastel/internal/paste"
+	"pastel/internal/store/dbgen"
+)
+
+// CommunityOptions tune a Community.
+type CommunityOptions struct {
+	Now          func() time.Time // for the scheduled popular refresh; time.Now by default
+	Logger       *slog.Logger
+	FlushEvery   time.Duration // how often queued views are written; 5 s by default
+	RefreshEvery time.Duration // how often the popular list is rebuilt; 1 min by default
+	MaxPending   int           // queued distinct views kept at most; 100,000 by default
+	PopularSize  int           // pastes kept in the popular list; 1,000 by default
+}
+
+// Community is the PostgreSQL paste.CommunityRepository. It also owns the
+// in-memory queue of views (written in batches by Flush, so reading a paste
+// takes no row lock) and the schedule of the popular list (Run).
+type Community struct {
+	*Store
+	opts CommunityOptions
+
+	mu        sync.Mutex
+	pending   map[viewKey]struct{}
+	dropped   int
+	lastPrune time.Time
+	kick      chan struct{}
+	flushMu   sync.Mutex // one flush at a time
+}
+
+type viewKey struct {
+	paste   paste.ID
+	visitor [32]byte
+	window  int64 // unix seconds
+}
+
+var _ paste.CommunityRepository = (*Community)(nil)
+
+// NewCommunity returns the community repository over s.
+func NewCommunity(s *Store, o CommunityOptions) *Community {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.FlushEvery <= 0 {
+		o.FlushEvery = 5 * time.Second
+	}
+	if o.RefreshEvery <= 0 {
+		o.RefreshEvery = time.Minute
+	}
+	if o.MaxPending <= 0 {
+		o.MaxPending = 100_000
+	}
+	if o.PopularSize <= 0 {
+		o.PopularSize = 1000
+	}
+	return &Community{Store: s, opts: o, pending: map[viewKey]struct{}{}, kick: make(chan struct{}, 1)}
+}
+
+func toComment(r dbgen.Comment, author string, myVote int16) paste.Comment {
+	c := paste.Comment{
+		ID: r.ID, PasteID: paste.ID(r.PasteID), Depth: int(r.Depth), AuthorID: r.AuthorID, AuthorName: author,
+		Body: r.Body, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), Deleted: r.DeletedAt != nil,
+		Likes: r.Likes, Dislikes: r.Dislikes, MyVote: int(myVote),
+	}
+	if r.ParentID != nil {
+		c.ParentID = *r.ParentID
+	}
+	if r.RootID != nil {
+		c.RootID = *r.RootID
+	}
+	return c
+}
+
+// translateFK maps a foreign-key violation (the paste or parent vanished
+// meanwhile) to ErrNotFound; anything else goes through translate.
+func translateFK(err error) error {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == "23503" {
+		return paste.ErrNotFound
+	}
+	return translate(err)
+}
+
+// InsertComment implements paste.CommunityRepository.
+func (s *Community) InsertComment(ctx context.Context, c paste.Comment) (paste.Comment, error) {
+	r, err := s.q.InsertComment(ctx, dbgen.InsertCommentParams{
+		PasteID: string(c.PasteID), ParentID: optInt64(c.ParentID), RootID: optInt64(c.RootID),
+		Depth: int32(c.Depth), AuthorID: c.AuthorID, Body: c.Body, CreatedAt: c.CreatedAt,
+	})
+	if err != nil {
+		return paste.Comment{}, translateFK(err)
+	}
+	return toComment(r, c.AuthorName, 0), nil
+}
+
+// CommentByID implements paste.CommunityRepository.
+func (s *Community) CommentByID(ctx context.Context, id int64) (paste.Comment, error) {
+	r, err := s.q.CommentByID(ctx, id)
+	if err != nil {
+		return paste.Comment{}, translate(err)
+	}
+	return toComment(r.Comment, r.AuthorName, 0), nil
+}
+
+// UpdateComment implements paste.CommunityRepository.
+func (s *Community) UpdateComment(ctx context.Context, id int64, body string, now time.Time) (paste.Comment, error) {
+	r, err := s.q.UpdateCommentBody(ctx, dbgen.UpdateCommentBodyParams{ID: id, Body: body, UpdatedAt: now})
+	if err != nil {
+		return paste.Comment{}, translate(err)
+	}
+	return toComment(r, "", 0), nil
+}
+
+// DeleteComment implements paste.CommunityRepository. The comment's row is
+// locked first, so a reply racing with the delete either lands before (and
+// the comment becomes a placeholder) or fails its foreign key.
+func (s *Community) DeleteComment(ctx context.Context, id int64, now time.Time) error {
+	return s.inTx(ctx, func(q *dbgen.Queries) error {
+		for id != 0 {
+			c, err := q.LockComment(ctx, id)
+			if err != nil {
+				return translate(err)
+			}
+			replies, err := q.CommentHasReplies(ctx, &id)
+			if err != nil {
+				return translate(err)
+			}
+			if replies {
+				if c.DeletedAt != nil {
+					return nil
+				}
+				return translate(q.SoftDeleteComment(ctx, dbgen.SoftDeleteCommentParams{ID: id, Now: &now}))
+			}
+			if err := q.HardDeleteComment(ctx, id); err != nil {
+				return translate(err)
+			}
+			// A placeholder whose last reply just went has nothing left to
+			// hold together: remove it too.
+			id = 0
+			if c.ParentID != nil {
+				parent, err := q.LockComment(ctx, *c.ParentID)
+				if err != nil {
+					return translate(err)
+				}
+				if parent.DeletedAt != nil {
+					id = parent.ID
+				}
+			}
+		}
+		return nil
+	})
+}
+
+// ListComments implements paste.CommunityRepository.
+func (s *Community) ListComments(ctx context.Context, q paste.CommentQuery) ([]paste.Comment, []paste.Comment, error) {
+	afterAt, afterID := time.Time{}, int64(0)
+	if q.After != nil {
+		afterAt, afterID = q.After.CreatedAt, q.After.ID
+	}
+	rows, err := s.q.ListTopComments(ctx, dbgen.ListTopCommentsParams{
+		ViewerID: q.ViewerID, PasteID: string(q.PasteID), AfterCreatedAt: afterAt, AfterID: afterID, MaxRows: int32(q.Limit),
+	})
+	if err != nil {
+		return nil, nil, translate(err)
+	}
+	tops := make([]paste.Comment, len(rows))
+	roots := make([]int64, len(rows))
+	for i, r := range rows {
+		tops[i] = toComment(r.Comment, r.AuthorName, r.MyVote)
+		roots[i] = r.Comment.ID
+	}
+	if len(roots) == 0 {
+		return tops, nil, nil
+	}
+	rrows, err := s.q.ListThreadReplies(ctx, dbgen.ListThreadRepliesParams{ViewerID: q.ViewerID, RootIds: roots})
+	if err != nil {
+		return nil, nil, translate(err)
+	}
+	replies := make([]paste.Comment, len(rrows))
+	for i, r := range rrows {
+		replies[i] = toComment(r.Comment, r.AuthorName, r.MyVote)
+	}
+	return tops, replies, nil
+}
+
+// Thread implements paste.CommunityRepository.
+func (s *Community) Thread(ctx context.Context, rootID, viewerID int64) ([]paste.Comment, error) {
+	rows, err := s.q.ListThread(ctx, dbgen.ListThreadParams{RootID: rootID, ViewerID: viewerID})
+	if err != nil {
+		return nil, translate(err)
+	}
+	out := make([]paste.Comment, len(rows))
+	for i, r := range rows {
+		out[i] = toComment(r.Comment, r.AuthorName, r.MyVote)
+	}
+	return out, nil
+}
+
+// CountComments implements paste.CommunityRepository.
+func (s *Community) CountComments(ctx context.Context, id paste.ID) (int64, error) {
+	n, err := s.q.CountComments(ctx, string(id))
+	return n, translate(err)
+}
+
+// voteDelta is how likes and dislikes move when a vote goes from old to new.
+func voteDelta(old, new int) (likes, dislikes int64) {
+	count := func(v int) (int64, int64) {
+		switch v {
+		case 1:
+			return 1, 0
+		case -1:
+			return 0, 1
+		}
+		return 0, 0
+	}
+	ol, od := count(old)
+	nl, nd := count(new)
+	return nl - ol, nd - od
+}
+
+// RatePaste implements paste.CommunityRepository. The paste's row is locked
+// first, so concurrent votes by one user apply one after the other and each
+// computes its delta from the vote it really replaces.
+func (s *Community) RatePaste(ctx context.Context, id paste.ID, userID int64, value int, now time.Time) (paste.Rating, error) {
+	out := paste.Rating{Mine: value}
+	err := s.inTx(ctx, func(q *dbgen.Queries) error {
+		if _, err := q.LockPaste(ctx, string(id)); err != nil {
+			return translate(err)
+		}
+		old, err := q.PasteVoteValue(ctx, dbgen.PasteVoteValueParams{PasteID: string(id), UserID: userID})
+		if err != nil && !errors.Is(translate(err), paste.ErrNotFound) {
+			return translate(err)
+		}
+		if value == 0 {
+			err = q.DeletePasteVote(ctx, dbgen.DeletePasteVoteParams{PasteID: string(id), UserID: userID})
+		} else {
+			err = q.UpsertPasteVote(ctx, dbgen.UpsertPasteVoteParams{PasteID: string(id), UserID: userID, Value: int16(value), CreatedAt: now})
+		}
+		if err != nil {
+			return translateFK(err)
+		}
+		dl, dd := voteDelta(int(old), value)
+		r, err := q.AddPasteVotes(ctx, dbgen.AddPasteVotesParams{ID: string(id), Likes: dl, Dislikes: dd})
+		if err != nil {
+			return translate(err)
+		}
+		out.Likes, out.Dislikes = r.Likes, r.Dislikes
+		return nil
+	})
+	return out, err
+}
+
+// RateComment implements paste.CommunityRepository, like RatePaste with the
+// comment's row as the lock.
+func (s *Community) RateComment(ctx context.Context, commentID, userID int64, value int, now time.Time) (paste.Rating, error) {
+	out := paste.Rating{Mine: value}
+	err := s.inTx(ctx, func(q *dbgen.Queries) error {
+		c, err := q.LockComment(ctx, commentID)
+		if err != nil {
+			return translate(err)
+		}
+		if c.DeletedAt != nil {
+			return paste.ErrNotFound
+		}
+		old, err := q.CommentVoteValue(ctx, dbgen.CommentVoteValueParams{CommentID: commentID, UserID: userID})
+		if err != nil && !errors.Is(translate(err), paste.ErrNotFound) {
+			return translate(err)
+		}
+		if value == 0 {
+			err = q.DeleteCommentVote(ctx, dbgen.DeleteCommentVoteParams{CommentID: commentID, UserID: userID})
+		} else {
+			err = q.UpsertCommentVote(ctx, dbgen.UpsertCommentVoteParams{CommentID: commentID, UserID: userID, Value: int16(value), CreatedAt: now})
+		}
+		if err != nil {
+			return translateFK(err)
+		}
+		dl, dd := voteDelta(int(old), value)
+		r, err := q.AddCommentVotes(ctx, dbgen.AddCommentVotesParams{ID: commentID, Likes: dl, Dislikes: dd})
+		if err != nil {
+			return translate(err)
+		}
+		out.Likes, out.Dislikes = r.Likes, r.Dislikes
+		return nil
+	})
+	return out, err
+}
+
+// PasteRating implements paste.CommunityRepository.
+func (s *Community) PasteRating(ctx context.Context, id paste.ID, userID int64) (paste.Rating, error) {
+	r, err := s.q.PasteVoteCounts(ctx, string(id))
+	if err != nil {
+		return paste.Rating{}, translate(err)
+	}
+	out := paste.Rating{Likes: r.Likes, Dislikes: r.Dislikes}
+	if userID != 0 {
+		v, err := s.q.PasteVoteValue(ctx, dbgen.PasteVoteValueParams{PasteID: string(id), UserID: userID})
+		if err != nil && !errors.Is(translate(err), paste.ErrNotFound) {
+			return paste.Rating{}, translate(err)
+		}
+		out.Mine = int(v)
+	}
+	return out, nil
+}
+
+// SetStar implements paste.CommunityRepository. Only a star row really
+// inserted (or deleted) moves the counter, in the same transaction.
+func (s *Community) SetStar(ctx context.Context, id paste.ID, userID int64, on bool, now time.Time) (int64, error) {
+	var stars int64
+	err := s.inTx(ctx, func(q *dbgen.Queries) error {
+		if _, err := q.LockPaste(ctx, string(id)); err != nil {
+			return translate(err)
+		}
+		var n int64
+		var err error
+		delta := int64(1)
+		if on {
+			n, err = q.InsertStar(ctx, dbgen.InsertStarParams{UserID: userID, PasteID: string(id), CreatedAt: now})
+		} else {
+			n, err = q.DeleteStar(ctx, dbgen.DeleteStarParams{UserID: userID, PasteID: string(id)})
+			delta = -1
+		}
+		if err != nil {
+			return translateFK(err)
+		}
+		if n == 0 {
+			stars, err = q.PasteStars(ctx, string(id))
+			return translate(err)
+		}
+		stars, err = q.AddPasteStars(ctx, dbgen.AddPasteStarsParams{ID: string(id), Delta: delta})
+		return translate(err)
+	})
+	return stars, err
+}
+
+// IsStarred implements paste.CommunityRepository.
+func (s *Community) IsStarred(ctx context.Context, id paste.ID, userID int64) (bool, error) {
+	ok, err := s.q.IsStarred(ctx, dbgen.IsStarredParams{UserID: userID, PasteID: string(id)})
+	return ok, translate(err)
+}
+
+// ListStars implements paste.CommunityRepository.
+func (s *Community) ListStars(ctx context.Context, userID int64, now time.Time, before *paste.Cursor, limit int) ([]paste.StarredPaste, error) {
+	beforeAt, beforeID := farFuture, ""
+	if before != nil {
+		beforeAt, beforeID = before.CreatedAt, string(before.ID)
+	}
+	rows, err := s.q.ListStars(ctx, dbgen.ListStarsParams{
+		UserID: userID, Now: now, BeforeCreatedAt: beforeAt, BeforeID: beforeID, MaxRows: int32(limit),
+	})
+	if err != nil {
+		return nil, translate(err)
+	}
+	out := make([]paste.StarredPaste, len(rows))
+	for i, r := range rows {
+		out[i] = paste.StarredPaste{Paste: toPaste(r.Paste, r.OwnerName), StarredAt: r.StarredAt.UTC()}
+	}
+	return out, nil
+}
+
+// UserStats implements paste.CommunityRepository.
+func (s *Community) UserStats(ctx context.Context, userID int64, now time.Time) (paste.UserStats, error) {
+	r, err := s.q.UserStarStats(ctx, dbgen.UserStarStatsParams{UserID: userID, Now: now})
+	if err != nil {
+		return paste.UserStats{}, translate(err)
+	}
+	return paste.UserStats{StarsReceived: r.Received, Starred: r.Given}, nil
+}
+
+// RecordView implements paste.CommunityRepository: the view joins the
+// in-memory queue (a set, so reloads between flushes cost nothing). When
+// the queue is full the view is dropped rather than slowing the reader.
+func (s *Community) RecordView(v paste.View) {
+	k := viewKey{paste: v.PasteID, visitor: v.Visitor, window: v.Window.Unix()}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.pending[k]; ok {
+		return
+	}
+	if len(s.pending) >= s.opts.MaxPending {
+		s.dropped++
+		return
+	}
+	s.pending[k] = struct{}{}
+	if len(s.pending) >= s.opts.MaxPending/2 {
+		select {
+		case s.kick <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// viewBatch is how many views one statement writes.
+const viewBatch = 5000
+
+// FlushViews implements paste.CommunityRepository: queued views are written
+// in batches, one statement each. A failed batch goes back in the queue.
+func (s *Community) FlushViews(ctx context.Context) error {
+	s.flushMu.Lock()
+	defer s.flushMu.Unlock()
+	s.mu.Lock()
+	batch := s.pending
+	s.pending = make(map[viewKey]struct{}, len(batch))
+	dropped := s.dropped
+	s.dropped = 0
+	s.mu.Unlock()
+	if dropped > 0 {
+		s.opts.Logger.Warn("view queue full: views not counted", "dropped", dropped)
+	}
+	keys := make([]viewKey, 0, len(batch))
+	for k := range batch {
+		keys = append(keys, k)
+	}
+	// Sorted by paste, so concurrent flushes (several replicas) lock the
+	// counter rows in the same order.
+	sort.Slice(keys, func(i, j int) bool {
+		if keys[i].paste != keys[j].paste {
+			return keys[i].paste < keys[j].paste
+		}
+		return bytes.Compare(keys[i].visitor[:], keys[j].visitor[:]) < 0
+	})
+	for start := 0; start < len(keys); start += viewBatch {
+		chunk := keys[start:min(start+viewBatch, len(keys))]
+		p := dbgen.RecordViewsParams{
+			PasteIds:      make([]string, len(chunk)),
+			VisitorHashes: make([][]byte, len(chunk)),
+			WindowStarts:  make([]time.Time, len(chunk)),
+		}
+		for i, k := range chunk {
+			p.PasteIds[i] = string(k.paste)
+			p.VisitorHashes[i] = k.visitor[:]
+			p.WindowStarts[i] = time.Unix(k.window, 0).UTC()
+		}
+		if err := s.q.RecordViews(ctx, p); err != nil {
+			s.requeue(keys[start:])
+			return fmt.Errorf("record views: %w", translate(err))
+		}
+	}
+	now := s.opts.Now()
+	if now.Sub(s.lastPrune) > time.Hour {
+		// Windows that ended more than a day ago can no longer dedupe anything.
+		if _, err := s.q.PruneViews(ctx, now.Add(-2*paste.ViewWindow)); err != nil {
+			return fmt.Errorf("prune views: %w", translate(err))
+		}
+		s.lastPrune = now
+	}
+	return nil
+}
+
+func (s *Community) requeue(keys []viewKey) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, k := range keys {
+		if len(s.pending) >= s.opts.MaxPending {
+			s.dropped++
+			continue
+		}
+		s.pending[k] = struct{}{}
+	}
+}
+
+// Pending returns how many distinct views wait for the next flush.
+func (s *Community) Pending() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.pending)
+}
+
+// RefreshPopular implements paste.CommunityRepository. It rebuilds the
+// popular_pastes table in one transaction (readers keep seeing the old list
+// until it commits) with the PopularSize best public, unexpired,
+// non-burn pastes by
+//
+//	score = (likes − dislikes + 2·stars + comments + ln(1 + views)) / (age_hours + 2)^1.5
+//
+// where comments counts live comments and age_hours is the paste's age at
+// now. Pastes whose numerator is not positive are not listed. The decay
+// (the Hacker News gravity form) lets a fresh paste with a few votes
+// overtake an old one with many.
+func (s *Community) RefreshPopular(ctx context.Context, now time.Time) (int, error) {
+	var n int64
+	err := s.inTx(ctx, func(q *dbgen.Queries) error {
+		if err := q.LockPopular(ctx); err != nil {
+			return translate(err)
+		}
+		if err := q.ClearPopular(ctx); err != nil {
+			return translate(err)
+		}
+		var err error
+		n, err = q.FillPopular(ctx, dbgen.FillPopularParams{Now: now, MaxRows: int32(s.opts.PopularSize)})
+		return translate(err)
+	})
+	return int(n), err
+}
+
+// ListPopular implements paste.CommunityRepository.
+func (s *Community) ListPopular(ctx context.Context, now time.Time, afterRank, limit int) ([]paste.RankedPaste, error) {
+	rows, err := s.q.ListPopularPastes(ctx, dbgen.ListPopularPastesParams{AfterRank: int32(afterRank), Now: now, MaxRows: int32(limit)})
+	if err != nil {
+		return nil, translate(err)
+	}
+	out := make([]paste.RankedPaste, len(rows))
+	for i, r := range rows {
+		out[i] = paste.RankedPaste{Paste: toPaste(r.Paste, r.OwnerName), Rank: int(r.Rank)}
+	}
+	return out, nil
+}
+
+// Run writes queued views every FlushEvery (sooner when the queue fills)
+// and rebuilds the popular list every RefreshEvery, until ctx ends; then it
+// drains the queue with a fresh 10-second deadline and returns.
+func (s *Community) Run(ctx context.Context) {
+	flush := time.NewTicker(s.opts.FlushEvery)
+	defer flush.Stop()
+	refresh := time.NewTicker(s.opts.RefreshEvery)
+	defer refresh.Stop()
+	s.refresh(ctx)
+	for {
+		select {
+		case <-ctx.Done():
+			dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+			defer cancel()
+			if err := s.FlushViews(dctx); err != nil {
+				s.opts.Logger.Warn("final view flush failed", "err", err)
+			}
+			return
+		case <-flush.C:
+		case <-s.kick:
+		case <-refresh.C:
+			s.refresh(ctx)
+			continue
+		}
+		if err := s.FlushViews(ctx); err != nil && ctx.Err() == nil {
+			s.opts.Logger.Warn("view flush failed; retrying next round", "err", err)
+		}
+	}
+}
+
+func (s *Community) refresh(ctx context.Context) {
+	if _, err := s.RefreshPopular(ctx, s.opts.Now()); err != nil && ctx.Err() == nil {
+		s.opts.Logger.Warn("popular refresh failed; retrying next round", "err", err)
+	}
+}

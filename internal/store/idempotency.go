@@ -1,0 +1,85 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"sync/atomic"
+	"time"
+
+	"pastel/internal/paste"
+	"pastel/internal/store/dbgen"
+)
+
+// IdempotencyKeys keeps the API's Idempotency-Key records in PostgreSQL, so a
+// retry that lands on another replica, or after a restart, still finds the
+// first response.
+type IdempotencyKeys struct {
+	s         *Store
+	now       func() time.Time
+	lastPurge atomic.Int64 // unix seconds of the last sweep of expired keys
+}
+
+// claimLock is how long a claimed key may stay without a response before a
+// retry may take it over (the first request's process died).
+const claimLock = 2 * time.Minute
+
+// purgeEvery spaces out the opportunistic sweeps of expired keys.
+const purgeEvery = 10 * time.Minute
+
+// IdempotencyKeys returns the idempotency-key repository; now is the clock
+// (nil: time.Now).
+func (s *Store) IdempotencyKeys(now func() time.Time) *IdempotencyKeys {
+	if now == nil {
+		now = time.Now
+	}
+	return &IdempotencyKeys{s: s, now: now}
+}
+
+// Claim reserves (scope, key) for a request with fingerprint for ttl. When
+// the key is already held it returns claimed false with the holder's
+// fingerprint and stored response (nil while the first request still runs).
+func (k *IdempotencyKeys) Claim(ctx context.Context, scope, key string, fingerprint []byte, ttl time.Duration) (claimed bool, heldFingerprint, response []byte, err error) {
+	now := k.now().UTC()
+	k.purge(ctx, now)
+	n, err := k.s.q.ClaimIdempotencyKey(ctx, dbgen.ClaimIdempotencyKeyParams{
+		Scope: scope, Key: key, Fingerprint: fingerprint,
+		LockedUntil: now.Add(claimLock), Now: now, ExpiresAt: now.Add(ttl),
+	})
+	if err != nil {
+		return false, nil, nil, translate(err)
+	}
+	if n == 1 {
+		return true, nil, nil, nil
+	}
+	row, err := k.s.q.IdempotencyKey(ctx, dbgen.IdempotencyKeyParams{Scope: scope, Key: key})
+	if err := translate(err); err != nil {
+		if errors.Is(err, paste.ErrNotFound) {
+			// Released between the two statements: the holder failed. Report
+			// it as still running; the client's next retry claims it.
+			return false, fingerprint, nil, nil
+		}
+		return false, nil, nil, err
+	}
+	return false, row.Fingerprint, row.Response, nil
+}
+
+// Complete stores the response of the request that claimed (scope, key).
+func (k *IdempotencyKeys) Complete(ctx context.Context, scope, key string, response []byte) error {
+	return translate(k.s.q.CompleteIdempotencyKey(ctx, dbgen.CompleteIdempotencyKeyParams{Scope: scope, Key: key, Response: response}))
+}
+
+// Release forgets a claim whose request did not succeed, so that a retry
+// runs it again.
+func (k *IdempotencyKeys) Release(ctx context.Context, scope, key string) error {
+	return translate(k.s.q.ReleaseIdempotencyKey(ctx, dbgen.ReleaseIdempotencyKeyParams{Scope: scope, Key: key}))
+}
+
+// purge deletes expired keys at most once per purgeEvery per process; a
+// failure is left for the next sweep, the claim itself still works.
+func (k *IdempotencyKeys) purge(ctx context.Context, now time.Time) {
+	last := k.lastPurge.Load()
+	if now.Unix()-last < int64(purgeEvery/time.Second) || !k.lastPurge.CompareAndSwap(last, now.Unix()) {
+		return
+	}
+	_, _ = k.s.q.DeleteExpiredIdempotencyKeys(ctx, now) //nolint:errcheck // best effort, see above
+}
