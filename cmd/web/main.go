@@ -1,6 +1,6 @@
 // Command web runs Pastel: `web` (or `web serve`) applies pending migrations
 // and serves; `web healthcheck` probes a running server (for containers);
-// `web migrate` only migrates.
+// `web migrate` only migrates; `web reindex` rebuilds the search index.
 package main
 
 import (
@@ -24,6 +24,7 @@ import (
 	"pastel/internal/config"
 	"pastel/internal/paste"
 	"pastel/internal/render"
+	"pastel/internal/search"
 	"pastel/internal/store"
 	"pastel/internal/web"
 	"pastel/static"
@@ -55,8 +56,10 @@ func run(args []string) int {
 		err = healthcheck(cfg)
 	case "admin":
 		err = adminCommand(ctx, cfg, args)
+	case "reindex":
+		err = reindexCommand(ctx, cfg, log)
 	default:
-		fmt.Fprintf(os.Stderr, "unknown command %q\nusage: web [serve|migrate|healthcheck|admin grant|revoke USERNAME]\n", cmd)
+		fmt.Fprintf(os.Stderr, "unknown command %q\nusage: web [serve|migrate|reindex|healthcheck|admin grant|revoke USERNAME]\n", cmd)
 		return 2
 	}
 	if err != nil {
@@ -148,11 +151,13 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		sessionStore := st.Sessions(store.SessionOptions{Secure: cfg.BaseURL.Scheme == "https"})
 		syntaxes := render.NewSyntaxes()
 		community := store.NewCommunity(st, store.CommunityOptions{Logger: log})
+		engine, indexer := searchEngine(ctx, cfg, st, log)
 		pastes := paste.NewService(st.Pastes(), blobs, syntaxes, paste.Options{
 			MaxBytes:       cfg.MaxPasteBytes,
 			AllowAnonymous: cfg.AllowAnonymous,
 			Logger:         log,
 			Community:      community,
+			Search:         engine,
 		})
 		proxies := make([]string, len(cfg.TrustedProxies))
 		for i, p := range cfg.TrustedProxies {
@@ -188,6 +193,18 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		// popular list is rebuilt every minute.
 		workers.Add(1)
 		go func() { defer workers.Done(); community.Run(workCtx) }()
+		// The search queue is delivered to Typesense (or emptied without
+		// it), and drained on shutdown.
+		workers.Add(1)
+		go func() {
+			defer workers.Done()
+			indexer.Run(workCtx)
+			drainCtx, cancel := context.WithTimeout(context.WithoutCancel(workCtx), 10*time.Second)
+			defer cancel()
+			if err := indexer.Drain(drainCtx); err != nil {
+				log.Warn("search queue not drained; it is delivered after the next start", "err", err)
+			}
+		}()
 
 		serveErr := make(chan error, 1)
 		go func() { serveErr <- app.Listener(ln) }()
@@ -205,6 +222,86 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		stopWork()
 		workers.Wait()
 		return shutdownErr
+	})
+}
+
+// searchEngine returns the search engine and the queue worker: PostgreSQL
+// alone by default; with TYPESENSE_URL, Typesense falling back to
+// PostgreSQL while it is down. Typesense being down at start does not stop
+// Pastel: the collection is made when the worker first reaches it.
+func searchEngine(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Logger) (paste.SearchEngine, *search.Worker) {
+	pg := st.Search(0)
+	if cfg.TypesenseURL == "" {
+		return pg, search.NewWorker(st, nil, search.WorkerOptions{Logger: log, Poll: time.Minute})
+	}
+	ts := search.NewTypesense(search.TypesenseOptions{URL: cfg.TypesenseURL, APIKey: cfg.TypesenseAPIKey.Reveal()})
+	if err := ts.EnsureCollection(ctx); err != nil {
+		log.Warn("typesense not ready; searching PostgreSQL until it is", "err", err)
+	}
+	index := &ensuringIndex{ts: ts}
+	return &search.Fallback{Primary: ts, Secondary: pg, Logger: log}, search.NewWorker(st, index, search.WorkerOptions{Logger: log})
+}
+
+// ensuringIndex creates the Typesense collection before the first delivery
+// that finds it missing (Typesense was down at start, or was reset).
+type ensuringIndex struct {
+	ts *search.Typesense
+	mu sync.Mutex
+	ok bool
+}
+
+func (e *ensuringIndex) ensure(ctx context.Context) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.ok {
+		return nil
+	}
+	if err := e.ts.EnsureCollection(ctx); err != nil {
+		return err
+	}
+	e.ok = true
+	return nil
+}
+
+func (e *ensuringIndex) Upsert(ctx context.Context, docs []paste.SearchDoc) error {
+	if err := e.ensure(ctx); err != nil {
+		return err
+	}
+	return e.ts.Upsert(ctx, docs)
+}
+
+func (e *ensuringIndex) Delete(ctx context.Context, ids []paste.ID) error {
+	if err := e.ensure(ctx); err != nil {
+		return err
+	}
+	return e.ts.Delete(ctx, ids)
+}
+
+// reindexCommand rebuilds search from PostgreSQL and the blob store: every
+// paste's indexed body is read again, then, with Typesense configured, the
+// collection is recreated and filled from paste_search.
+func reindexCommand(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+	return withPool(ctx, cfg, func(pool *pgxpool.Pool) error {
+		blobs, err := openBlobs(ctx, cfg)
+		if err != nil {
+			return fmt.Errorf("blob store: %w", err)
+		}
+		st := store.New(pool)
+		n, err := search.RebuildBodies(ctx, st, st.Pastes(), blobs)
+		if err != nil {
+			return err
+		}
+		log.Info("search bodies rebuilt", "pastes", n)
+		if cfg.TypesenseURL == "" {
+			return nil
+		}
+		ts := search.NewTypesense(search.TypesenseOptions{URL: cfg.TypesenseURL, APIKey: cfg.TypesenseAPIKey.Reveal(), Timeout: 30 * time.Second})
+		n, err = search.Reindex(ctx, st, ts, time.Now)
+		if err != nil {
+			return err
+		}
+		log.Info("typesense reindexed", "documents", n)
+		return nil
 	})
 }
 

@@ -3,6 +3,7 @@ package paste
 import (
 	"context"
 	"errors"
+	"fmt"
 	"html"
 	"regexp"
 	"strings"
@@ -136,6 +137,11 @@ func ParseQuery(s string) Query {
 	var q Query
 	add := func(text string, phrase, neg bool) {
 		text = strings.Join(strings.Fields(text), " ")
+		if !strings.Contains(text, " ") {
+			// A word never starts with "-": that would read as an
+			// exclusion when the query is written back out.
+			text = strings.TrimLeft(text, "-")
+		}
 		if text == "" || len(q.Terms)+len(q.Excluded) >= MaxQueryTerms {
 			return
 		}
@@ -278,6 +284,8 @@ func SnippetFromMarked(text string) Snippet {
 	return out
 }
 
+// collapseSpace turns every run of spaces, newlines and control
+// characters into one space, so a snippet reads as one line.
 func collapseSpace(s string) string {
 	var b strings.Builder
 	space := false
@@ -286,13 +294,13 @@ func collapseSpace(s string) string {
 			space = true
 			continue
 		}
-		if space && b.Len() > 0 {
+		if space {
 			b.WriteByte(' ')
 		}
 		space = false
 		b.WriteRune(r)
 	}
-	if space && b.Len() > 0 {
+	if space {
 		b.WriteByte(' ')
 	}
 	return b.String()
@@ -374,7 +382,7 @@ type SearchPage struct {
 }
 
 // ErrSearchDisabled is returned when no search engine is configured.
-var ErrSearchDisabled = errors.New("search is not configured")
+var ErrSearchDisabled = fmt.Errorf("search is not configured: %w", ErrUnavailable)
 
 // Search finds pastes the viewer may read: public pastes, and the viewer's
 // own pastes of any visibility. Every hit is re-read and re-checked here
@@ -464,3 +472,22 @@ func (s *Service) searchable(v Viewer, p Paste) bool {
 func Searchable(p Paste, now time.Time) bool {
 	return !p.BurnAfterReading && !p.Expired(now)
 }
+
+// SearchDoc is the searchable copy of a paste, as external engines index it.
+type SearchDoc struct {
+	ID         ID
+	OwnerID    int64
+	OwnerName  string
+	Visibility Visibility
+	Syntax     string
+	Burn       bool
+	CreatedAt  time.Time
+	ExpiresAt  time.Time // zero: never
+	Title      string
+	Body       string
+}
+
+// Indexable reports whether d belongs in an external index: everything
+// but burn-after-reading pastes. Expired pastes stay until the sweeper
+// deletes them (which queues their removal); searches filter them out.
+func (d SearchDoc) Indexable() bool { return !d.Burn }

@@ -64,24 +64,32 @@ func optTime(t time.Time) *time.Time {
 	return &t
 }
 
-// InsertPaste implements paste.Repository.
-func (s Pastes) InsertPaste(ctx context.Context, p paste.Paste) error {
-	return translate(s.q.InsertPaste(ctx, dbgen.InsertPasteParams{
-		ID:               string(p.ID),
-		OwnerID:          optInt64(p.OwnerID),
-		Title:            p.Title,
-		Syntax:           p.Syntax,
-		Visibility:       string(p.Visibility),
-		Size:             p.Size,
-		BlobKey:          p.BlobKey,
-		SourceUrl:        p.SourceURL,
-		BurnAfterReading: p.BurnAfterReading,
-		DeleteTokenHash:  p.DeleteTokenHash,
-		Revision:         p.Revision,
-		CreatedAt:        p.CreatedAt,
-		UpdatedAt:        p.UpdatedAt,
-		ExpiresAt:        optTime(p.ExpiresAt),
-	}))
+// InsertPaste implements paste.Repository: the paste and its search
+// document are written in one transaction (the search_queue row comes from
+// a trigger in that same transaction).
+func (s Pastes) InsertPaste(ctx context.Context, p paste.Paste, text string) error {
+	return s.inTx(ctx, func(q *dbgen.Queries) error {
+		err := q.InsertPaste(ctx, dbgen.InsertPasteParams{
+			ID:               string(p.ID),
+			OwnerID:          optInt64(p.OwnerID),
+			Title:            p.Title,
+			Syntax:           p.Syntax,
+			Visibility:       string(p.Visibility),
+			Size:             p.Size,
+			BlobKey:          p.BlobKey,
+			SourceUrl:        p.SourceURL,
+			BurnAfterReading: p.BurnAfterReading,
+			DeleteTokenHash:  p.DeleteTokenHash,
+			Revision:         p.Revision,
+			CreatedAt:        p.CreatedAt,
+			UpdatedAt:        p.UpdatedAt,
+			ExpiresAt:        optTime(p.ExpiresAt),
+		})
+		if err != nil {
+			return translate(err)
+		}
+		return translate(q.UpsertSearchDoc(ctx, searchDocParams(p, text)))
+	})
 }
 
 // PasteByID implements paste.Repository.
@@ -172,16 +180,24 @@ func (s Pastes) UnreferencedBlobKeys(ctx context.Context, keys []string) ([]stri
 	return out, nil
 }
 
-// UpdatePaste implements paste.Repository.
-func (s Pastes) UpdatePaste(ctx context.Context, old, p paste.Paste) (paste.Paste, error) {
-	r, err := s.q.UpdatePaste(ctx, dbgen.UpdatePasteParams{
-		NewID: string(p.ID), Title: p.Title, Syntax: p.Syntax, Visibility: string(p.Visibility),
-		Size: p.Size, BlobKey: p.BlobKey, BurnAfterReading: p.BurnAfterReading,
-		UpdatedAt: p.UpdatedAt, ExpiresAt: optTime(p.ExpiresAt),
-		ID: string(old.ID), Revision: old.Revision,
+// UpdatePaste implements paste.Repository: the row and its search document
+// change in one transaction.
+func (s Pastes) UpdatePaste(ctx context.Context, old, p paste.Paste, text *string) (paste.Paste, error) {
+	var r dbgen.Paste
+	err := s.inTx(ctx, func(q *dbgen.Queries) error {
+		var err error
+		r, err = q.UpdatePaste(ctx, dbgen.UpdatePasteParams{
+			NewID: string(p.ID), Title: p.Title, Syntax: p.Syntax, Visibility: string(p.Visibility),
+			Size: p.Size, BlobKey: p.BlobKey, BurnAfterReading: p.BurnAfterReading,
+			UpdatedAt: p.UpdatedAt, ExpiresAt: optTime(p.ExpiresAt),
+			ID: string(old.ID), Revision: old.Revision,
+		})
+		if err != nil {
+			return translate(err)
+		}
+		return translate(q.SyncSearchDoc(ctx, dbgen.SyncSearchDocParams{PasteID: r.ID, Body: text}))
 	})
 	if err != nil {
-		err = translate(err)
 		if errors.Is(err, paste.ErrNotFound) {
 			// No row at that revision: gone, or changed by someone else.
 			if _, gerr := s.PasteByID(ctx, old.ID); gerr == nil {

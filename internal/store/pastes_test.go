@@ -39,7 +39,7 @@ func TestInsertAndGetRoundTrip(t *testing.T) {
 	p.BurnAfterReading = true
 	p.DeleteTokenHash = paste.HashSecret("tok")
 	p.SourceURL = "https://example.org/x"
-	if err := repo.InsertPaste(ctx, p); err != nil {
+	if err := repo.InsertPaste(ctx, p, ""); err != nil {
 		t.Fatal(err)
 	}
 	got, err := repo.PasteByID(ctx, p.ID)
@@ -54,7 +54,7 @@ func TestInsertAndGetRoundTrip(t *testing.T) {
 	}
 	dup := mkPaste("Abc12345", paste.Public, t0)
 	dup.BlobKey = "pastes/xx/other"
-	if err := repo.InsertPaste(ctx, dup); !errors.Is(err, paste.ErrConflict) {
+	if err := repo.InsertPaste(ctx, dup, ""); !errors.Is(err, paste.ErrConflict) {
 		t.Fatalf("duplicate id: %v, want ErrConflict", err)
 	}
 }
@@ -68,7 +68,7 @@ func TestListPublicOnlyUnexpiredKeyset(t *testing.T) {
 		if i%5 == 0 {
 			p.ExpiresAt = t0.Add(time.Hour) // still live at t0+1m
 		}
-		if err := repo.InsertPaste(ctx, p); err != nil {
+		if err := repo.InsertPaste(ctx, p, ""); err != nil {
 			t.Fatal(err)
 		}
 		want = append([]paste.ID{p.ID}, want...)
@@ -87,7 +87,7 @@ func TestListPublicOnlyUnexpiredKeyset(t *testing.T) {
 			return p
 		}(),
 	} {
-		if err := repo.InsertPaste(ctx, p); err != nil {
+		if err := repo.InsertPaste(ctx, p, ""); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -119,7 +119,7 @@ func TestBurnPasteExactlyOneReader(t *testing.T) {
 	ctx := context.Background()
 	p := mkPaste("Burn1234", paste.Public, t0)
 	p.BurnAfterReading = true
-	if err := repo.InsertPaste(ctx, p); err != nil {
+	if err := repo.InsertPaste(ctx, p, ""); err != nil {
 		t.Fatal(err)
 	}
 	// A failing read rolls the claim back: the paste stays.
@@ -166,13 +166,13 @@ func TestDeleteExpiredConcurrentSweepers(t *testing.T) {
 	for i := 0; i < n; i++ {
 		p := mkPaste(fmt.Sprintf("Exp%05d", i), paste.Public, t0)
 		p.ExpiresAt = t0.Add(time.Duration(i) * time.Millisecond)
-		if err := repo.InsertPaste(ctx, p); err != nil {
+		if err := repo.InsertPaste(ctx, p, ""); err != nil {
 			t.Fatal(err)
 		}
 	}
 	live := mkPaste("Live0000", paste.Public, t0)
 	live.ExpiresAt = t0.Add(time.Hour)
-	if err := repo.InsertPaste(ctx, live); err != nil {
+	if err := repo.InsertPaste(ctx, live, ""); err != nil {
 		t.Fatal(err)
 	}
 	var mu sync.Mutex
@@ -217,7 +217,7 @@ func TestUnreferencedBlobKeys(t *testing.T) {
 	repo, _ := newRepo(t)
 	ctx := context.Background()
 	p := mkPaste("Keys1234", paste.Public, t0)
-	if err := repo.InsertPaste(ctx, p); err != nil {
+	if err := repo.InsertPaste(ctx, p, ""); err != nil {
 		t.Fatal(err)
 	}
 	got, err := repo.UnreferencedBlobKeys(ctx, []string{p.BlobKey, "pastes/zz/orphan"})

@@ -17,7 +17,7 @@ import (
 // database goes away between the body write and the insert.
 type failingInsert struct{ paste.Repository }
 
-func (failingInsert) InsertPaste(context.Context, paste.Paste) error {
+func (failingInsert) InsertPaste(context.Context, paste.Paste, string) error {
 	return paste.ErrUnavailable
 }
 

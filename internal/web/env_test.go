@@ -139,6 +139,7 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 	svc := paste.NewService(st.Pastes(), cfg.blobs, syntaxes(), paste.Options{
 		MaxBytes: cfg.maxBytes, AllowAnonymous: true, Now: clk.Now,
 		Community: store.NewCommunity(st, store.CommunityOptions{Now: clk.Now}),
+		Search:    st.Search(0),
 	})
 	app := web.New(web.Deps{
 		Pastes: svc, Accounts: accounts, Sessions: sessionStore, Blobs: cfg.blobs, PingDB: st.Ping,

@@ -1,4 +1,89 @@
 package web
 
+import (
+	"errors"
+	"sort"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"pastel/internal/paste"
+	"pastel/views"
+)
+
+// searchPageSize is how many results a search page shows.
+const searchPageSize = 20
+
 // registerSearch mounts the search page and its fragments.
-func (a *App) registerSearch() {}
+func (a *App) registerSearch() {
+	a.Get("/search", a.search)
+}
+
+// search answers GET /search: the whole page, or for htmx just the results
+// fragment. An empty query shows the form alone.
+func (a *App) search(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	v := paste.ViewerFrom(ctx)
+	sv := views.SearchView{
+		Q:        strings.Clone(c.Query("q")),
+		Syntax:   strings.Clone(c.Query("syntax")),
+		Owner:    strings.Clone(c.Query("owner")),
+		Mine:     v.SignedIn(),
+		Syntaxes: a.searchSyntaxes(),
+	}
+	status := fiber.StatusOK
+	if strings.TrimSpace(sv.Q) != "" {
+		sv.Searched = true
+		page, err := a.deps.Pastes.Search(ctx, v, paste.SearchInput{
+			Q: sv.Q, Syntax: sv.Syntax, Owner: sv.Owner, Cursor: c.Query("cursor"), Limit: searchPageSize,
+		})
+		var verr *paste.ValidationError
+		switch {
+		case errors.As(err, &verr):
+			sv.Error = searchMessage(verr)
+			// htmx swaps only 2xx answers; the message must still show.
+			if !isHTMX(c) {
+				status = fiber.StatusUnprocessableEntity
+			}
+		case errors.Is(err, paste.ErrUnauthorized):
+			sv.Error = "Sign in to search your own pastes."
+		case err != nil:
+			return err
+		default:
+			sv.Items, sv.Next = page.Items, page.NextCursor
+		}
+	}
+	if isHTMX(c) {
+		return a.render(c, status, views.SearchResults(sv))
+	}
+	p := a.page(c, "Search")
+	p.Query = sv.Q
+	return a.render(c, status, views.SearchPage(p, sv))
+}
+
+func (a *App) searchSyntaxes() []views.SyntaxOption {
+	list := a.deps.Syntaxes.List()
+	opts := make([]views.SyntaxOption, 0, len(list))
+	for _, s := range list {
+		opts = append(opts, views.SyntaxOption{Key: s.Key, Label: s.Label})
+	}
+	return opts
+}
+
+func searchMessage(verr *paste.ValidationError) string {
+	keys := make([]string, 0, len(verr.Fields))
+	for k := range verr.Fields {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	names := map[string]string{"q": "The query", "owner": "The author", "syntax": "The language", "cursor": "The page"}
+	parts := make([]string, 0, len(keys))
+	for _, k := range keys {
+		name := names[k]
+		if name == "" {
+			name = k
+		}
+		parts = append(parts, name+" "+verr.Fields[k]+".")
+	}
+	return strings.Join(parts, " ")
+}

@@ -71,6 +71,19 @@ type Paste struct {
 	Views            int64
 }
 
+type PasteSearch struct {
+	PasteID    string
+	OwnerID    *int64
+	Visibility string
+	Syntax     string
+	Burn       bool
+	CreatedAt  time.Time
+	ExpiresAt  *time.Time
+	Title      string
+	Body       string
+	Tsv        interface{}
+}
+
 type PasteView struct {
 	PasteID     string
 	VisitorHash []byte
@@ -104,6 +117,15 @@ type RefreshToken struct {
 type RevokedToken struct {
 	Jti       string
 	ExpiresAt time.Time
+}
+
+type SearchQueue struct {
+	ID            int64
+	PasteID       string
+	Op            string
+	EnqueuedAt    time.Time
+	Attempts      int32
+	NextAttemptAt time.Time
 }
 
 type Session struct {

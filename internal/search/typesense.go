@@ -1,0 +1,384 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/typesense/typesense-go/v2/typesense"
+	"github.com/typesense/typesense-go/v2/typesense/api"
+
+	"pastel/internal/paste"
+)
+
+// TypesenseOptions configures the Typesense engine.
+type TypesenseOptions struct {
+	URL        string
+	APIKey     string
+	Collection string        // "" means "pastes"
+	Timeout    time.Duration // per request; 0 means 3 s
+	// HTTPClient replaces the client's transport (tests); nil for the
+	// library's own client with its circuit breaker.
+	HTTPClient *http.Client
+}
+
+// Typesense is the Typesense paste.SearchEngine and index.
+type Typesense struct {
+	client     *typesense.Client
+	collection string
+}
+
+var _ paste.SearchEngine = (*Typesense)(nil)
+
+// NewTypesense returns the engine; it does not contact the server.
+func NewTypesense(o TypesenseOptions) *Typesense {
+	if o.Collection == "" {
+		o.Collection = "pastes"
+	}
+	if o.Timeout == 0 {
+		o.Timeout = 3 * time.Second
+	}
+	opts := []typesense.ClientOption{
+		typesense.WithServer(strings.TrimRight(o.URL, "/")),
+		typesense.WithAPIKey(o.APIKey),
+		typesense.WithConnectionTimeout(o.Timeout),
+		typesense.WithNumRetries(0), // the queue retries writes; searches fall back
+	}
+	if o.HTTPClient != nil {
+		c, _ := api.NewClientWithResponses(strings.TrimRight(o.URL, "/"), api.WithAPIKey(o.APIKey), api.WithHTTPClient(o.HTTPClient))
+		opts = append(opts, typesense.WithAPIClient(c))
+	}
+	return &Typesense{client: typesense.NewClient(opts...), collection: o.Collection}
+}
+
+// tokenSeparators split code as well as prose: brackets, operators and
+// quotes separate words, while "_" is kept inside identifiers (user_id).
+var tokenSeparators = []string{
+	"(", ")", "[", "]", "{", "}", "<", ">", ",", ";", ":", "=", "+", "*", "/", "\\",
+	"|", "&", "!", "?", "'", "\"", "`", "#", "@", "$", "%", "^", "~", ".", "-",
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// schema is the collection as this version of Pastel expects it. created_at
+// and expires_at are Unix microseconds; expires_at is MaxInt64 for "never".
+func (t *Typesense) schema() *api.CollectionSchema {
+	return &api.CollectionSchema{
+		Name: t.collection,
+		Fields: []api.Field{
+			{Name: "title", Type: "string"},
+			{Name: "body", Type: "string"},
+			{Name: "owner", Type: "string", Facet: ptr(true)},
+			{Name: "owner_id", Type: "int64"},
+			{Name: "visibility", Type: "string", Facet: ptr(true)},
+			{Name: "syntax", Type: "string", Facet: ptr(true)},
+			{Name: "created_at", Type: "int64", Sort: ptr(true)},
+			{Name: "expires_at", Type: "int64"},
+		},
+		DefaultSortingField: ptr("created_at"),
+		SymbolsToIndex:      &[]string{"_"},
+		TokenSeparators:     &tokenSeparators,
+	}
+}
+
+// EnsureCollection creates the collection, or adds the fields an older
+// version of it lacks.
+func (t *Typesense) EnsureCollection(ctx context.Context) error {
+	have, err := t.client.Collection(t.collection).Retrieve(ctx)
+	var herr *typesense.HTTPError
+	if errors.As(err, &herr) && herr.Status == http.StatusNotFound {
+		if _, err := t.client.Collections().Create(ctx, t.schema()); err != nil {
+			return fmt.Errorf("typesense: create collection: %w", unavailable(err))
+		}
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("typesense: read collection: %w", unavailable(err))
+	}
+	existing := map[string]bool{}
+	for _, f := range have.Fields {
+		existing[f.Name] = true
+	}
+	var missing []api.Field
+	for _, f := range t.schema().Fields {
+		if !existing[f.Name] {
+			f.Optional = ptr(true) // old documents lack it until reindexed
+			missing = append(missing, f)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	if _, err := t.client.Collection(t.collection).Update(ctx, &api.CollectionUpdateSchema{Fields: missing}); err != nil {
+		return fmt.Errorf("typesense: migrate collection: %w", unavailable(err))
+	}
+	return nil
+}
+
+// Recreate drops the collection and creates it empty (reindex).
+func (t *Typesense) Recreate(ctx context.Context) error {
+	_, err := t.client.Collection(t.collection).Delete(ctx)
+	var herr *typesense.HTTPError
+	if err != nil && !(errors.As(err, &herr) && herr.Status == http.StatusNotFound) {
+		return fmt.Errorf("typesense: drop collection: %w", unavailable(err))
+	}
+	return t.EnsureCollection(ctx)
+}
+
+func micros(t time.Time) int64 { return t.UnixMicro() }
+
+type tsDoc struct {
+	ID         string `json:"id"`
+	Title      string `json:"title"`
+	Body       string `json:"body"`
+	Owner      string `json:"owner"`
+	OwnerID    int64  `json:"owner_id"`
+	Visibility string `json:"visibility"`
+	Syntax     string `json:"syntax"`
+	CreatedAt  int64  `json:"created_at"`
+	ExpiresAt  int64  `json:"expires_at"`
+}
+
+// Upsert indexes docs; re-sending a document is harmless.
+func (t *Typesense) Upsert(ctx context.Context, docs []paste.SearchDoc) error {
+	if len(docs) == 0 {
+		return nil
+	}
+	batch := make([]any, len(docs))
+	for i, d := range docs {
+		exp := int64(math.MaxInt64)
+		if !d.ExpiresAt.IsZero() {
+			exp = micros(d.ExpiresAt)
+		}
+		batch[i] = tsDoc{
+			ID: string(d.ID), Title: d.Title, Body: d.Body, Owner: strings.ToLower(d.OwnerName), OwnerID: d.OwnerID,
+			Visibility: string(d.Visibility), Syntax: d.Syntax, CreatedAt: micros(d.CreatedAt), ExpiresAt: exp,
+		}
+	}
+	res, err := t.client.Collection(t.collection).Documents().Import(ctx, batch,
+		&api.ImportDocumentsParams{Action: ptr("upsert"), BatchSize: ptr(100)})
+	if err != nil {
+		return fmt.Errorf("typesense: import: %w", unavailable(err))
+	}
+	for _, r := range res {
+		if r != nil && !r.Success {
+			return fmt.Errorf("typesense: import: %s: %w", r.Error, paste.ErrUnavailable)
+		}
+	}
+	return nil
+}
+
+// Delete removes documents; deleting what is not there is no error.
+func (t *Typesense) Delete(ctx context.Context, ids []paste.ID) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	quoted := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if !paste.ValidID(string(id)) {
+			continue // never a filter value that is not an ID
+		}
+		quoted = append(quoted, string(id))
+	}
+	if len(quoted) == 0 {
+		return nil
+	}
+	_, err := t.client.Collection(t.collection).Documents().Delete(ctx,
+		&api.DeleteDocumentsParams{FilterBy: ptr("id:[" + strings.Join(quoted, ",") + "]")})
+	var herr *typesense.HTTPError
+	if err != nil && !(errors.As(err, &herr) && herr.Status == http.StatusNotFound) {
+		return fmt.Errorf("typesense: delete: %w", unavailable(err))
+	}
+	return nil
+}
+
+// filterValue quotes a validated value for filter_by. Backticks delimit a
+// value in Typesense and cannot be escaped, so a value holding one is
+// refused (OwnerPattern and SyntaxPattern never let one through).
+func filterValue(v string) (string, error) {
+	if strings.ContainsAny(v, "`") || v == "" {
+		return "", fmt.Errorf("typesense: unsafe filter value")
+	}
+	return "`" + v + "`", nil
+}
+
+// FilterBy builds the filter_by clause for r: visibility, expiry, owner,
+// syntax and the cursor. Only validated values and numbers reach it.
+func FilterBy(r paste.SearchRequest) (string, error) {
+	parts := []string{"expires_at:>" + strconv.FormatInt(micros(r.Now), 10)}
+	if r.ViewerID != 0 {
+		parts = append(parts, "(visibility:=public || owner_id:="+strconv.FormatInt(r.ViewerID, 10)+")")
+	} else {
+		parts = append(parts, "visibility:=public")
+	}
+	if r.Owner != "" {
+		if !paste.OwnerPattern.MatchString(r.Owner) {
+			return "", fmt.Errorf("typesense: bad owner filter")
+		}
+		v, err := filterValue(strings.ToLower(r.Owner))
+		if err != nil {
+			return "", err
+		}
+		parts = append(parts, "owner:="+v)
+	}
+	if r.Syntax != "" {
+		if !paste.SyntaxPattern.MatchString(r.Syntax) {
+			return "", fmt.Errorf("typesense: bad syntax filter")
+		}
+		v, err := filterValue(r.Syntax)
+		if err != nil {
+			return "", err
+		}
+		parts = append(parts, "syntax:="+v)
+	}
+	if r.After != nil {
+		parts = append(parts, "created_at:<="+strconv.FormatInt(micros(r.After.CreatedAt), 10))
+	}
+	return strings.Join(parts, " && "), nil
+}
+
+// typesenseQuery renders the parsed query in Typesense's q syntax: words,
+// "phrases" and -exclusions. The parser guarantees no term holds a quote.
+func typesenseQuery(q paste.Query) string {
+	var parts []string
+	for _, t := range q.Terms {
+		parts = append(parts, tsTerm(t, false))
+	}
+	for _, t := range q.Excluded {
+		parts = append(parts, tsTerm(t, true))
+	}
+	return strings.Join(parts, " ")
+}
+
+func tsTerm(t paste.Term, neg bool) string {
+	text := strings.ReplaceAll(t.Text, `"`, " ")
+	if !neg {
+		text = strings.TrimLeft(text, "-")
+	}
+	s := text
+	if t.Phrase {
+		s = `"` + text + `"`
+	}
+	if neg {
+		s = "-" + s
+	}
+	return s
+}
+
+// Search implements paste.SearchEngine.
+func (t *Typesense) Search(ctx context.Context, r paste.SearchRequest) ([]paste.SearchHit, error) {
+	if r.Query.Empty() || r.Limit <= 0 {
+		return nil, nil
+	}
+	filter, err := FilterBy(r)
+	if err != nil {
+		return nil, err
+	}
+	var out []paste.SearchHit
+	perPage := min(r.Limit+10, 250)
+	// Hits at exactly the cursor's instant are filtered here (Typesense
+	// cannot compare IDs), so a page may need a second fetch.
+	for page := 1; page <= 5 && len(out) < r.Limit; page++ {
+		res, err := t.client.Collection(t.collection).Documents().Search(ctx, &api.SearchCollectionParams{
+			Q:                       ptr(typesenseQuery(r.Query)),
+			QueryBy:                 ptr("title,body"),
+			FilterBy:                ptr(filter),
+			SortBy:                  ptr("created_at:desc"),
+			Prefix:                  ptr("true"),
+			NumTypos:                ptr("1"),
+			DropTokensThreshold:     ptr(0),
+			HighlightFields:         ptr("body,title"),
+			HighlightStartTag:       ptr(string(paste.SnippetMarkStart)),
+			HighlightEndTag:         ptr(string(paste.SnippetMarkEnd)),
+			HighlightAffixNumTokens: ptr(12),
+			ExcludeFields:           ptr("body"),
+			Page:                    ptr(page),
+			PerPage:                 ptr(perPage),
+		})
+		if err != nil {
+			return nil, fmt.Errorf("typesense: search: %w", unavailable(err))
+		}
+		if res.Hits == nil {
+			break
+		}
+		for _, h := range *res.Hits {
+			hit, ok := toHit(h)
+			if !ok {
+				continue
+			}
+			if r.After != nil && hit.CreatedAt.Equal(r.After.CreatedAt) && hit.ID >= r.After.ID {
+				continue
+			}
+			out = append(out, hit)
+		}
+		if len(*res.Hits) < perPage {
+			break
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if !out[i].CreatedAt.Equal(out[j].CreatedAt) {
+			return out[i].CreatedAt.After(out[j].CreatedAt)
+		}
+		return out[i].ID > out[j].ID
+	})
+	if len(out) > r.Limit {
+		out = out[:r.Limit]
+	}
+	return out, nil
+}
+
+func toHit(h api.SearchResultHit) (paste.SearchHit, bool) {
+	if h.Document == nil {
+		return paste.SearchHit{}, false
+	}
+	doc := *h.Document
+	id, _ := doc["id"].(string)
+	if !paste.ValidID(id) {
+		return paste.SearchHit{}, false
+	}
+	var created int64
+	switch v := doc["created_at"].(type) {
+	case float64:
+		created = int64(v)
+	case int64:
+		created = v
+	}
+	hit := paste.SearchHit{ID: paste.ID(id), CreatedAt: time.UnixMicro(created).UTC()}
+	// Prefer the body snippet; the title is shown anyway.
+	if h.Highlights != nil {
+		for _, f := range []string{"body", "title"} {
+			for _, hl := range *h.Highlights {
+				if hl.Field != nil && *hl.Field == f && hl.Snippet != nil {
+					hit.Snippet = paste.SnippetFromMarked(*hl.Snippet)
+					return hit, true
+				}
+			}
+		}
+	}
+	if title, ok := doc["title"].(string); ok {
+		hit.Snippet = paste.Snippet{{Text: title}}
+	}
+	return hit, true
+}
+
+// Healthy reports whether the server answers its health check.
+func (t *Typesense) Healthy(ctx context.Context) bool {
+	ok, err := t.client.Health(ctx, 2*time.Second)
+	return err == nil && ok
+}
+
+// unavailable marks transport failures and server errors as
+// paste.ErrUnavailable, so callers know to fall back or retry.
+func unavailable(err error) error {
+	var herr *typesense.HTTPError
+	if errors.As(err, &herr) && herr.Status < 500 {
+		return fmt.Errorf("status %d: %s", herr.Status, strings.TrimSpace(string(herr.Body)))
+	}
+	return fmt.Errorf("%w: %w", paste.ErrUnavailable, err)
+}

@@ -1,0 +1,143 @@
+-- name: UpsertSearchDoc :exec
+-- The search document of a new paste, written in the transaction that
+-- inserts the paste. (All search queries are fixed: words a user typed only
+-- arrive as bound text[] parameters, turned into a tsquery by search_tsquery.)
+INSERT INTO paste_search (paste_id, owner_id, visibility, syntax, burn, created_at, expires_at, title, body)
+VALUES (sqlc.arg(paste_id), sqlc.narg(owner_id), sqlc.arg(visibility), sqlc.arg(syntax), sqlc.arg(burn), sqlc.arg(created_at), sqlc.narg(expires_at), sqlc.arg(title), sqlc.arg(body))
+ON CONFLICT (paste_id) DO UPDATE SET
+    owner_id = excluded.owner_id, visibility = excluded.visibility, syntax = excluded.syntax,
+    burn = excluded.burn, created_at = excluded.created_at, expires_at = excluded.expires_at,
+    title = excluded.title, body = excluded.body;
+
+-- name: SyncSearchDoc :exec
+-- After an update: copy the metadata of the paste (under its new ID, which ON
+-- UPDATE CASCADE already followed) and replace the body when one is given.
+INSERT INTO paste_search (paste_id, owner_id, visibility, syntax, burn, created_at, expires_at, title, body)
+SELECT p.id, p.owner_id, p.visibility, p.syntax, p.burn_after_reading, p.created_at, p.expires_at, p.title,
+       coalesce(sqlc.narg(body)::text, '')
+FROM pastes p WHERE p.id = sqlc.arg(paste_id)
+ON CONFLICT (paste_id) DO UPDATE SET
+    owner_id = excluded.owner_id, visibility = excluded.visibility, syntax = excluded.syntax,
+    burn = excluded.burn, created_at = excluded.created_at, expires_at = excluded.expires_at,
+    title = excluded.title,
+    body = CASE WHEN sqlc.narg(body)::text IS NULL THEN paste_search.body ELSE excluded.body END;
+
+-- name: SetSearchBody :exec
+UPDATE paste_search SET body = @body WHERE paste_id = @paste_id;
+
+-- name: UserIDByUsername :one
+SELECT id FROM users WHERE lower(username) = lower(@username);
+
+-- name: SearchCandidates :many
+-- A bounded candidate set straight from the GIN index (no ORDER BY inside,
+-- so the planner cannot walk created_at hoping to meet a rare term), then
+-- sorted. The caller asks one more candidate than it uses: candidates =
+-- max_candidates means the set was cut, and it walks newest-first instead
+-- (SearchRecentWalk).
+WITH m AS MATERIALIZED (
+    SELECT s.paste_id, s.created_at
+    FROM paste_search s
+    WHERE s.tsv @@ (SELECT search_tsquery(@include::text[], @exclude::text[]))
+      AND NOT s.burn
+      AND (s.visibility = 'public' OR (@viewer_id::bigint <> 0 AND s.owner_id = @viewer_id::bigint))
+      AND (s.expires_at IS NULL OR s.expires_at > @now::timestamptz)
+      AND (@owner_id::bigint = 0 OR s.owner_id = @owner_id::bigint)
+      AND (@syntax::text = '' OR s.syntax = @syntax::text)
+      AND (s.created_at, s.paste_id) < (@before_created_at::timestamptz, @before_id::text)
+    LIMIT @max_candidates::int
+)
+SELECT m.paste_id, m.created_at, (SELECT count(*) FROM m)::int AS candidates
+FROM m
+ORDER BY m.created_at DESC, m.paste_id DESC
+LIMIT @max_rows::int;
+
+-- name: SearchRecentWalk :many
+-- For terms matching more than a few thousand pastes: walk the newest
+-- pastes and test each. "IS TRUE" keeps the match out of the index
+-- conditions on purpose, so the plan is always the backward index scan,
+-- which meets a common term within a few hundred rows.
+SELECT s.paste_id, s.created_at
+FROM paste_search s
+WHERE (s.tsv @@ (SELECT search_tsquery(@include::text[], @exclude::text[]))) IS TRUE
+  AND NOT s.burn
+  AND (s.visibility = 'public' OR (@viewer_id::bigint <> 0 AND s.owner_id = @viewer_id::bigint))
+  AND (s.expires_at IS NULL OR s.expires_at > @now::timestamptz)
+  AND (@owner_id::bigint = 0 OR s.owner_id = @owner_id::bigint)
+  AND (@syntax::text = '' OR s.syntax = @syntax::text)
+  AND (s.created_at, s.paste_id) < (@before_created_at::timestamptz, @before_id::text)
+ORDER BY s.created_at DESC, s.paste_id DESC
+LIMIT @max_rows::int;
+
+-- name: SearchSubstring :many
+-- Trigram fallback for an identifier no whole token matched (HTTPHeader in
+-- parseHTTPHeader). pattern is a LIKE pattern whose wildcards the caller
+-- escaped; bounded like SearchCandidates.
+WITH m AS MATERIALIZED (
+    SELECT s.paste_id, s.created_at
+    FROM paste_search s
+    WHERE s.body ILIKE @pattern::text
+      AND NOT s.burn
+      AND (s.visibility = 'public' OR (@viewer_id::bigint <> 0 AND s.owner_id = @viewer_id::bigint))
+      AND (s.expires_at IS NULL OR s.expires_at > @now::timestamptz)
+      AND (@owner_id::bigint = 0 OR s.owner_id = @owner_id::bigint)
+      AND (@syntax::text = '' OR s.syntax = @syntax::text)
+      AND (s.created_at, s.paste_id) < (@before_created_at::timestamptz, @before_id::text)
+    LIMIT @max_candidates::int
+)
+SELECT m.paste_id, m.created_at
+FROM m
+ORDER BY m.created_at DESC, m.paste_id DESC
+LIMIT @max_rows::int;
+
+-- name: SearchTexts :many
+SELECT paste_id, title, body FROM paste_search WHERE paste_id = ANY(@ids::text[]);
+
+-- name: ClaimSearchJobs :many
+-- SKIP LOCKED: several replicas share the queue without waiting on each other.
+SELECT id, paste_id, attempts FROM search_queue
+WHERE next_attempt_at <= @now::timestamptz
+ORDER BY id
+LIMIT @max_rows::int
+FOR UPDATE SKIP LOCKED;
+
+-- name: TryLockSearchPaste :one
+-- Held until the end of the delivering transaction, so two workers never
+-- deliver the same paste at once (a late, older state cannot overwrite a
+-- newer one).
+SELECT pg_try_advisory_xact_lock(hashtextextended('pastel-search:' || @paste_id::text, 0))::boolean AS locked;
+
+-- name: SearchDocsByID :many
+SELECT s.paste_id, s.owner_id, coalesce(u.username, '')::text AS owner_name, s.visibility, s.syntax,
+       s.burn, s.created_at, s.expires_at, s.title, s.body
+FROM paste_search s
+LEFT JOIN users u ON u.id = s.owner_id
+WHERE s.paste_id = ANY(@ids::text[]);
+
+-- name: ListSearchDocs :many
+SELECT s.paste_id, s.owner_id, coalesce(u.username, '')::text AS owner_name, s.visibility, s.syntax,
+       s.burn, s.created_at, s.expires_at, s.title, s.body
+FROM paste_search s
+LEFT JOIN users u ON u.id = s.owner_id
+WHERE s.paste_id > @after::text
+ORDER BY s.paste_id
+LIMIT @max_rows::int;
+
+-- name: DeleteSearchJobs :exec
+DELETE FROM search_queue WHERE id = ANY(@ids::bigint[]);
+
+-- name: RetrySearchJob :exec
+-- The caller computes the backoff from attempts (exponential, capped).
+UPDATE search_queue SET attempts = attempts + 1, next_attempt_at = @next_attempt_at::timestamptz
+WHERE id = @id::bigint;
+
+-- name: PurgeSearchQueue :execrows
+-- Without an external engine nobody reads the queue: drop what is there.
+DELETE FROM search_queue WHERE id IN (
+    SELECT q.id FROM search_queue q ORDER BY q.id LIMIT @max_rows::int FOR UPDATE SKIP LOCKED
+);
+
+-- name: CountSearchJobs :one
+SELECT count(*)::int FROM search_queue;
+
+-- name: ListPasteIDsAfter :many
+SELECT id FROM pastes WHERE id > @after::text ORDER BY id LIMIT @max_rows::int;
