@@ -7,7 +7,8 @@ VALUES (sqlc.arg(paste_id), sqlc.narg(parent_id), sqlc.narg(root_id), sqlc.arg(d
 RETURNING *;
 
 -- name: CommentByID :one
-SELECT sqlc.embed(c), coalesce(u.username, '')::text AS author_name
+SELECT sqlc.embed(c), coalesce(u.username, '')::text AS author_name,
+       (u.disabled_at IS NOT NULL)::boolean AS author_disabled
 FROM comments c
 LEFT JOIN users u ON u.id = c.author_id
 WHERE c.id = $1;
@@ -32,7 +33,8 @@ UPDATE comments SET body = '', deleted_at = sqlc.arg(now) WHERE id = sqlc.arg(id
 DELETE FROM comments WHERE id = $1;
 
 -- name: ListTopComments :many
-SELECT sqlc.embed(c), coalesce(u.username, '')::text AS author_name, coalesce(v.value, 0)::smallint AS my_vote
+SELECT sqlc.embed(c), coalesce(u.username, '')::text AS author_name,
+       (u.disabled_at IS NOT NULL)::boolean AS author_disabled, coalesce(v.value, 0)::smallint AS my_vote
 FROM comments c
 LEFT JOIN users u ON u.id = c.author_id
 LEFT JOIN comment_votes v ON v.comment_id = c.id AND v.user_id = sqlc.arg(viewer_id)::bigint
@@ -42,7 +44,8 @@ ORDER BY c.created_at, c.id
 LIMIT sqlc.arg(max_rows);
 
 -- name: ListThreadReplies :many
-SELECT sqlc.embed(c), coalesce(u.username, '')::text AS author_name, coalesce(v.value, 0)::smallint AS my_vote
+SELECT sqlc.embed(c), coalesce(u.username, '')::text AS author_name,
+       (u.disabled_at IS NOT NULL)::boolean AS author_disabled, coalesce(v.value, 0)::smallint AS my_vote
 FROM comments c
 LEFT JOIN users u ON u.id = c.author_id
 LEFT JOIN comment_votes v ON v.comment_id = c.id AND v.user_id = sqlc.arg(viewer_id)::bigint
@@ -51,7 +54,8 @@ ORDER BY c.created_at, c.id;
 
 -- name: ListThread :many
 -- A thread: its top-level comment first, then every reply.
-SELECT sqlc.embed(c), coalesce(u.username, '')::text AS author_name, coalesce(v.value, 0)::smallint AS my_vote
+SELECT sqlc.embed(c), coalesce(u.username, '')::text AS author_name,
+       (u.disabled_at IS NOT NULL)::boolean AS author_disabled, coalesce(v.value, 0)::smallint AS my_vote
 FROM comments c
 LEFT JOIN users u ON u.id = c.author_id
 LEFT JOIN comment_votes v ON v.comment_id = c.id AND v.user_id = sqlc.arg(viewer_id)::bigint
@@ -130,6 +134,7 @@ JOIN pastes p ON p.id = s.paste_id
 LEFT JOIN users u ON u.id = p.owner_id
 WHERE s.user_id = sqlc.arg(user_id)
   AND (p.visibility <> 'private' OR p.owner_id = s.user_id)
+  AND u.disabled_at IS NULL
   AND (p.expires_at IS NULL OR p.expires_at > sqlc.arg(now)::timestamptz)
   AND (s.created_at, s.paste_id) < (sqlc.arg(before_created_at)::timestamptz, sqlc.arg(before_id)::text)
 ORDER BY s.created_at DESC, s.paste_id DESC
@@ -203,6 +208,7 @@ JOIN pastes p ON p.id = pp.paste_id
 LEFT JOIN users u ON u.id = p.owner_id
 WHERE pp.rank > sqlc.arg(after_rank)::integer
   AND p.visibility = 'public'
+  AND u.disabled_at IS NULL
   AND (p.expires_at IS NULL OR p.expires_at > sqlc.arg(now)::timestamptz)
 ORDER BY pp.rank
 LIMIT sqlc.arg(max_rows);

@@ -7,7 +7,10 @@ INSERT INTO pastes (
 );
 
 -- name: PasteByID :one
-SELECT sqlc.embed(p), coalesce(u.username, '')::text AS owner_name
+-- owner_disabled: the owner's account is disabled or being deleted, which
+-- hides the paste from everyone (paste.Service.canRead).
+SELECT sqlc.embed(p), coalesce(u.username, '')::text AS owner_name,
+       (u.disabled_at IS NOT NULL)::boolean AS owner_disabled
 FROM pastes p
 LEFT JOIN users u ON u.id = p.owner_id
 WHERE p.id = $1;
@@ -26,6 +29,7 @@ SELECT sqlc.embed(p), coalesce(u.username, '')::text AS owner_name
 FROM pastes p
 LEFT JOIN users u ON u.id = p.owner_id
 WHERE p.visibility = 'public'
+  AND u.disabled_at IS NULL -- no owner (anonymous) or an active one
   AND (p.expires_at IS NULL OR p.expires_at > sqlc.arg(now)::timestamptz)
   AND (p.created_at, p.id) < (sqlc.arg(before_created_at)::timestamptz, sqlc.arg(before_id)::text)
 ORDER BY p.created_at DESC, p.id DESC
@@ -37,6 +41,7 @@ FROM pastes p
 LEFT JOIN users u ON u.id = p.owner_id
 WHERE p.owner_id = sqlc.arg(owner_id)::bigint
   AND (sqlc.arg(include_all)::boolean OR p.visibility = 'public')
+  AND u.disabled_at IS NULL
   AND (p.expires_at IS NULL OR p.expires_at > sqlc.arg(now)::timestamptz)
   AND (p.created_at, p.id) < (sqlc.arg(before_created_at)::timestamptz, sqlc.arg(before_id)::text)
 ORDER BY p.created_at DESC, p.id DESC

@@ -2,7 +2,6 @@ package paste
 
 import (
 	"context"
-	"crypto/sha256"
 	"encoding/base64"
 	"errors"
 	"strconv"
@@ -448,7 +447,13 @@ func (s *Service) DeleteComment(ctx context.Context, v Viewer, commentID int64) 
 	if c.AuthorID != v.UserID && !v.Owns(p) && !v.IsAdmin {
 		return Comment{}, ErrForbidden
 	}
-	return c, repo.DeleteComment(ctx, commentID, s.now())
+	if err := repo.DeleteComment(ctx, commentID, s.now()); err != nil {
+		return Comment{}, err
+	}
+	if c.AuthorID != v.UserID && !v.Owns(p) {
+		return c, s.audit(ctx, v, "comment.delete", strconv.FormatInt(commentID, 10), "on paste "+string(p.ID)+": "+c.Body)
+	}
+	return c, nil
 }
 
 // CanDeleteComment reports whether v may delete c on paste p.
@@ -578,8 +583,7 @@ func (s *Service) RecordView(v Viewer, p Paste, anonKey string) {
 	if v.SignedIn() {
 		who = "u:" + strconv.FormatInt(v.UserID, 10)
 	}
-	sum := sha256.Sum256([]byte(who + "\x00" + window.Format(time.DateOnly)))
-	s.opts.Community.RecordView(View{PasteID: p.ID, Visitor: sum, Window: window})
+	s.opts.Community.RecordView(View{PasteID: p.ID, Visitor: visitorHash(who, window), Window: window})
 }
 
 // FlushViews writes queued views now.

@@ -49,6 +49,9 @@ type Paste struct {
 	Dislikes         int64
 	Stars            int64
 	Views            int64
+	// OwnerDisabled is set when the owner's account is disabled or being
+	// deleted: the paste is then hidden from everyone (canRead).
+	OwnerDisabled bool
 }
 
 // Expired reports whether p has expired at now.

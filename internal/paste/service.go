@@ -19,6 +19,7 @@ type Options struct {
 	Logger         *slog.Logger
 	Community      CommunityRepository // comments, stars, votes, views (issue: community)
 	Search         SearchEngine        // full-text search (issue: search)
+	Audit          AuditLog            // records admins' deletions of other people's content
 }
 
 // Service is the paste domain's entry point. Every surface goes through it,
@@ -181,9 +182,10 @@ func (s *Service) resolveSyntax(in CreateInput) (string, string) {
 }
 
 // canRead is the one rule of who may see a paste: nobody sees an expired
-// paste; private pastes are their owner's alone.
+// paste or one whose owner's account is disabled or being deleted; private
+// pastes are their owner's alone.
 func (s *Service) canRead(v Viewer, p Paste) bool {
-	if p.Expired(s.opts.Now()) {
+	if p.Expired(s.opts.Now()) || p.OwnerDisabled {
 		return false
 	}
 	if p.Visibility == Private {
@@ -285,6 +287,11 @@ func (s *Service) Delete(ctx context.Context, v Viewer, id ID, deleteToken strin
 	removed, err := s.repo.DeletePaste(ctx, id)
 	if err != nil {
 		return err
+	}
+	if v.IsAdmin && !v.Owns(p) {
+		if err := s.audit(ctx, v, "paste.delete", string(id), p.Title); err != nil {
+			return err
+		}
 	}
 	s.removeBlob(removed.BlobKey)
 	return nil

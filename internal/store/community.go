@@ -74,9 +74,12 @@ func NewCommunity(s *Store, o CommunityOptions) *Community {
 
 func toComment(r dbgen.Comment, author string, myVote int16) paste.Comment {
 	c := paste.Comment{
-		ID: r.ID, PasteID: paste.ID(r.PasteID), Depth: int(r.Depth), AuthorID: r.AuthorID, AuthorName: author,
+		ID: r.ID, PasteID: paste.ID(r.PasteID), Depth: int(r.Depth), AuthorName: author,
 		Body: r.Body, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), Deleted: r.DeletedAt != nil,
 		Likes: r.Likes, Dislikes: r.Dislikes, MyVote: int(myVote),
+	}
+	if r.AuthorID != nil {
+		c.AuthorID = *r.AuthorID
 	}
 	if r.ParentID != nil {
 		c.ParentID = *r.ParentID
@@ -101,7 +104,7 @@ func translateFK(err error) error {
 func (s *Community) InsertComment(ctx context.Context, c paste.Comment) (paste.Comment, error) {
 	r, err := s.q.InsertComment(ctx, dbgen.InsertCommentParams{
 		PasteID: string(c.PasteID), ParentID: optInt64(c.ParentID), RootID: optInt64(c.RootID),
-		Depth: int32(c.Depth), AuthorID: c.AuthorID, Body: c.Body, CreatedAt: c.CreatedAt,
+		Depth: int32(c.Depth), AuthorID: &c.AuthorID, Body: c.Body, CreatedAt: c.CreatedAt,
 	})
 	if err != nil {
 		return paste.Comment{}, translateFK(err)
@@ -115,7 +118,17 @@ func (s *Community) CommentByID(ctx context.Context, id int64) (paste.Comment, e
 	if err != nil {
 		return paste.Comment{}, translate(err)
 	}
-	return toComment(r.Comment, r.AuthorName, 0), nil
+	return hideDisabled(toComment(r.Comment, r.AuthorName, 0), r.AuthorDisabled), nil
+}
+
+// hideDisabled shows the comment of a disabled (or deleted) account as a
+// "deleted" placeholder: nothing of it is readable, and nobody can reply
+// to, edit or vote on it, until the account is enabled again.
+func hideDisabled(c paste.Comment, authorDisabled bool) paste.Comment {
+	if authorDisabled {
+		c.Deleted, c.Body, c.AuthorName = true, "", ""
+	}
+	return c
 }
 
 // UpdateComment implements paste.CommunityRepository.
@@ -182,7 +195,7 @@ func (s *Community) ListComments(ctx context.Context, q paste.CommentQuery) ([]p
 	tops := make([]paste.Comment, len(rows))
 	roots := make([]int64, len(rows))
 	for i, r := range rows {
-		tops[i] = toComment(r.Comment, r.AuthorName, r.MyVote)
+		tops[i] = hideDisabled(toComment(r.Comment, r.AuthorName, r.MyVote), r.AuthorDisabled)
 		roots[i] = r.Comment.ID
 	}
 	if len(roots) == 0 {
@@ -194,7 +207,7 @@ func (s *Community) ListComments(ctx context.Context, q paste.CommentQuery) ([]p
 	}
 	replies := make([]paste.Comment, len(rrows))
 	for i, r := range rrows {
-		replies[i] = toComment(r.Comment, r.AuthorName, r.MyVote)
+		replies[i] = hideDisabled(toComment(r.Comment, r.AuthorName, r.MyVote), r.AuthorDisabled)
 	}
 	return tops, replies, nil
 }
@@ -207,7 +220,7 @@ func (s *Community) Thread(ctx context.Context, rootID, viewerID int64) ([]paste
 	}
 	out := make([]paste.Comment, len(rows))
 	for i, r := range rows {
-		out[i] = toComment(r.Comment, r.AuthorName, r.MyVote)
+		out[i] = hideDisabled(toComment(r.Comment, r.AuthorName, r.MyVote), r.AuthorDisabled)
 	}
 	return out, nil
 }

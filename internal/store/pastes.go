@@ -98,7 +98,9 @@ func (s Pastes) PasteByID(ctx context.Context, id paste.ID) (paste.Paste, error)
 	if err != nil {
 		return paste.Paste{}, translate(err)
 	}
-	return toPaste(r.Paste, r.OwnerName), nil
+	p := toPaste(r.Paste, r.OwnerName)
+	p.OwnerDisabled = r.OwnerDisabled
+	return p, nil
 }
 
 // BurnPaste implements paste.Repository: the row is deleted in a transaction

@@ -85,15 +85,17 @@ func (q *Queries) ClearPopular(ctx context.Context) error {
 }
 
 const commentByID = `-- name: CommentByID :one
-SELECT c.id, c.paste_id, c.parent_id, c.root_id, c.depth, c.author_id, c.body, c.created_at, c.updated_at, c.deleted_at, c.likes, c.dislikes, coalesce(u.username, '')::text AS author_name
+SELECT c.id, c.paste_id, c.parent_id, c.root_id, c.depth, c.author_id, c.body, c.created_at, c.updated_at, c.deleted_at, c.likes, c.dislikes, coalesce(u.username, '')::text AS author_name,
+       (u.disabled_at IS NOT NULL)::boolean AS author_disabled
 FROM comments c
 LEFT JOIN users u ON u.id = c.author_id
 WHERE c.id = $1
 `
 
 type CommentByIDRow struct {
-	Comment    Comment
-	AuthorName string
+	Comment        Comment
+	AuthorName     string
+	AuthorDisabled bool
 }
 
 func (q *Queries) CommentByID(ctx context.Context, id int64) (CommentByIDRow, error) {
@@ -113,6 +115,7 @@ func (q *Queries) CommentByID(ctx context.Context, id int64) (CommentByIDRow, er
 		&i.Comment.Likes,
 		&i.Comment.Dislikes,
 		&i.AuthorName,
+		&i.AuthorDisabled,
 	)
 	return i, err
 }
@@ -256,7 +259,7 @@ type InsertCommentParams struct {
 	ParentID  *int64
 	RootID    *int64
 	Depth     int32
-	AuthorID  int64
+	AuthorID  *int64
 	Body      string
 	CreatedAt time.Time
 }
@@ -334,6 +337,7 @@ JOIN pastes p ON p.id = pp.paste_id
 LEFT JOIN users u ON u.id = p.owner_id
 WHERE pp.rank > $1::integer
   AND p.visibility = 'public'
+  AND u.disabled_at IS NULL
   AND (p.expires_at IS NULL OR p.expires_at > $2::timestamptz)
 ORDER BY pp.rank
 LIMIT $3
@@ -401,6 +405,7 @@ JOIN pastes p ON p.id = s.paste_id
 LEFT JOIN users u ON u.id = p.owner_id
 WHERE s.user_id = $1
   AND (p.visibility <> 'private' OR p.owner_id = s.user_id)
+  AND u.disabled_at IS NULL
   AND (p.expires_at IS NULL OR p.expires_at > $2::timestamptz)
   AND (s.created_at, s.paste_id) < ($3::timestamptz, $4::text)
 ORDER BY s.created_at DESC, s.paste_id DESC
@@ -470,7 +475,8 @@ func (q *Queries) ListStars(ctx context.Context, arg ListStarsParams) ([]ListSta
 }
 
 const listThread = `-- name: ListThread :many
-SELECT c.id, c.paste_id, c.parent_id, c.root_id, c.depth, c.author_id, c.body, c.created_at, c.updated_at, c.deleted_at, c.likes, c.dislikes, coalesce(u.username, '')::text AS author_name, coalesce(v.value, 0)::smallint AS my_vote
+SELECT c.id, c.paste_id, c.parent_id, c.root_id, c.depth, c.author_id, c.body, c.created_at, c.updated_at, c.deleted_at, c.likes, c.dislikes, coalesce(u.username, '')::text AS author_name,
+       (u.disabled_at IS NOT NULL)::boolean AS author_disabled, coalesce(v.value, 0)::smallint AS my_vote
 FROM comments c
 LEFT JOIN users u ON u.id = c.author_id
 LEFT JOIN comment_votes v ON v.comment_id = c.id AND v.user_id = $1::bigint
@@ -484,9 +490,10 @@ type ListThreadParams struct {
 }
 
 type ListThreadRow struct {
-	Comment    Comment
-	AuthorName string
-	MyVote     int16
+	Comment        Comment
+	AuthorName     string
+	AuthorDisabled bool
+	MyVote         int16
 }
 
 // A thread: its top-level comment first, then every reply.
@@ -513,6 +520,7 @@ func (q *Queries) ListThread(ctx context.Context, arg ListThreadParams) ([]ListT
 			&i.Comment.Likes,
 			&i.Comment.Dislikes,
 			&i.AuthorName,
+			&i.AuthorDisabled,
 			&i.MyVote,
 		); err != nil {
 			return nil, err
@@ -526,7 +534,8 @@ func (q *Queries) ListThread(ctx context.Context, arg ListThreadParams) ([]ListT
 }
 
 const listThreadReplies = `-- name: ListThreadReplies :many
-SELECT c.id, c.paste_id, c.parent_id, c.root_id, c.depth, c.author_id, c.body, c.created_at, c.updated_at, c.deleted_at, c.likes, c.dislikes, coalesce(u.username, '')::text AS author_name, coalesce(v.value, 0)::smallint AS my_vote
+SELECT c.id, c.paste_id, c.parent_id, c.root_id, c.depth, c.author_id, c.body, c.created_at, c.updated_at, c.deleted_at, c.likes, c.dislikes, coalesce(u.username, '')::text AS author_name,
+       (u.disabled_at IS NOT NULL)::boolean AS author_disabled, coalesce(v.value, 0)::smallint AS my_vote
 FROM comments c
 LEFT JOIN users u ON u.id = c.author_id
 LEFT JOIN comment_votes v ON v.comment_id = c.id AND v.user_id = $1::bigint
@@ -540,9 +549,10 @@ type ListThreadRepliesParams struct {
 }
 
 type ListThreadRepliesRow struct {
-	Comment    Comment
-	AuthorName string
-	MyVote     int16
+	Comment        Comment
+	AuthorName     string
+	AuthorDisabled bool
+	MyVote         int16
 }
 
 func (q *Queries) ListThreadReplies(ctx context.Context, arg ListThreadRepliesParams) ([]ListThreadRepliesRow, error) {
@@ -568,6 +578,7 @@ func (q *Queries) ListThreadReplies(ctx context.Context, arg ListThreadRepliesPa
 			&i.Comment.Likes,
 			&i.Comment.Dislikes,
 			&i.AuthorName,
+			&i.AuthorDisabled,
 			&i.MyVote,
 		); err != nil {
 			return nil, err
@@ -581,7 +592,8 @@ func (q *Queries) ListThreadReplies(ctx context.Context, arg ListThreadRepliesPa
 }
 
 const listTopComments = `-- name: ListTopComments :many
-SELECT c.id, c.paste_id, c.parent_id, c.root_id, c.depth, c.author_id, c.body, c.created_at, c.updated_at, c.deleted_at, c.likes, c.dislikes, coalesce(u.username, '')::text AS author_name, coalesce(v.value, 0)::smallint AS my_vote
+SELECT c.id, c.paste_id, c.parent_id, c.root_id, c.depth, c.author_id, c.body, c.created_at, c.updated_at, c.deleted_at, c.likes, c.dislikes, coalesce(u.username, '')::text AS author_name,
+       (u.disabled_at IS NOT NULL)::boolean AS author_disabled, coalesce(v.value, 0)::smallint AS my_vote
 FROM comments c
 LEFT JOIN users u ON u.id = c.author_id
 LEFT JOIN comment_votes v ON v.comment_id = c.id AND v.user_id = $1::bigint
@@ -600,9 +612,10 @@ type ListTopCommentsParams struct {
 }
 
 type ListTopCommentsRow struct {
-	Comment    Comment
-	AuthorName string
-	MyVote     int16
+	Comment        Comment
+	AuthorName     string
+	AuthorDisabled bool
+	MyVote         int16
 }
 
 func (q *Queries) ListTopComments(ctx context.Context, arg ListTopCommentsParams) ([]ListTopCommentsRow, error) {
@@ -634,6 +647,7 @@ func (q *Queries) ListTopComments(ctx context.Context, arg ListTopCommentsParams
 			&i.Comment.Likes,
 			&i.Comment.Dislikes,
 			&i.AuthorName,
+			&i.AuthorDisabled,
 			&i.MyVote,
 		); err != nil {
 			return nil, err

@@ -8,6 +8,25 @@ import (
 	"time"
 )
 
+type AccountDeletion struct {
+	UserID        int64
+	RequestedBy   string
+	CreatedAt     time.Time
+	Attempts      int32
+	NextAttemptAt time.Time
+	LastError     string
+}
+
+type AdminAction struct {
+	ID        int64
+	AdminID   int64
+	AdminName string
+	Action    string
+	Target    string
+	Details   string
+	CreatedAt time.Time
+}
+
 type ApiToken struct {
 	ID         int64
 	UserID     int64
@@ -24,7 +43,7 @@ type Comment struct {
 	ParentID  *int64
 	RootID    *int64
 	Depth     int32
-	AuthorID  int64
+	AuthorID  *int64
 	Body      string
 	CreatedAt time.Time
 	UpdatedAt time.Time
@@ -114,6 +133,19 @@ type RefreshToken struct {
 	RevokedAt *time.Time
 }
 
+type Report struct {
+	ID         int64
+	ReporterID int64
+	PasteID    *string
+	CommentID  *int64
+	Reason     string
+	Details    string
+	Status     string
+	CreatedAt  time.Time
+	ResolvedAt *time.Time
+	ResolvedBy *int64
+}
+
 type RevokedToken struct {
 	Jti       string
 	ExpiresAt time.Time
@@ -162,4 +194,5 @@ type User struct {
 	DisabledAt       *time.Time
 	TokensValidAfter time.Time
 	CreatedAt        time.Time
+	DeletedAt        *time.Time
 }

@@ -163,6 +163,7 @@ FROM pastes p
 LEFT JOIN users u ON u.id = p.owner_id
 WHERE p.owner_id = $1::bigint
   AND ($2::boolean OR p.visibility = 'public')
+  AND u.disabled_at IS NULL
   AND (p.expires_at IS NULL OR p.expires_at > $3::timestamptz)
   AND (p.created_at, p.id) < ($4::timestamptz, $5::text)
 ORDER BY p.created_at DESC, p.id DESC
@@ -235,6 +236,7 @@ SELECT p.id, p.owner_id, p.title, p.syntax, p.visibility, p.size, p.blob_key, p.
 FROM pastes p
 LEFT JOIN users u ON u.id = p.owner_id
 WHERE p.visibility = 'public'
+  AND u.disabled_at IS NULL -- no owner (anonymous) or an active one
   AND (p.expires_at IS NULL OR p.expires_at > $1::timestamptz)
   AND (p.created_at, p.id) < ($2::timestamptz, $3::text)
 ORDER BY p.created_at DESC, p.id DESC
@@ -299,17 +301,21 @@ func (q *Queries) ListPublicPastes(ctx context.Context, arg ListPublicPastesPara
 }
 
 const pasteByID = `-- name: PasteByID :one
-SELECT p.id, p.owner_id, p.title, p.syntax, p.visibility, p.size, p.blob_key, p.source_url, p.burn_after_reading, p.delete_token_hash, p.revision, p.created_at, p.updated_at, p.expires_at, p.likes, p.dislikes, p.stars, p.views, coalesce(u.username, '')::text AS owner_name
+SELECT p.id, p.owner_id, p.title, p.syntax, p.visibility, p.size, p.blob_key, p.source_url, p.burn_after_reading, p.delete_token_hash, p.revision, p.created_at, p.updated_at, p.expires_at, p.likes, p.dislikes, p.stars, p.views, coalesce(u.username, '')::text AS owner_name,
+       (u.disabled_at IS NOT NULL)::boolean AS owner_disabled
 FROM pastes p
 LEFT JOIN users u ON u.id = p.owner_id
 WHERE p.id = $1
 `
 
 type PasteByIDRow struct {
-	Paste     Paste
-	OwnerName string
+	Paste         Paste
+	OwnerName     string
+	OwnerDisabled bool
 }
 
+// owner_disabled: the owner's account is disabled or being deleted, which
+// hides the paste from everyone (paste.Service.canRead).
 func (q *Queries) PasteByID(ctx context.Context, id string) (PasteByIDRow, error) {
 	row := q.db.QueryRow(ctx, pasteByID, id)
 	var i PasteByIDRow
@@ -333,6 +339,7 @@ func (q *Queries) PasteByID(ctx context.Context, id string) (PasteByIDRow, error
 		&i.Paste.Stars,
 		&i.Paste.Views,
 		&i.OwnerName,
+		&i.OwnerDisabled,
 	)
 	return i, err
 }

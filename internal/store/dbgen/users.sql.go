@@ -13,7 +13,7 @@ import (
 const insertUser = `-- name: InsertUser :one
 INSERT INTO users (username, email, password_hash, created_at, tokens_valid_after)
 VALUES ($1, $2, $3, $4, $4)
-RETURNING id, username, email, password_hash, is_admin, disabled_at, tokens_valid_after, created_at
+RETURNING id, username, email, password_hash, is_admin, disabled_at, tokens_valid_after, created_at, deleted_at
 `
 
 type InsertUserParams struct {
@@ -40,6 +40,7 @@ func (q *Queries) InsertUser(ctx context.Context, arg InsertUserParams) (User, e
 		&i.DisabledAt,
 		&i.TokensValidAfter,
 		&i.CreatedAt,
+		&i.DeletedAt,
 	)
 	return i, err
 }
@@ -92,7 +93,7 @@ func (q *Queries) UpdatePasswordHash(ctx context.Context, arg UpdatePasswordHash
 }
 
 const userByID = `-- name: UserByID :one
-SELECT id, username, email, password_hash, is_admin, disabled_at, tokens_valid_after, created_at FROM users WHERE id = $1
+SELECT id, username, email, password_hash, is_admin, disabled_at, tokens_valid_after, created_at, deleted_at FROM users WHERE id = $1
 `
 
 func (q *Queries) UserByID(ctx context.Context, id int64) (User, error) {
@@ -107,12 +108,13 @@ func (q *Queries) UserByID(ctx context.Context, id int64) (User, error) {
 		&i.DisabledAt,
 		&i.TokensValidAfter,
 		&i.CreatedAt,
+		&i.DeletedAt,
 	)
 	return i, err
 }
 
 const userByUsername = `-- name: UserByUsername :one
-SELECT id, username, email, password_hash, is_admin, disabled_at, tokens_valid_after, created_at FROM users WHERE lower(username) = lower($1)
+SELECT id, username, email, password_hash, is_admin, disabled_at, tokens_valid_after, created_at, deleted_at FROM users WHERE lower(username) = lower($1)
 `
 
 func (q *Queries) UserByUsername(ctx context.Context, username string) (User, error) {
@@ -127,6 +129,7 @@ func (q *Queries) UserByUsername(ctx context.Context, username string) (User, er
 		&i.DisabledAt,
 		&i.TokensValidAfter,
 		&i.CreatedAt,
+		&i.DeletedAt,
 	)
 	return i, err
 }

@@ -1,0 +1,26 @@
+package account
+
+import (
+	"context"
+
+	"pastel/internal/auth"
+	"pastel/internal/paste"
+)
+
+// CheckPassword confirms an active account's password before a grave step
+// (deleting the account): a wrong password is a validation error on the
+// "password" field.
+func (s *Service) CheckPassword(ctx context.Context, userID int64, password string) error {
+	u, err := s.UserByID(ctx, userID)
+	if err != nil {
+		return err
+	}
+	ok, _, err := auth.VerifyPassword(password, u.PasswordHash)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return paste.FieldError("password", "is not your password")
+	}
+	return nil
+}
