@@ -51,6 +51,26 @@ FROM m
 ORDER BY m.created_at DESC, m.paste_id DESC
 LIMIT @max_rows::int;
 
+-- name: SearchRecentProbe :many
+-- The newest @window_rows readable pastes, tested against the query: a
+-- common term fills a page from them at once, and the number of matches
+-- tells the caller whether walking on (SearchRecentWalk) or asking the GIN
+-- index (SearchCandidates) is the cheaper plan for the rest.
+SELECT w.paste_id, w.created_at
+FROM (
+    SELECT s.paste_id, s.created_at, s.tsv
+    FROM paste_search s
+    WHERE NOT s.burn
+      AND (s.visibility = 'public' OR (@viewer_id::bigint <> 0 AND s.owner_id = @viewer_id::bigint))
+      AND (s.expires_at IS NULL OR s.expires_at > @now::timestamptz)
+      AND (s.created_at, s.paste_id) < (@before_created_at::timestamptz, @before_id::text)
+    ORDER BY s.created_at DESC, s.paste_id DESC
+    LIMIT @window_rows::int
+) w
+WHERE w.tsv @@ (SELECT search_tsquery(@include::text[], @exclude::text[]))
+ORDER BY w.created_at DESC, w.paste_id DESC
+LIMIT @max_rows::int;
+
 -- name: SearchRecentWalk :many
 -- For terms matching more than a few thousand pastes: walk the newest
 -- pastes and test each. "IS TRUE" keeps the match out of the index

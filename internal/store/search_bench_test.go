@@ -57,10 +57,7 @@ func BenchmarkSearchPostgres(b *testing.B) {
 		n = v
 	}
 	ctx := context.Background()
-	pool := pgtest.NewPool(b)
-	start := time.Now()
-	generateSearchCorpus(b, pool, n)
-	b.Logf("generated %d pastes in %s", n, time.Since(start).Round(time.Second))
+	pool := benchPool(b, n)
 
 	rec := &stmtRecorder{}
 	cfg := pool.Config().Copy()
@@ -105,6 +102,37 @@ func BenchmarkSearchPostgres(b *testing.B) {
 			}
 		})
 	}
+}
+
+// benchPool is a database holding the corpus: a fresh one, or with
+// PASTEL_BENCH_DATABASE_URL an existing one that is migrated and filled
+// once and reused by later runs (for studying plans without waiting for
+// the corpus each time).
+func benchPool(b *testing.B, n int) *pgxpool.Pool {
+	u := os.Getenv("PASTEL_BENCH_DATABASE_URL")
+	if u == "" {
+		pool := pgtest.NewPool(b)
+		start := time.Now()
+		generateSearchCorpus(b, pool, n)
+		b.Logf("generated %d pastes in %s", n, time.Since(start).Round(time.Second))
+		return pool
+	}
+	pool := pgtest.NewPoolFor(b, u)
+	ctx := context.Background()
+	if err := store.Migrate(ctx, pool); err != nil {
+		b.Fatal(err)
+	}
+	var have int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM paste_search`).Scan(&have); err != nil {
+		b.Fatal(err)
+	}
+	if have != n {
+		if _, err := pool.Exec(ctx, `TRUNCATE pastes CASCADE`); err != nil {
+			b.Fatal(err)
+		}
+		generateSearchCorpus(b, pool, n)
+	}
+	return pool
 }
 
 // generateSearchCorpus fills pastes and paste_search with n pastes: two in

@@ -315,6 +315,72 @@ func (q *Queries) SearchDocsByID(ctx context.Context, ids []string) ([]SearchDoc
 	return items, nil
 }
 
+const searchRecentProbe = `-- name: SearchRecentProbe :many
+SELECT w.paste_id, w.created_at
+FROM (
+    SELECT s.paste_id, s.created_at, s.tsv
+    FROM paste_search s
+    WHERE NOT s.burn
+      AND (s.visibility = 'public' OR ($1::bigint <> 0 AND s.owner_id = $1::bigint))
+      AND (s.expires_at IS NULL OR s.expires_at > $2::timestamptz)
+      AND (s.created_at, s.paste_id) < ($3::timestamptz, $4::text)
+    ORDER BY s.created_at DESC, s.paste_id DESC
+    LIMIT $5::int
+) w
+WHERE w.tsv @@ (SELECT search_tsquery($6::text[], $7::text[]))
+ORDER BY w.created_at DESC, w.paste_id DESC
+LIMIT $8::int
+`
+
+type SearchRecentProbeParams struct {
+	ViewerID        int64
+	Now             time.Time
+	BeforeCreatedAt time.Time
+	BeforeID        string
+	WindowRows      int32
+	Include         []string
+	Exclude         []string
+	MaxRows         int32
+}
+
+type SearchRecentProbeRow struct {
+	PasteID   string
+	CreatedAt time.Time
+}
+
+// The newest @window_rows readable pastes, tested against the query: a
+// common term fills a page from them at once, and the number of matches
+// tells the caller whether walking on (SearchRecentWalk) or asking the GIN
+// index (SearchCandidates) is the cheaper plan for the rest.
+func (q *Queries) SearchRecentProbe(ctx context.Context, arg SearchRecentProbeParams) ([]SearchRecentProbeRow, error) {
+	rows, err := q.db.Query(ctx, searchRecentProbe,
+		arg.ViewerID,
+		arg.Now,
+		arg.BeforeCreatedAt,
+		arg.BeforeID,
+		arg.WindowRows,
+		arg.Include,
+		arg.Exclude,
+		arg.MaxRows,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []SearchRecentProbeRow{}
+	for rows.Next() {
+		var i SearchRecentProbeRow
+		if err := rows.Scan(&i.PasteID, &i.CreatedAt); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const searchRecentWalk = `-- name: SearchRecentWalk :many
 SELECT s.paste_id, s.created_at
 FROM paste_search s
