@@ -45,6 +45,8 @@ type SettingsView struct {
 	PasswordErrors map[string]string
 	// PasswordChanged shows a confirmation after a successful change.
 	PasswordChanged bool
+	// DeleteErrors are the delete-account form's errors ("password").
+	DeleteErrors map[string]string
 
 	Sessions []SessionView
 	Tokens   []APITokenView

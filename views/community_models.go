@@ -110,6 +110,8 @@ type CommentView struct {
 	CanEdit   bool
 	CanDelete bool
 	CSRFToken string
+	// Report is the "Report" form for signed-in viewers; nil hides it.
+	Report *ReportFormView
 	// The reply or edit form is open with this draft after a failed post.
 	ReplyDraft *CommentDraft
 	EditDraft  *CommentDraft

@@ -49,7 +49,8 @@ type Page struct {
 	Assets    AssetURLs
 	Flash     string // one-off message shown at the top of the page
 	Query     string // current search query, kept in the header search box
-	Nav       string // highlighted nav item: "new", "explore", "mine", "settings" or ""
+	Nav       string // highlighted nav item: "new", "explore", "mine", "settings", "admin" or ""
+	Admin     bool   // the signed-in user is an admin: show the Admin link
 }
 
 // SyntaxOption is one choice in the syntax picker.
@@ -111,6 +112,8 @@ type PasteView struct {
 	NewShareURL string
 	// Community is the votes, star and comments part; nil hides it.
 	Community *PasteCommunity
+	// Report is the "Report" form for signed-in viewers; nil hides it.
+	Report *ReportFormView
 }
 
 // ShareLinkView is one live share link of a private paste. Its token is

@@ -19,6 +19,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"pastel/internal/account"
+	"pastel/internal/admin"
 	"pastel/internal/auth"
 	"pastel/internal/blob"
 	"pastel/internal/config"
@@ -152,13 +153,16 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		syntaxes := render.NewSyntaxes()
 		community := store.NewCommunity(st, store.CommunityOptions{Logger: log})
 		engine, indexer := searchEngine(ctx, cfg, st, log)
+		adminLog := admin.NewLog(st.Admin(), nil)
 		pastes := paste.NewService(st.Pastes(), blobs, syntaxes, paste.Options{
 			MaxBytes:       cfg.MaxPasteBytes,
 			AllowAnonymous: cfg.AllowAnonymous,
 			Logger:         log,
 			Community:      community,
 			Search:         engine,
+			Audit:          adminLog,
 		})
+		admins := admin.NewService(st.Admin(), accounts, pastes, blobs, adminLog, admin.Options{Logger: log})
 		proxies := make([]string, len(cfg.TrustedProxies))
 		for i, p := range cfg.TrustedProxies {
 			proxies[i] = p.String()
@@ -166,6 +170,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		app := web.New(web.Deps{
 			Pastes:      pastes,
 			Accounts:    accounts,
+			Admin:       admins,
 			Sessions:    sessionStore,
 			Blobs:       blobs,
 			PingDB:      st.Ping,
@@ -193,6 +198,10 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		// popular list is rebuilt every minute.
 		workers.Add(1)
 		go func() { defer workers.Done(); community.Run(workCtx) }()
+		// Account deletions: jobs a crash or a stop left half done are
+		// picked up at start; new ones when they are queued.
+		workers.Add(1)
+		go func() { defer workers.Done(); admins.Run(workCtx) }()
 		// The search queue is delivered to Typesense (or emptied without
 		// it), and drained on shutdown.
 		workers.Add(1)

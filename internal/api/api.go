@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"pastel/internal/account"
+	"pastel/internal/admin"
 	"pastel/internal/paste"
 )
 
@@ -13,6 +14,7 @@ import (
 type Deps struct {
 	Pastes   *paste.Service
 	Accounts *account.Service
+	Admin    *admin.Service // account deletion, reports, /admin; nil: not mounted
 	BaseURL  *url.URL
 	// Idempotency keeps Idempotency-Key responses; nil: in this process only.
 	Idempotency IdempotencyStore
@@ -52,6 +54,7 @@ func Register(r fiber.Router, d Deps) {
 	r.Delete("/pastes/:id/share-links/:token", h.deleteShareLink)
 	h.registerCommunity(r)
 	h.registerSearch(r)
+	h.registerAdmin(r)
 	r.All("/*", func(*fiber.Ctx) error { return errRoute })
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
 	"pastel/internal/account"
+	"pastel/internal/admin"
 	"pastel/internal/api"
 	"pastel/internal/paste"
 	"pastel/internal/render"
@@ -22,6 +23,7 @@ import (
 type Deps struct {
 	Pastes      *paste.Service
 	Accounts    *account.Service
+	Admin       *admin.Service // account deletion, reports, /admin; nil: not mounted
 	Sessions    SessionStore
 	Blobs       paste.Blobs // for readiness
 	PingDB      func(ctx context.Context) error
@@ -85,7 +87,7 @@ func New(d Deps, o Options) *App {
 	a.Get("/favicon.ico", a.favicon)
 
 	apiGroup := a.Group("/api/v1")
-	api.Register(apiGroup, api.Deps{Pastes: d.Pastes, Accounts: d.Accounts, BaseURL: o.BaseURL, Idempotency: d.Idempotency, RateLimits: o.APIRateLimits})
+	api.Register(apiGroup, api.Deps{Pastes: d.Pastes, Accounts: d.Accounts, Admin: d.Admin, BaseURL: o.BaseURL, Idempotency: d.Idempotency, RateLimits: o.APIRateLimits})
 
 	a.Use(a.csrf, a.loadViewer)
 	a.Get("/login", a.loginPage)
@@ -111,6 +113,7 @@ func New(d Deps, o Options) *App {
 	a.registerCommunity()
 	a.registerSearch()
 	a.registerAPIDocs()
+	a.registerAdmin()
 	a.Get("/raw/:id", a.raw)
 	a.Get("/dl/:id", a.download)
 	a.Get("/:id", a.showPaste)
@@ -140,6 +143,8 @@ func (a *App) page(c *fiber.Ctx, title string) views.Page {
 	return views.Page{
 		Title:     title,
 		User:      paste.ViewerFrom(c.UserContext()).Username,
+		Admin:     paste.ViewerFrom(c.UserContext()).IsAdmin,
+		Flash:     flashFor(c),
 		CSRFToken: csrfToken(c),
 		Assets: views.AssetURLs{
 			CSS:       a.deps.Assets.Path("app.css"),

@@ -120,6 +120,9 @@ func (a *App) commentView(c *fiber.Ctx, v paste.Viewer, p paste.Paste, cm paste.
 		CanDelete: paste.CanDeleteComment(v, p, cm),
 		CSRFToken: csrfToken(c),
 	}
+	if v.SignedIn() && !cm.Deleted && a.deps.Admin != nil {
+		cv.Report = &views.ReportFormView{Action: "/c/" + cid + "/report", CSRFToken: csrfToken(c), TestID: "report-comment"}
+	}
 	if draft != nil {
 		if draft.ParentID == cm.ID {
 			cv.ReplyDraft = draft

@@ -17,8 +17,10 @@ import (
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"pastel/internal/account"
+	"pastel/internal/admin"
 	"pastel/internal/api"
 	"pastel/internal/auth"
 	"pastel/internal/blob"
@@ -53,8 +55,10 @@ type env struct {
 	app      *web.App
 	svc      *paste.Service
 	accounts *account.Service
+	admin    *admin.Service
 	tokens   *auth.Tokens
 	store    *store.Store
+	pool     *pgxpool.Pool // for tests that look at every table
 	blobs    paste.Blobs
 	clock    *clock
 	csrf     string
@@ -119,12 +123,13 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 		}
 		baseURL, _ = url.Parse("http://" + ln.Addr().String())
 	}
-	var st *store.Store
+	var pool *pgxpool.Pool
 	if cfg.dbURL != "" {
-		st = store.New(pgtest.NewPoolFor(t, cfg.dbURL))
+		pool = pgtest.NewPoolFor(t, cfg.dbURL)
 	} else {
-		st = store.New(pgtest.NewPool(t))
+		pool = pgtest.NewPool(t)
 	}
+	st := store.New(pool)
 	clk := &clock{now: time.Now().UTC().Truncate(time.Second)}
 	tokens, err := auth.NewTokens(auth.TokenOptions{
 		Secret: []byte(strings.Repeat("k", 40)), Issuer: baseURL.String(), Audience: baseURL.String() + "/api", Now: clk.Now,
@@ -136,18 +141,21 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 		Tokens: tokens, Now: clk.Now, PasswordParams: fastPasswords,
 	})
 	sessionStore := st.Sessions(store.SessionOptions{Now: clk.Now, Secure: baseURL.Scheme == "https"})
+	adminLog := admin.NewLog(st.Admin(), clk.Now)
 	svc := paste.NewService(st.Pastes(), cfg.blobs, syntaxes(), paste.Options{
 		MaxBytes: cfg.maxBytes, AllowAnonymous: true, Now: clk.Now,
 		Community: store.NewCommunity(st, store.CommunityOptions{Now: clk.Now}),
 		Search:    st.Search(0),
+		Audit:     adminLog,
 	})
+	admins := admin.NewService(st.Admin(), accounts, svc, cfg.blobs, adminLog, admin.Options{Now: clk.Now})
 	app := web.New(web.Deps{
-		Pastes: svc, Accounts: accounts, Sessions: sessionStore, Blobs: cfg.blobs, PingDB: st.Ping,
+		Pastes: svc, Accounts: accounts, Admin: admins, Sessions: sessionStore, Blobs: cfg.blobs, PingDB: st.Ping,
 		Syntaxes: syntaxes(), Highlighter: render.NewHighlighter(render.HighlightOptions{}),
 		Cache: render.NewCache(8 << 20), Assets: static.New(map[string][]byte{"chroma.css": []byte(render.CSS())}),
 		Idempotency: st.IdempotencyKeys(nil),
 	}, web.Options{BaseURL: baseURL, MaxPasteBytes: cfg.maxBytes, AllowAnonymous: true, APIRateLimits: cfg.rateLimits})
-	e := &env{t: t, app: app, svc: svc, accounts: accounts, tokens: tokens, store: st, blobs: cfg.blobs, clock: clk, base: baseURL.String()}
+	e := &env{t: t, app: app, svc: svc, accounts: accounts, admin: admins, tokens: tokens, store: st, pool: pool, blobs: cfg.blobs, clock: clk, base: baseURL.String()}
 	if ln != nil {
 		go app.Listener(ln) //nolint:errcheck // ends with Shutdown
 		t.Cleanup(func() { app.ShutdownWithTimeout(5 * time.Second) })

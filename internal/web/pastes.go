@@ -160,6 +160,9 @@ func (a *App) pasteView(c *fiber.Ctx, p paste.Paste, body []byte) (views.PasteVi
 		CanDelete: v.Owns(p) || v.IsAdmin ||
 			(p.IsAnonymous() && paste.SecretMatches(c.Cookies(deleteCookie), p.DeleteTokenHash)),
 	}
+	if v.SignedIn() && v.Shared == "" && a.deps.Admin != nil {
+		view.Report = &views.ReportFormView{Action: "/" + id + "/report", CSRFToken: csrfToken(c), TestID: "report-paste"}
+	}
 	markdown := p.Syntax == "markdown" && c.Query("view") != "source"
 	mode := "code"
 	if markdown {

@@ -1,0 +1,78 @@
+package views
+
+import (
+	"net/url"
+	"strconv"
+
+	"pastel/internal/admin"
+)
+
+// Element IDs shared by id= and hx-target= on the admin and settings pages.
+const (
+	DeleteAccountID = "delete-account"
+)
+
+// AdminView is what every /admin tab shows around its list.
+type AdminView struct {
+	Tab        string // "users", "reports" or "log"
+	Notice     string
+	Users      []admin.User
+	Query      string
+	Sort       string
+	Reports    []admin.Report
+	Actions    []admin.Action
+	NextCursor string
+}
+
+// ReportFormView is the "Report" disclosure under a paste or a comment.
+type ReportFormView struct {
+	Action    string // where the form posts
+	CSRFToken string
+	TestID    string
+}
+
+// ReportReasons are the reasons a report form offers.
+func ReportReasons() []admin.Reason { return admin.Reasons }
+
+func adminUserURL(name, verb string) string {
+	return "/admin/users/" + url.PathEscape(name) + "/" + verb
+}
+
+func adminResolveURL(id int64) string {
+	return "/admin/reports/" + strconv.FormatInt(id, 10) + "/resolve"
+}
+
+func adminNextURL(v AdminView) string {
+	q := url.Values{}
+	if v.Query != "" {
+		q.Set("q", v.Query)
+	}
+	if v.Sort != "" {
+		q.Set("sort", v.Sort)
+	}
+	q.Set("cursor", v.NextCursor)
+	path := "/admin"
+	switch v.Tab {
+	case "reports":
+		path = "/admin/reports"
+	case "log":
+		path = "/admin/log"
+	}
+	return path + "?" + q.Encode()
+}
+
+func reportedURL(r admin.Report) string {
+	if r.CommentID != 0 {
+		return "/" + string(r.PasteID) + "#" + CommentElemID(r.CommentID)
+	}
+	return "/" + string(r.PasteID)
+}
+
+func reasonLabel(code string) string {
+	for _, r := range admin.Reasons {
+		if r.Code == code {
+			return r.Label
+		}
+	}
+	return code
+}
