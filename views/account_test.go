@@ -264,6 +264,7 @@ func TestSettingsPage(t *testing.T) {
 	})
 	wantForms := map[string]int{
 		"/settings/password":                  1,
+		"/settings/delete":                    1,
 		"/settings/sessions/revoke-others":    1,
 		"/settings/sessions/other%2F2/revoke": 1,
 		"/settings/tokens":                    1,

@@ -13,7 +13,7 @@ type APIRoute struct {
 	Method  string
 	Path    string // under /api/v1
 	Summary string
-	Auth    string // none, optional, bearer or owner
+	Auth    string // none, optional, bearer, owner or admin
 }
 
 // API returns the API root for v.
@@ -27,6 +27,8 @@ func authLabel(auth string) string {
 		return "optional"
 	case "owner":
 		return "bearer (owner)"
+	case "admin":
+		return "bearer (admin)"
 	}
 	return "bearer"
 }

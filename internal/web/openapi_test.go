@@ -346,6 +346,8 @@ func TestOpenAPIMatchesServer(t *testing.T) {
 		s.do(httptest.NewRequest("GET", "/api/v1/search?q=talk&cursor=garbage", nil), 422)
 	}
 
+	exerciseAdminAPI(t, e, s)
+
 	// Every route the app serves under /api/v1 is documented and exercised.
 	param := regexp.MustCompile(`:([A-Za-z_]+)`)
 	var missing []string
