@@ -193,7 +193,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		}
 		workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 		var workers sync.WaitGroup
-		startSweepers(workCtx, &workers, pastes, sessionStore, log)
+		startSweepers(workCtx, cfg, &workers, pastes, sessionStore, log)
 		// Views are flushed every few seconds and drained on shutdown; the
 		// popular list is rebuilt every minute.
 		workers.Add(1)
@@ -314,9 +314,10 @@ func reindexCommand(ctx context.Context, cfg config.Config, log *slog.Logger) er
 	})
 }
 
-// startSweepers runs the expiry sweeper every minute, and the orphan and
-// stale-session sweepers every hour. Both are safe to run in several replicas at once.
-func startSweepers(ctx context.Context, wg *sync.WaitGroup, pastes *paste.Service, sessions *store.SessionStore, log *slog.Logger) {
+// startSweepers runs the expiry sweeper every EXPIRY_SWEEP_INTERVAL (a
+// minute), the orphan sweeper every ORPHAN_SWEEP_INTERVAL (an hour) and the
+// stale-session sweeper every hour. All are safe to run in several replicas at once.
+func startSweepers(ctx context.Context, cfg config.Config, wg *sync.WaitGroup, pastes *paste.Service, sessions *store.SessionStore, log *slog.Logger) {
 	every := func(name string, period time.Duration, fn func(context.Context) (int, error)) {
 		wg.Add(1)
 		go func() {
@@ -339,9 +340,9 @@ func startSweepers(ctx context.Context, wg *sync.WaitGroup, pastes *paste.Servic
 			}
 		}()
 	}
-	every("expiry sweep", time.Minute, pastes.SweepExpired)
-	every("orphan sweep", time.Hour, func(ctx context.Context) (int, error) {
-		return pastes.SweepOrphans(ctx, time.Hour)
+	every("expiry sweep", cfg.ExpirySweepInterval, pastes.SweepExpired)
+	every("orphan sweep", cfg.OrphanSweepInterval, func(ctx context.Context) (int, error) {
+		return pastes.SweepOrphans(ctx, cfg.OrphanGrace)
 	})
 	every("session sweep", time.Hour, sessions.DeleteStaleSessions)
 }

@@ -28,7 +28,10 @@ type Local struct {
 	dir string
 }
 
-var _ paste.Blobs = (*Local)(nil)
+var (
+	_ paste.Blobs             = (*Local)(nil)
+	_ paste.StaleWriteRemover = (*Local)(nil)
+)
 
 // NewLocal returns a Local storing bodies under dir, creating dir if needed.
 func NewLocal(dir string) (*Local, error) {
@@ -201,6 +204,39 @@ func (l *Local) Walk(ctx context.Context, fn func(key string, modified time.Time
 		return fn(key, info.ModTime())
 	})
 	return err
+}
+
+// RemoveStaleWrites deletes the temporary files of writes that were
+// interrupted (the process was killed mid-write) and last changed before
+// before; a write in progress keeps its file fresh. It returns how many it
+// removed.
+func (l *Local) RemoveStaleWrites(ctx context.Context, before time.Time) (int, error) {
+	removed := 0
+	err := filepath.WalkDir(l.dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if isNotExist(err) && p != l.dir {
+				return nil
+			}
+			return fmt.Errorf("local stale writes: %w", err)
+		}
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("local stale writes: %w", err)
+		}
+		if d.IsDir() || !strings.HasPrefix(d.Name(), tempPrefix) {
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil || !info.ModTime().Before(before) {
+			return nil // gone meanwhile, or still being written
+		}
+		if err := os.Remove(p); err == nil {
+			removed++
+		} else if !isNotExist(err) {
+			return fmt.Errorf("local stale writes: %w", err)
+		}
+		return nil
+	})
+	return removed, err
 }
 
 // Ping checks the directory exists and a file can be created in it; an

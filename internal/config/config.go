@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Secret is a sensitive string; String, GoString and LogValue print
@@ -59,6 +60,13 @@ type Config struct {
 	AllowAnonymous  bool
 	TrustedProxies  []netip.Prefix
 	LogLevel        slog.Level
+	// Sweepers: how often expired pastes and orphaned bodies are removed,
+	// and how old an unreferenced body must be before it counts as orphaned
+	// (a body is written before its row commits, so younger ones may be
+	// creates in progress).
+	ExpirySweepInterval time.Duration
+	OrphanSweepInterval time.Duration
+	OrphanGrace         time.Duration
 }
 
 // Defaults.
@@ -67,6 +75,10 @@ const (
 	DefaultHTTPAddr      = "127.0.0.1:8080"
 	DefaultDataDir       = "./data"
 	DefaultMaxPasteBytes = 10 << 20
+
+	DefaultExpirySweepInterval = time.Minute
+	DefaultOrphanSweepInterval = time.Hour
+	DefaultOrphanGrace         = time.Hour
 )
 
 // Load reads the configuration through getenv (os.Getenv in production).
@@ -94,6 +106,10 @@ func Load(getenv func(string) string) (Config, error) {
 		AllowAnonymous:  l.boolean("ALLOW_ANONYMOUS", true),
 		TrustedProxies:  l.prefixes("TRUSTED_PROXIES"),
 		LogLevel:        l.level("LOG_LEVEL"),
+
+		ExpirySweepInterval: l.duration("EXPIRY_SWEEP_INTERVAL", DefaultExpirySweepInterval),
+		OrphanSweepInterval: l.duration("ORPHAN_SWEEP_INTERVAL", DefaultOrphanSweepInterval),
+		OrphanGrace:         l.duration("ORPHAN_GRACE", DefaultOrphanGrace),
 	}
 	if u, err := url.Parse(c.DatabaseURL.Reveal()); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
 		l.bad("DATABASE_URL", "must be a postgres:// URL")
@@ -205,6 +221,20 @@ func (l *loader) size(name string, def int64) int64 {
 		return def
 	}
 	return n
+}
+
+// duration reads a positive Go duration such as 30s or 1h.
+func (l *loader) duration(name string, def time.Duration) time.Duration {
+	v := strings.TrimSpace(l.getenv(name))
+	if v == "" {
+		return def
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		l.bad(name, "must be a positive duration such as 30s, 5m or 1h")
+		return def
+	}
+	return d
 }
 
 func (l *loader) prefixes(name string) []netip.Prefix {

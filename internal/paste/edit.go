@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"pastel/internal/crashpoint"
 )
 
 // UpdateInput lists the fields to change; nil leaves a field as it is.
@@ -100,6 +102,7 @@ func (s *Service) Update(ctx context.Context, v Viewer, id ID, in UpdateInput) (
 			if err := s.blobs.Put(ctx, p.BlobKey, bytes.NewReader(in.Content), p.Size); err != nil {
 				return Paste{}, fmt.Errorf("store body: %w", err)
 			}
+			crashpoint.Here(crashpoint.UpdateAfterBodyWrite)
 		}
 	}
 	var text *string
@@ -115,6 +118,7 @@ func (s *Service) Update(ctx context.Context, v Viewer, id ID, in UpdateInput) (
 		return Paste{}, err
 	}
 	if updated.BlobKey != old.BlobKey {
+		crashpoint.Here(crashpoint.UpdateAfterCommit)
 		s.removeBlob(old.BlobKey)
 	}
 	updated.OwnerName = old.OwnerName

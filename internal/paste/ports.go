@@ -67,6 +67,14 @@ type Blobs interface {
 	Ping(ctx context.Context) error
 }
 
+// StaleWriteRemover is implemented by blob stores whose interrupted writes
+// leave something of their own behind that Walk does not list (Local's
+// temporary files, when the process is killed mid-write). SweepOrphans
+// calls it with the same cutoff as for orphaned bodies.
+type StaleWriteRemover interface {
+	RemoveStaleWrites(ctx context.Context, before time.Time) (int, error)
+}
+
 // Syntaxes knows the languages the highlighter supports.
 type Syntaxes interface {
 	// Canonical returns the canonical name for a syntax name or alias, and

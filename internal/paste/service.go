@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"strings"
 	"time"
+
+	"pastel/internal/crashpoint"
 )
 
 // Options configures a Service.
@@ -79,6 +81,7 @@ func (s *Service) Create(ctx context.Context, v Viewer, in CreateInput) (Created
 	if err := s.blobs.Put(ctx, p.BlobKey, bytes.NewReader(in.Content), int64(len(in.Content))); err != nil {
 		return Created{}, fmt.Errorf("store body: %w", err)
 	}
+	crashpoint.Here(crashpoint.CreateAfterBodyWrite)
 	text := SearchText(in.Content)
 	for attempt := 0; ; attempt++ {
 		err = s.repo.InsertPaste(ctx, p, text)
@@ -92,6 +95,7 @@ func (s *Service) Create(ctx context.Context, v Viewer, in CreateInput) (Created
 		s.removeBlob(p.BlobKey)
 		return Created{}, fmt.Errorf("insert paste: %w", err)
 	}
+	crashpoint.Here(crashpoint.CreateAfterCommit)
 	return Created{Paste: p, DeleteToken: token}, nil
 }
 
@@ -237,6 +241,7 @@ func (s *Service) Open(ctx context.Context, v Viewer, id ID) (Paste, []byte, err
 	if err != nil {
 		return Paste{}, nil, err
 	}
+	crashpoint.Here(crashpoint.BurnAfterCommit)
 	s.removeBlob(p.BlobKey)
 	return p, body, nil
 }
@@ -293,6 +298,7 @@ func (s *Service) Delete(ctx context.Context, v Viewer, id ID, deleteToken strin
 			return err
 		}
 	}
+	crashpoint.Here(crashpoint.DeleteAfterCommit)
 	s.removeBlob(removed.BlobKey)
 	return nil
 }
@@ -357,6 +363,9 @@ func (s *Service) SweepExpired(ctx context.Context) (int, error) {
 		if err != nil {
 			return total, err
 		}
+		if len(keys) > 0 {
+			crashpoint.Here(crashpoint.ExpiryAfterRows)
+		}
 		for _, k := range keys {
 			s.removeBlob(k)
 		}
@@ -369,7 +378,8 @@ func (s *Service) SweepExpired(ctx context.Context) (int, error) {
 
 // SweepOrphans deletes bodies no paste points at that are older than grace,
 // left behind by a crash between the body write and the commit, or by a
-// failed delete.
+// failed delete, and what writes interrupted by a crash left behind (see
+// StaleWriteRemover).
 func (s *Service) SweepOrphans(ctx context.Context, grace time.Duration) (int, error) {
 	cutoff := s.opts.Now().Add(-grace)
 	var batch []string
@@ -403,6 +413,11 @@ func (s *Service) SweepOrphans(ctx context.Context, grace time.Duration) (int, e
 	})
 	if err == nil {
 		err = flush()
+	}
+	if sw, ok := s.blobs.(StaleWriteRemover); ok && err == nil {
+		n, serr := sw.RemoveStaleWrites(ctx, cutoff)
+		removed += n
+		err = serr
 	}
 	return removed, err
 }

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"pastel/internal/crashpoint"
 	"pastel/internal/paste"
 )
 
@@ -85,7 +86,11 @@ func (w *Worker) deliver(ctx context.Context, upserts []paste.SearchDoc, deletes
 	if err := w.index.Delete(ctx, deletes); err != nil {
 		return err
 	}
-	return w.index.Upsert(ctx, upserts)
+	if err := w.index.Upsert(ctx, upserts); err != nil {
+		return err
+	}
+	crashpoint.Here(crashpoint.SearchAfterDelivery)
+	return nil
 }
 
 // RunOnce handles one batch of due jobs and returns how many it handled.
