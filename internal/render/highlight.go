@@ -15,7 +15,7 @@ const (
 	DefaultMaxHighlightBytes = 512 << 10
 	DefaultMaxDisplayBytes   = 2 << 20
 	DefaultMaxLines          = 100_000
-	DefaultHighlightBudget   = 2 * time.Second
+	DefaultHighlightBudget   = time.Second
 )
 
 // HighlightOptions bounds the work of a Highlighter. Zero fields take the
@@ -32,7 +32,8 @@ type HighlightOptions struct {
 	// many short lines. Default 100,000.
 	MaxLines int
 	// HighlightBudget is the time tokenising may take before the
-	// Highlighter gives up and shows plain lines. Default 2 s.
+	// Highlighter gives up and shows plain lines. Default 1 s, so a page
+	// that needs it all still answers within 2 s.
 	HighlightBudget time.Duration
 }
 
@@ -153,22 +154,41 @@ func (h *Highlighter) tokenise(lexer chroma.Lexer, text string) (tokens []chroma
 			tokens = nil
 		}
 	}()
-	it, err := chroma.Coalesce(lexer).Tokenise(&chroma.TokeniseOptions{State: "root"}, text)
+	// Not chroma.Coalesce: it pulls tokens until the type changes, so one
+	// call can run through a whole body of same-typed tokens and the budget
+	// is never checked. Some lexers' rules scan to the end of the text for
+	// every token (two million newlines as Markdown is quadratic); the
+	// budget must be able to stop them between any two tokens.
+	it, err := lexer.Tokenise(&chroma.TokeniseOptions{State: "root"}, text)
 	if err != nil {
 		return nil
 	}
 	deadline := time.Now().Add(h.opts.HighlightBudget)
 	tokens = make([]chroma.Token, 0, len(text)/4+1)
+	// Adjacent tokens of one type merge into one span.
+	var run strings.Builder
+	var runType chroma.TokenType
+	flush := func() {
+		if run.Len() > 0 {
+			tokens = append(tokens, chroma.Token{Type: runType, Value: run.String()})
+			run.Reset()
+		}
+	}
 	for i := 0; ; i++ {
 		t := it()
 		if t == chroma.EOF {
 			break
 		}
-		tokens = append(tokens, t)
-		if i%256 == 0 && time.Now().After(deadline) {
+		if t.Type != runType {
+			flush()
+			runType = t.Type
+		}
+		run.WriteString(t.Value)
+		if i%16 == 0 && time.Now().After(deadline) {
 			return nil
 		}
 	}
+	flush()
 	// Lexers may add a final newline; drop it so both paths agree on Lines.
 	if !strings.HasSuffix(text, "\n") && len(tokens) > 0 {
 		last := &tokens[len(tokens)-1]
