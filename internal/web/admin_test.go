@@ -761,3 +761,47 @@ func TestReportsAreDeduplicatedPerUserAndItem(t *testing.T) {
 	}
 	e.mustAPI(bob, "POST", "/api/v1/pastes/"+pid+"/reports", `{"reason":"spam"}`, 201)
 }
+
+// TestDeleteAccountFormWithHTMX: a wrong password re-renders the section
+// alone (422, the field named), a forged form is refused, and success
+// sends the browser home through HX-Redirect with the session gone.
+func TestDeleteAccountFormWithHTMX(t *testing.T) {
+	e := newEnv(t)
+	zoe := e.register("zoe")
+	htmx := func(fields map[string]string) (*http.Response, []byte) {
+		vals := make([]string, 0, len(fields))
+		for k, v := range fields {
+			vals = append(vals, k+"="+v)
+		}
+		req := httptest.NewRequest("POST", "/settings/delete", strings.NewReader(strings.Join(vals, "&")))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("HX-Request", "true")
+		return e.do(e.asUser(req, zoe))
+	}
+	_, page := e.userGet(zoe, "/settings")
+	form := parse(t, page).Find(`[data-testid="delete-account-form"]`)
+	if form.AttrOr("action", "") != "/settings/delete" || form.AttrOr("hx-post", "") != "/settings/delete" || form.AttrOr("method", "") != "post" {
+		t.Fatalf("delete form: action %q hx-post %q", form.AttrOr("action", ""), form.AttrOr("hx-post", ""))
+	}
+	r, b := htmx(map[string]string{"_csrf": e.csrf, "password": "wrong-password"})
+	doc := parse(t, b)
+	if r.StatusCode != 422 || doc.Find(`#delete-account`).Length() != 1 || doc.Find(`[data-testid="site-header"]`).Length() != 0 ||
+		doc.Find(`[data-testid="delete-password-input"][aria-invalid="true"]`).Length() != 1 {
+		t.Fatalf("wrong password = %d %.400s", r.StatusCode, b)
+	}
+	if r, _ := htmx(map[string]string{"_csrf": "forged", "password": zoe.password}); r.StatusCode != 403 {
+		t.Fatalf("forged = %d", r.StatusCode)
+	}
+	if _, err := e.accounts.UserByID(context.Background(), zoe.id); err != nil {
+		t.Fatalf("the account went on a failed attempt: %v", err)
+	}
+	r, _ = htmx(map[string]string{"_csrf": e.csrf, "password": strings.ReplaceAll(zoe.password, " ", "+")})
+	if r.StatusCode != 200 || r.Header.Get("HX-Redirect") != "/?account=deleted" {
+		t.Fatalf("delete = %d HX-Redirect %q", r.StatusCode, r.Header.Get("HX-Redirect"))
+	}
+	_, home := e.userGet(zoe, "/?account=deleted")
+	hd := parse(t, home)
+	if !strings.Contains(hd.Find(`[data-testid="flash"]`).Text(), "deleted") || hd.Find(`[data-testid="username"]`).Length() != 0 {
+		t.Errorf("home after deletion: flash %q, signed in %v", hd.Find(`[data-testid="flash"]`).Text(), hd.Find(`[data-testid="username"]`).Length() != 0)
+	}
+}
