@@ -847,3 +847,61 @@ func TestAdminDeletesAccountWithTheSameCleanup(t *testing.T) {
 		t.Errorf("admin log target = %q, want %q", target, zed.name)
 	}
 }
+
+func TestAdminUserListSearchAndSort(t *testing.T) {
+	e := newEnv(t)
+	root := e.register("root_admin")
+	e.makeAdmin(root)
+	amy, ben := e.register("amy_x"), e.register("ben_x")
+	e.clock.Advance(time.Minute)
+	e.register("cal_x")
+	for i := 0; i < 3; i++ {
+		e.apiPaste(amy, `{"content":"a"}`)
+	}
+	e.apiPaste(ben, `{"content":"b"}`)
+	names := func(path string) []string {
+		t.Helper()
+		var out struct {
+			Items []struct {
+				Username string `json:"username"`
+				Pastes   int64  `json:"pastes"`
+			} `json:"items"`
+			Next *string `json:"next_cursor"`
+		}
+		json.Unmarshal(e.mustAPI(root, "GET", path, "", 200), &out)
+		var got []string
+		for _, u := range out.Items {
+			got = append(got, u.Username+":"+strconv.FormatInt(u.Pastes, 10))
+		}
+		return got
+	}
+	if got := strings.Join(names("/api/v1/admin/users?q=_x&sort=pastes"), " "); got != "amy_x:3 ben_x:1 cal_x:0" {
+		t.Errorf("by pastes: %s", got)
+	}
+	if got := names("/api/v1/admin/users?q=_x"); len(got) != 3 || got[0] != "cal_x:0" {
+		t.Errorf("newest first: %v", got)
+	}
+	// Pages join up.
+	var page struct {
+		Items []struct {
+			Username string `json:"username"`
+		} `json:"items"`
+		Next *string `json:"next_cursor"`
+	}
+	json.Unmarshal(e.mustAPI(root, "GET", "/api/v1/admin/users?q=_x&sort=pastes&limit=2", "", 200), &page)
+	if len(page.Items) != 2 || page.Next == nil {
+		t.Fatalf("first page: %+v", page)
+	}
+	if got := names("/api/v1/admin/users?q=_x&sort=pastes&limit=2&cursor=" + *page.Next); len(got) != 1 || got[0] != "cal_x:0" {
+		t.Errorf("second page: %v", got)
+	}
+	// LIKE wildcards in q are taken literally.
+	if got := names("/api/v1/admin/users?q=%25"); len(got) != 0 {
+		t.Errorf("q=%%: %v", got)
+	}
+	_, b := e.userGet(root, "/admin?q=ben&sort=pastes")
+	rows := parse(t, b).Find(`[data-testid="admin-user-row"]`)
+	if rows.Length() != 1 || rows.AttrOr("data-username", "") != "ben_x" {
+		t.Errorf("HTML search shows %d rows", rows.Length())
+	}
+}
