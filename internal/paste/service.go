@@ -234,6 +234,7 @@ func (s *Service) Open(ctx context.Context, v Viewer, id ID) (Paste, []byte, err
 		if !s.canRead(v, claimed) {
 			return ErrNotFound
 		}
+		claimed.OwnerName = p.OwnerName // the claim reads the row alone, without the owner's name
 		p = claimed
 		body, err = s.readBody(ctx, claimed.BlobKey)
 		return err
@@ -253,6 +254,41 @@ func (s *Service) Body(ctx context.Context, p Paste) ([]byte, error) {
 		return nil, ErrNotFound
 	}
 	return s.readBody(ctx, p.BlobKey)
+}
+
+// BodyReader opens the body of a paste that is not burn-after-reading, for
+// streaming it to a client: large pastes go out without being held in
+// memory. The reader outlives the request handler (the server writes the
+// stream after it returns), so it is not tied to ctx's cancellation; it
+// gives up after bodyStreamTimeout instead. The caller closes it.
+func (s *Service) BodyReader(ctx context.Context, p Paste) (io.ReadCloser, error) {
+	if p.BurnAfterReading {
+		return nil, ErrNotFound
+	}
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), bodyStreamTimeout)
+	rc, err := s.blobs.Open(sctx, p.BlobKey)
+	if err != nil {
+		cancel()
+		if errors.Is(err, ErrNotFound) {
+			return nil, fmt.Errorf("body %s missing: %w", p.BlobKey, ErrUnavailable)
+		}
+		return nil, fmt.Errorf("open body: %w", err)
+	}
+	return &streamReader{ReadCloser: rc, cancel: cancel}, nil
+}
+
+// bodyStreamTimeout bounds how long one body may take to reach a client.
+const bodyStreamTimeout = 10 * time.Minute
+
+// streamReader releases the stream's context when the body is closed.
+type streamReader struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (r *streamReader) Close() error {
+	defer r.cancel()
+	return r.ReadCloser.Close()
 }
 
 // readBody reads a body in full. A body missing although its row exists is
