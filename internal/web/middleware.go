@@ -101,12 +101,18 @@ func (a *App) accessLog(c *fiber.Ctx) error {
 	if strings.HasPrefix(path, "/s/") {
 		path = "/s/[redacted]"
 	}
+	// Body() would read a streamed body into memory: take its length
+	// from the header instead.
+	size := c.Response().Header.ContentLength()
+	if !c.Response().IsBodyStream() {
+		size = len(c.Response().Body())
+	}
 	a.logger(c).Info("request",
 		"method", c.Method(),
 		"path", path,
 		"status", c.Response().StatusCode(),
 		"duration_ms", float64(time.Since(start).Microseconds())/1000,
-		"bytes", len(c.Response().Body()),
+		"bytes", size,
 		"remote_ip", c.IP(),
 	)
 	return nil

@@ -254,9 +254,19 @@ func (a *App) sendPasteBody(c *fiber.Ctx, id paste.ID, attachment bool) error {
 		if c.Get(fiber.HeaderIfNoneMatch) == etag {
 			return c.SendStatus(fiber.StatusNotModified)
 		}
-		if body, err = a.deps.Pastes.Body(ctx, p); err != nil {
+		rc, err := a.deps.Pastes.BodyReader(ctx, p)
+		if err != nil {
 			return err
 		}
+		if c.Method() == fiber.MethodHead {
+			_ = rc.Close()
+			c.Response().Header.SetContentLength(int(p.Size))
+			return nil
+		}
+		// fasthttp copies the stream after the handler returns and closes
+		// it: a 10 MiB paste never sits in memory whole.
+		c.Response().SetBodyStream(rc, int(p.Size))
+		return nil
 	}
 	return c.Send(body)
 }
