@@ -20,6 +20,7 @@ import (
 
 	"pastel/internal/account"
 	"pastel/internal/admin"
+	"pastel/internal/api"
 	"pastel/internal/auth"
 	"pastel/internal/blob"
 	"pastel/internal/config"
@@ -185,6 +186,10 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 			MaxPasteBytes:  cfg.MaxPasteBytes,
 			AllowAnonymous: cfg.AllowAnonymous,
 			TrustedProxies: proxies,
+			APIRateLimits: api.RateLimits{
+				User: cfg.APIRateLimit, Anonymous: cfg.APIRateLimit,
+				UserCreates: cfg.APICreateRateLimit, AnonCreates: cfg.APICreateRateLimit,
+			},
 		})
 
 		ln, err := net.Listen("tcp", cfg.HTTPAddr)

@@ -60,6 +60,10 @@ type Config struct {
 	AllowAnonymous  bool
 	TrustedProxies  []netip.Prefix
 	LogLevel        slog.Level
+	// APIRateLimit and APICreateRateLimit replace the API's per-caller
+	// budgets (requests and creates per minute); 0 keeps the defaults.
+	APIRateLimit       int
+	APICreateRateLimit int
 	// Sweepers: how often expired pastes and orphaned bodies are removed,
 	// and how old an unreferenced body must be before it counts as orphaned
 	// (a body is written before its row commits, so younger ones may be
@@ -106,6 +110,9 @@ func Load(getenv func(string) string) (Config, error) {
 		AllowAnonymous:  l.boolean("ALLOW_ANONYMOUS", true),
 		TrustedProxies:  l.prefixes("TRUSTED_PROXIES"),
 		LogLevel:        l.level("LOG_LEVEL"),
+
+		APIRateLimit:       l.count("API_RATE_LIMIT"),
+		APICreateRateLimit: l.count("API_CREATE_RATE_LIMIT"),
 
 		ExpirySweepInterval: l.duration("EXPIRY_SWEEP_INTERVAL", DefaultExpirySweepInterval),
 		OrphanSweepInterval: l.duration("ORPHAN_SWEEP_INTERVAL", DefaultOrphanSweepInterval),
@@ -208,6 +215,20 @@ func (l *loader) boolean(name string, def bool) bool {
 		l.bad(name, "must be true or false")
 	}
 	return b
+}
+
+// count reads a positive whole number; unset is 0.
+func (l *loader) count(name string) int {
+	v := strings.TrimSpace(l.getenv(name))
+	if v == "" {
+		return 0
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n <= 0 {
+		l.bad(name, "must be a positive whole number")
+		return 0
+	}
+	return n
 }
 
 func (l *loader) size(name string, def int64) int64 {

@@ -1,0 +1,32 @@
+package config
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestAPIRateLimits(t *testing.T) {
+	c, err := Load(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.APIRateLimit != 0 || c.APICreateRateLimit != 0 {
+		t.Fatalf("defaults: %d %d", c.APIRateLimit, c.APICreateRateLimit)
+	}
+	c, err = Load(env(map[string]string{"API_RATE_LIMIT": "5000", "API_CREATE_RATE_LIMIT": " 900 "}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.APIRateLimit != 5000 || c.APICreateRateLimit != 900 {
+		t.Fatalf("settings: %d %d", c.APIRateLimit, c.APICreateRateLimit)
+	}
+	_, err = Load(env(map[string]string{"API_RATE_LIMIT": "lots", "API_CREATE_RATE_LIMIT": "0"}))
+	if err == nil {
+		t.Fatal("bad limits accepted")
+	}
+	for _, name := range []string{"API_RATE_LIMIT", "API_CREATE_RATE_LIMIT"} {
+		if !strings.Contains(err.Error(), name) {
+			t.Errorf("error does not name %s: %v", name, err)
+		}
+	}
+}
