@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# bench/compare.sh runs Pastel and nginx side by side, serving the same
+# bytes, and prints requests per second, p99 latency and the ratios the
+# project targets (issue 7). It is `make bench-http`; it needs wrk and nginx
+# (Debian packages of those names) and PostgreSQL as for `make run`.
+#
+#   BENCH_DURATION (10s)  BENCH_CONNECTIONS (64)  BENCH_THREADS (2)
+#
+# Both servers run on this machine with wrk, so the figures are what one
+# box does, not a cluster; compare ratios, not absolute numbers, between
+# machines.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+dur="${BENCH_DURATION:-10s}"
+conns="${BENCH_CONNECTIONS:-64}"
+threads="${BENCH_THREADS:-2}"
+for tool in wrk nginx curl psql; do
+  command -v "$tool" >/dev/null || { echo "compare: $tool is not installed" >&2; exit 1; }
+done
+
+source bench/lib.sh
+start_app
+idle_rss="$(rss_kib)"
+
+# The pastes: text of realistic shape, highlighted as Go.
+mkdir -p "$work/www"
+declare -A id
+for size in 1024 4096 102400 10485760; do
+  go run ./bench/corpus -bytes "$size" >"$work/body-$size"
+  id[$size]="$(curl -fsS -H 'Accept: text/plain' -H 'Content-Type: text/plain' \
+    --data-binary @"$work/body-$size" "$app/api/v1/pastes?syntax=go&visibility=public" | sed 's#.*/##')"
+  cp "$work/body-$size" "$work/www/raw-$size"
+  curl -fsS "$app/${id[$size]}" -o "$work/www/page-$size.html"
+done
+
+nginx_port="$(free_port)"
+cat >"$work/nginx.conf" <<EOF
+worker_processes auto;
+daemon off;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  keepalive_requests 1000000;
+  types { text/html html; text/plain txt; }
+  default_type text/plain;
+  server {
+    listen 127.0.0.1:$nginx_port;
+    root $work/www;
+  }
+}
+EOF
+as_root=()
+# As root, nginx's workers would run as nobody, who may not read $work.
+[ "$(id -u)" = 0 ] && as_root=(-g "user root;")
+nginx -p "$work" -c "$work/nginx.conf" "${as_root[@]}" &
+extra_pids+=($!)
+ngx="http://127.0.0.1:$nginx_port"
+for _ in $(seq 50); do curl -fs "$ngx/raw-1024" >/dev/null 2>&1 && break; sleep 0.1; done
+
+# run URL -> "rps p99_ms"
+run() {
+  local out rps p99
+  out="$(wrk -t"$threads" -c"$conns" -d"$dur" --latency "$1")"
+  if grep -q 'Non-2xx\|Socket errors' <<<"$out"; then echo "compare: errors from $1" >&2; echo "$out" >&2; exit 1; fi
+  rps="$(awk '/^Requests\/sec/ {print $2}' <<<"$out")"
+  p99="$(awk '$1 == "99%" {print $2}' <<<"$out")"
+  echo "$rps $(to_ms "$p99")"
+}
+to_ms() { # wrk prints 812.00us, 3.21ms, 1.02s
+  awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n = n; else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+
+printf '%-30s %12s %9s %12s %9s %7s\n' scenario pastel_rps p99_ms nginx_rps p99_ms ratio
+line() { # name pastel_url nginx_url
+  read -r prps pp99 <<<"$(run "$2")"
+  read -r nrps np99 <<<"$(run "$3")"
+  printf '%-30s %12.0f %9s %12.0f %9s %7s\n' "$1" "$prps" "$pp99" "$nrps" "$np99" "$(ratio "$prps" "$nrps")"
+}
+for size in 1024 4096 102400; do
+  line "raw $((size / 1024)) KiB" "$app/raw/${id[$size]}" "$ngx/raw-$size"
+done
+for size in 1024 4096 102400; do
+  line "page $((size / 1024)) KiB (hot)" "$app/${id[$size]}" "$ngx/page-$size.html"
+done
+
+# Cold pages: the first view of fresh pastes, before the render cache has them.
+cold_total=0 cold_max=0
+for i in $(seq 20); do
+  cid="$(curl -fsS -H 'Accept: text/plain' -H 'Content-Type: text/plain' \
+    --data-binary @"$work/body-4096" "$app/api/v1/pastes?syntax=go&title=cold$i" | sed 's#.*/##')"
+  t="$(curl -fsS -o /dev/null -w '%{time_total}' "$app/$cid")"
+  cold_total="$(awk -v a="$cold_total" -v b="$t" 'BEGIN{print a+b}')"
+  cold_max="$(awk -v a="$cold_max" -v b="$t" 'BEGIN{print (b>a)?b:a}')"
+done
+printf 'page 4 KiB (cold)              mean %.1f ms, max %.1f ms over 20 fresh pastes\n' \
+  "$(awk -v t="$cold_total" 'BEGIN{print t*1000/20}')" "$(awk -v t="$cold_max" 'BEGIN{print t*1000}')"
+
+# Creates on the local store.
+cat >"$work/create.lua" <<'EOF'
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "text/plain"
+wrk.headers["Accept"] = "text/plain"
+local body = string.rep("package main // benchmark paste\n", 128)
+request = function()
+  return wrk.format(nil, "/api/v1/pastes?syntax=go", nil, body)
+end
+EOF
+out="$(wrk -t"$threads" -c"$conns" -d"$dur" --latency -s "$work/create.lua" "$app")"
+if grep -q 'Non-2xx\|Socket errors' <<<"$out"; then echo "$out" >&2; exit 1; fi
+printf 'creates 4 KiB                  %.0f/s, p99 %s ms\n' "$(awk '/^Requests\/sec/ {print $2}' <<<"$out")" \
+  "$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$out")")"
+
+# 10 MiB in and out, streamed: RSS growth over the idle figure.
+any_alive() { local p; for p in "$@"; do kill -0 "$p" 2>/dev/null && return 0; done; return 1; }
+before="$(rss_kib)"
+peak="$before"
+for i in 1 2 3; do
+  pids=()
+  curl -fsS -o /dev/null -H 'Content-Type: text/plain' --data-binary @"$work/body-10485760" "$app/api/v1/pastes?title=big$i" & pids+=($!)
+  curl -fsS -o /dev/null "$app/raw/${id[10485760]}" & pids+=($!)
+  curl -fsS -o /dev/null "$app/dl/${id[10485760]}" & pids+=($!)
+  while any_alive "${pids[@]}"; do
+    r="$(rss_kib)"
+    if [ "$r" -gt "$peak" ]; then peak="$r"; fi
+    sleep 0.02
+  done
+  for p in "${pids[@]}"; do wait "$p" || { echo "compare: a 10 MiB transfer failed" >&2; exit 1; }; done
+done
+printf 'rss idle %.1f MiB; 10 MiB pastes in and out x3: peak %.1f MiB, growth %.1f MiB\n' \
+  "$(awk -v k="$idle_rss" 'BEGIN{print k/1024}')" "$(awk -v k="$peak" 'BEGIN{print k/1024}')" \
+  "$(awk -v a="$peak" -v b="$before" 'BEGIN{print (a-b)/1024}')"
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); wrk -t$threads -c$conns -d$dur"
