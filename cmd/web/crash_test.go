@@ -116,11 +116,13 @@ func TestCrashSafety(t *testing.T) {
 		if c.crashed() {
 			fired[point]++
 		}
+		crashLog := c.log.String()
 		c = startChild(t, bin, vars(""))
 		w.verify(c, rng, false)
 		c.stop()
 		if t.Failed() {
-			t.Fatalf("run %d (%s:%d, %d operations, %v) failed; seed %d", run, point, nth, ops, time.Since(started).Round(time.Millisecond), seed)
+			t.Fatalf("run %d (%s:%d, %d operations, %v) failed; seed %d\nlog of the crashed server:\n%s\nlog after the restart:\n%s",
+				run, point, nth, ops, time.Since(started).Round(time.Millisecond), seed, crashLog, c.log.String())
 		}
 	}
 	c = startChild(t, bin, vars(""))
