@@ -176,37 +176,12 @@ func deleteCommentsOf(ctx context.Context, q *dbgen.Queries, userID int64, now t
 		return translate(err)
 	}
 	for _, id := range ids {
-		for id != 0 {
-			c, err := q.LockComment(ctx, id)
-			if err != nil {
-				if errors.Is(translate(err), paste.ErrNotFound) {
-					break // removed with a placeholder above it
-				}
-				return translate(err)
-			}
-			replies, err := q.CommentHasReplies(ctx, &id)
-			if err != nil {
-				return translate(err)
-			}
-			if replies {
-				if err := q.AnonymiseComment(ctx, dbgen.AnonymiseCommentParams{ID: id, Now: now}); err != nil {
-					return translate(err)
-				}
-				break
-			}
-			if err := q.HardDeleteComment(ctx, id); err != nil {
-				return translate(err)
-			}
-			id = 0
-			if c.ParentID != nil {
-				parent, err := q.LockComment(ctx, *c.ParentID)
-				if err != nil {
-					return translate(err)
-				}
-				if parent.DeletedAt != nil {
-					id = parent.ID
-				}
-			}
+		err := deleteComment(ctx, q, id, func(c dbgen.Comment) error {
+			return translate(q.AnonymiseComment(ctx, dbgen.AnonymiseCommentParams{ID: c.ID, Now: now}))
+		})
+		// Not found: removed already, with a placeholder above it.
+		if err != nil && !errors.Is(err, paste.ErrNotFound) {
+			return err
 		}
 	}
 	return nil

@@ -145,39 +145,47 @@ func (s *Community) UpdateComment(ctx context.Context, id int64, body string, no
 // the comment becomes a placeholder) or fails its foreign key.
 func (s *Community) DeleteComment(ctx context.Context, id int64, now time.Time) error {
 	return s.inTx(ctx, func(q *dbgen.Queries) error {
-		for id != 0 {
-			c, err := q.LockComment(ctx, id)
+		return deleteComment(ctx, q, id, func(c dbgen.Comment) error {
+			if c.DeletedAt != nil {
+				return nil
+			}
+			return translate(q.SoftDeleteComment(ctx, dbgen.SoftDeleteCommentParams{ID: c.ID, Now: &now}))
+		})
+	})
+}
+
+// deleteComment removes comment id inside q's transaction. A comment with
+// replies stays, turned into a placeholder by keep, to hold its thread
+// together; one without goes, and so does every placeholder above it that
+// is left without replies.
+func deleteComment(ctx context.Context, q *dbgen.Queries, id int64, keep func(dbgen.Comment) error) error {
+	for id != 0 {
+		c, err := q.LockComment(ctx, id)
+		if err != nil {
+			return translate(err)
+		}
+		replies, err := q.CommentHasReplies(ctx, &id)
+		if err != nil {
+			return translate(err)
+		}
+		if replies {
+			return keep(c)
+		}
+		if err := q.HardDeleteComment(ctx, id); err != nil {
+			return translate(err)
+		}
+		id = 0
+		if c.ParentID != nil {
+			parent, err := q.LockComment(ctx, *c.ParentID)
 			if err != nil {
 				return translate(err)
 			}
-			replies, err := q.CommentHasReplies(ctx, &id)
-			if err != nil {
-				return translate(err)
-			}
-			if replies {
-				if c.DeletedAt != nil {
-					return nil
-				}
-				return translate(q.SoftDeleteComment(ctx, dbgen.SoftDeleteCommentParams{ID: id, Now: &now}))
-			}
-			if err := q.HardDeleteComment(ctx, id); err != nil {
-				return translate(err)
-			}
-			// A placeholder whose last reply just went has nothing left to
-			// hold together: remove it too.
-			id = 0
-			if c.ParentID != nil {
-				parent, err := q.LockComment(ctx, *c.ParentID)
-				if err != nil {
-					return translate(err)
-				}
-				if parent.DeletedAt != nil {
-					id = parent.ID
-				}
+			if parent.DeletedAt != nil {
+				id = parent.ID
 			}
 		}
-		return nil
-	})
+	}
+	return nil
 }
 
 // ListComments implements paste.CommunityRepository.
