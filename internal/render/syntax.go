@@ -68,6 +68,11 @@ type syntaxIndex struct {
 	keyOf  map[string]string       // lexer config name -> key
 	labels map[string]string       // key -> label
 	list   []Syntax
+	// dotless are the filename globs without a dot ("Makefile",
+	// "*akefile"): the only ones a name without a dot can match, so
+	// Detect skips chroma's full match (thousands of globs) for titles
+	// such as "notes" unless one of these matches.
+	dotless []string
 }
 
 var sharedIndex = sync.OnceValue(buildIndex)
@@ -86,6 +91,14 @@ func buildIndex() *syntaxIndex {
 		byKey:  map[string]chroma.Lexer{},
 		keyOf:  map[string]string{},
 		labels: map[string]string{},
+	}
+	for _, l := range all {
+		cfg := l.Config()
+		for _, g := range append(append([]string(nil), cfg.Filenames...), cfg.AliasFilenames...) {
+			if !strings.Contains(g, ".") {
+				idx.dotless = append(idx.dotless, g)
+			}
+		}
 	}
 	for _, l := range all {
 		cfg := l.Config()
@@ -250,7 +263,7 @@ func (idx *syntaxIndex) canonical(name string) (string, bool) {
 // over at most the first 4 KiB. It returns "text" when nothing fits or the
 // content is binary.
 func (s *Syntaxes) Detect(filename string, content []byte) string {
-	if base := cleanFilename(filename); base != "" {
+	if base := cleanFilename(filename); base != "" && s.idx.mayMatch(base) {
 		if l := lexers.Match(base); l != nil {
 			if key, ok := s.idx.keyOf[l.Config().Name]; ok {
 				return key
@@ -273,6 +286,20 @@ func (s *Syntaxes) Detect(filename string, content []byte) string {
 		}
 	}
 	return PlainText
+}
+
+// mayMatch reports whether some lexer's filename glob could match base: a
+// name with a dot may match any, a name without only the dot-less globs.
+func (idx *syntaxIndex) mayMatch(base string) bool {
+	if strings.Contains(base, ".") {
+		return true
+	}
+	for _, g := range idx.dotless {
+		if ok, _ := path.Match(g, base); ok {
+			return true
+		}
+	}
+	return false
 }
 
 // shebang resolves the interpreter of a "#!" first line ("#!/bin/sh",
