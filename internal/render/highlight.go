@@ -15,7 +15,7 @@ const (
 	DefaultMaxHighlightBytes = 512 << 10
 	DefaultMaxDisplayBytes   = 2 << 20
 	DefaultMaxLines          = 100_000
-	DefaultHighlightBudget   = time.Second
+	DefaultHighlightBudget   = 500 * time.Millisecond
 )
 
 // HighlightOptions bounds the work of a Highlighter. Zero fields take the
@@ -32,8 +32,8 @@ type HighlightOptions struct {
 	// many short lines. Default 100,000.
 	MaxLines int
 	// HighlightBudget is the time tokenising may take before the
-	// Highlighter gives up and shows plain lines. Default 1 s, so a page
-	// that needs it all still answers within 2 s.
+	// Highlighter gives up and shows plain lines. Default 500 ms, so a
+	// page that needs it all still answers well within 2 s.
 	HighlightBudget time.Duration
 }
 

@@ -61,19 +61,55 @@ func markdownPolicy() *bluemonday.Policy {
 	return p
 }
 
-// linkRelTransformer gives every link rel="nofollow noopener noreferrer".
+// linkRelTransformer gives every link rel="nofollow noopener noreferrer",
+// and turns images from other sites into links to them: the pages' CSP
+// (img-src 'self' data:) would block them anyway, leaving a broken image
+// and a CSP violation on every view.
 type linkRelTransformer struct{}
 
 func (linkRelTransformer) Transform(doc *ast.Document, _ text.Reader, _ parser.Context) {
+	var external []*ast.Image
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if entering {
-			switch n.(type) {
+			switch n := n.(type) {
 			case *ast.Link, *ast.AutoLink:
 				n.SetAttributeString("rel", []byte(linkRel))
+			case *ast.Image:
+				if !sameSite(n.Destination) {
+					external = append(external, n)
+				}
 			}
 		}
 		return ast.WalkContinue, nil
 	})
+	for _, img := range external {
+		link := ast.NewLink()
+		link.Destination, link.Title = img.Destination, img.Title
+		link.SetAttributeString("rel", []byte(linkRel))
+		for c := img.FirstChild(); c != nil; {
+			next := c.NextSibling()
+			link.AppendChild(link, c)
+			c = next
+		}
+		if link.ChildCount() == 0 {
+			link.AppendChild(link, ast.NewString(img.Destination))
+		}
+		img.Parent().ReplaceChild(img.Parent(), img, link)
+	}
+}
+
+// sameSite reports whether a URL is relative to this site: no scheme and
+// no host ("//host/..." included).
+func sameSite(dest []byte) bool {
+	d := bytes.TrimSpace(dest)
+	if bytes.HasPrefix(d, []byte("//")) || bytes.HasPrefix(d, []byte(`\`)) || bytes.HasPrefix(d, []byte(`/\`)) {
+		return false
+	}
+	end := bytes.IndexAny(d, "/?#")
+	if end < 0 {
+		end = len(d)
+	}
+	return bytes.IndexByte(d[:end], ':') < 0
 }
 
 // Markdown renders GitHub-flavoured Markdown to sanitised HTML: tables,
