@@ -282,6 +282,31 @@ func (s *Service) Comments(ctx context.Context, v Viewer, id ID, cursor string) 
 	if err != nil {
 		return CommentPage{}, err
 	}
+	page, err := s.commentPage(ctx, repo, v, p, cursor)
+	if err != nil {
+		return CommentPage{}, err
+	}
+	if page.Total, err = repo.CountComments(ctx, p.ID); err != nil {
+		return CommentPage{}, err
+	}
+	return page, nil
+}
+
+// CommentsOf is Comments for a paste the caller has just read for v (the
+// paste page, which already holds it): the paste is not read again, and
+// Total is left 0 (Social counts the comments).
+func (s *Service) CommentsOf(ctx context.Context, v Viewer, p Paste, cursor string) (CommentPage, error) {
+	repo, err := s.community()
+	if err != nil {
+		return CommentPage{}, err
+	}
+	if !s.canRead(v, p) {
+		return CommentPage{}, ErrNotFound
+	}
+	return s.commentPage(ctx, repo, v, p, cursor)
+}
+
+func (s *Service) commentPage(ctx context.Context, repo CommunityRepository, v Viewer, p Paste, cursor string) (CommentPage, error) {
 	after, err := DecodeCommentCursor(cursor)
 	if err != nil {
 		return CommentPage{}, err
@@ -297,9 +322,6 @@ func (s *Service) Comments(ctx context.Context, v Viewer, id ID, cursor string) 
 		page.NextCursor = CommentCursor{CreatedAt: last.CreatedAt, ID: last.ID}.Encode()
 	}
 	page.Items = threadOrder(tops, replies)
-	if page.Total, err = repo.CountComments(ctx, p.ID); err != nil {
-		return CommentPage{}, err
-	}
 	return page, nil
 }
 

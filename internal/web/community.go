@@ -65,7 +65,7 @@ func (a *App) communityExtras(c *fiber.Ctx, v paste.Viewer, view *views.PasteVie
 }
 
 func (a *App) commentsView(c *fiber.Ctx, v paste.Viewer, p paste.Paste, cursor string, draft *views.CommentDraft) (views.CommentsView, error) {
-	page, err := a.deps.Pastes.Comments(c.UserContext(), v, p.ID, cursor)
+	page, err := a.deps.Pastes.CommentsOf(c.UserContext(), v, p, cursor)
 	if err != nil {
 		return views.CommentsView{}, err
 	}
@@ -75,7 +75,6 @@ func (a *App) commentsView(c *fiber.Ctx, v paste.Viewer, p paste.Paste, cursor s
 		SignedIn:  v.SignedIn(),
 		LoginURL:  "/login?next=" + url.QueryEscape(base+"#"+views.CommentsID),
 		CSRFToken: csrfToken(c),
-		Total:     page.Total,
 		FirstPage: cursor == "",
 		FirstURL:  base + "#" + views.CommentsID,
 		Form:      views.CommentFormView{Action: base + "/comments", CSRFToken: csrfToken(c)},
