@@ -72,7 +72,12 @@ func New(d Deps, o Options) *App {
 		WriteTimeout:   60 * time.Second,
 		IdleTimeout:    120 * time.Second,
 		ReadBufferSize: 16 << 10,
-		ErrorHandler:   a.handleError,
+		// Multipart bodies are parsed when a handler asks, not while the
+		// request is read: a malformed one (control bytes in a part
+		// header) is then the handler's 400 in its surface's shape (JSON
+		// under /api/), instead of a page from before routing.
+		DisablePreParseMultipartForm: true,
+		ErrorHandler:                 a.handleError,
 	}
 	if len(o.TrustedProxies) > 0 {
 		cfg.ProxyHeader = fiber.HeaderXForwardedFor

@@ -42,24 +42,8 @@ func (a *App) newPaste(c *fiber.Ctx) error {
 // form (the fragment for htmx) with 422 and the values typed so far.
 func (a *App) createPaste(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	f := a.pasteForm(c)
-	f.Title = c.FormValue("title")
-	// Browsers send textarea newlines as CRLF; store what the person typed.
-	f.Content = strings.ReplaceAll(c.FormValue("content"), "\r\n", "\n")
-	f.Syntax = c.FormValue("syntax")
-	f.Visibility = c.FormValue("visibility")
-	f.ExpiresIn = c.FormValue("expires_in")
-	f.Burn = c.FormValue("burn_after_reading") != ""
-	f.SourceURL = paste.SafeSourceURL(c.FormValue("source_url"))
-	created, err := a.deps.Pastes.Create(ctx, paste.ViewerFrom(ctx), paste.CreateInput{
-		Title:            f.Title,
-		Content:          []byte(f.Content),
-		Syntax:           f.Syntax,
-		Visibility:       paste.Visibility(f.Visibility),
-		ExpiresIn:        f.ExpiresIn,
-		BurnAfterReading: f.Burn,
-		SourceURL:        c.FormValue("source_url"),
-	})
+	f, in := a.decodePasteForm(c)
+	created, err := a.deps.Pastes.Create(ctx, paste.ViewerFrom(ctx), in)
 	var verr *paste.ValidationError
 	if asValidation(err, &verr) {
 		f.Errors = verr.Fields
@@ -82,6 +66,29 @@ func (a *App) createPaste(c *fiber.Ctx) error {
 		})
 	}
 	return redirect(c, "/"+string(p.ID))
+}
+
+// decodePasteForm reads the new-paste form: the form as it is shown again
+// after a failure, and what the service is asked to create.
+func (a *App) decodePasteForm(c *fiber.Ctx) (views.PasteForm, paste.CreateInput) {
+	f := a.pasteForm(c)
+	f.Title = c.FormValue("title")
+	// Browsers send textarea newlines as CRLF; store what the person typed.
+	f.Content = strings.ReplaceAll(c.FormValue("content"), "\r\n", "\n")
+	f.Syntax = c.FormValue("syntax")
+	f.Visibility = c.FormValue("visibility")
+	f.ExpiresIn = c.FormValue("expires_in")
+	f.Burn = c.FormValue("burn_after_reading") != ""
+	f.SourceURL = paste.SafeSourceURL(c.FormValue("source_url"))
+	return f, paste.CreateInput{
+		Title:            f.Title,
+		Content:          []byte(f.Content),
+		Syntax:           f.Syntax,
+		Visibility:       paste.Visibility(f.Visibility),
+		ExpiresIn:        f.ExpiresIn,
+		BurnAfterReading: f.Burn,
+		SourceURL:        c.FormValue("source_url"),
+	}
 }
 
 const deleteCookie = "pastel_delete"
