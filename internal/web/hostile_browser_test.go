@@ -108,10 +108,14 @@ func TestHostileInputsInBrowser(t *testing.T) {
 			if titled%3 == 0 && paste.CheckText(s, paste.MaxTitleRunes) == "" {
 				if tp, err := e.svc.Create(ctx, v, paste.CreateInput{Title: s, Content: []byte(s), Syntax: "html", Visibility: paste.Public}); err == nil {
 					e.svc.Star(ctx, v, tp.Paste.ID, true)
+					e.svc.RatePaste(ctx, v, tp.Paste.ID, 1)
 				}
 			}
 			titled++
 		}
+	}
+	if _, err := e.svc.RefreshPopular(ctx); err != nil {
+		t.Fatal(err)
 	}
 	whole, err := e.svc.Create(ctx, v, paste.CreateInput{Title: "the whole corpus", Content: []byte(strings.ToValidUTF8(all.String(), "\uFFFD")), Syntax: "html", Visibility: paste.Public})
 	if err != nil {
@@ -175,6 +179,11 @@ func TestHostileInputsInBrowser(t *testing.T) {
 	for i, p := range pages {
 		browsertest.Do(t, tab, chromedp.Navigate(e.base+p))
 		check(p)
+		if strings.HasPrefix(p, "/explore?") || strings.HasPrefix(p, "/u/") || p == "/stars" || strings.HasPrefix(p, "/search") {
+			if n := browsertest.Get(t, tab, chromedp.Evaluate[int](`document.querySelectorAll('[data-testid="paste-card"], [data-testid="search-hit"]').length`)); n == 0 {
+				t.Errorf("%s shows no pastes", p)
+			}
+		}
 		// Small pathological shapes are declined by the renderer on purpose
 		// (render.tooHard): their page shows the source.
 		if i < len(classes) && classes[i] != "shape" && !browsertest.Get(t, tab, chromedp.Evaluate[bool](`!!document.querySelector('[data-testid="markdown"]')`)) {
