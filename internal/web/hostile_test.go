@@ -513,8 +513,8 @@ func (h *hostileRun) apiCreate(what string, u *user, i int, t, v string) string 
 	return p.ID
 }
 
-// read shows a form-made paste on its page (with the comment), then in
-// turn its raw bytes or its source view.
+// read shows a form-made paste on its page (with the comments), then in
+// turn its source view, its edit form or its raw bytes.
 func (h *hostileRun) read(what string, i int, u *user, id, title, syntax, content string) {
 	resp, rb := h.send(what+" page", h.e.browserGet(u, "/"+id, false))
 	if doc := h.page(what+" page", resp, rb); doc != nil && resp.StatusCode == http.StatusOK {
@@ -525,6 +525,15 @@ func (h *hostileRun) read(what string, i int, u *user, id, title, syntax, conten
 	if syntax == "markdown" && i%2 == 0 {
 		resp, rb = h.send(what+" source", h.e.browserGet(nil, "/"+id+"?view=source", false))
 		h.page(what+" source", resp, rb)
+		return
+	}
+	if i%3 == 0 {
+		// The owner's edit form shows title and body in its fields.
+		resp, rb = h.send(what+" edit", h.e.browserGet(u, "/"+id+"/edit", false))
+		if resp.StatusCode != http.StatusOK {
+			h.fail("%s: edit page = %d", what, resp.StatusCode)
+		}
+		h.page(what+" edit", resp, rb)
 		return
 	}
 	resp, rb = h.send(what+" raw", httptest.NewRequest("GET", "/raw/"+id, nil))
@@ -614,6 +623,32 @@ func (h *hostileRun) lists(u *user) {
 					next = cur.ResolveReference(ref).String()
 				}
 			}
+		}
+	}
+	// A private paste opened through a share link: its page and raw view.
+	var hostileBody strings.Builder
+	for _, in := range hostileCorpus(h.t)[:60] {
+		hostileBody.WriteString(in.value + "\n")
+	}
+	cb, _ := json.Marshal(map[string]string{"title": `"><img src=x onerror=window.__pwned=1>`,
+		"content": strings.ToValidUTF8(hostileBody.String(), "\uFFFD"), "visibility": "private", "syntax": "markdown"})
+	resp, rb := h.send("private create", bearer(jsonReq("POST", "/api/v1/pastes", string(cb)), u.access))
+	var priv struct{ ID string }
+	json.Unmarshal(rb, &priv)
+	resp, rb = h.send("share link", bearer(jsonReq("POST", "/api/v1/pastes/"+priv.ID+"/share-links", ""), u.access))
+	var link struct{ Token string }
+	if json.Unmarshal(rb, &link); resp.StatusCode != http.StatusCreated || link.Token == "" {
+		h.fail("share link = %d %.200s", resp.StatusCode, rb)
+	} else {
+		for _, path := range []string{"/s/" + link.Token, "/s/" + link.Token + "?view=source"} {
+			resp, rb = h.send("shared page", httptest.NewRequest("GET", path, nil))
+			if resp.StatusCode != http.StatusOK {
+				h.fail("shared page = %d", resp.StatusCode)
+			}
+			h.page("shared page", resp, rb)
+		}
+		if resp, rb = h.send("shared raw", httptest.NewRequest("GET", "/s/"+link.Token+"/raw", nil)); !strings.HasPrefix(resp.Header.Get("Content-Security-Policy"), "sandbox") || len(rb) == 0 {
+			h.fail("shared raw = %d %q", resp.StatusCode, resp.Header.Get("Content-Security-Policy"))
 		}
 	}
 	for _, path := range []string{"/explore/feed.atom", "/u/" + u.name + "/feed.atom"} {
