@@ -388,7 +388,9 @@ func TestPopularAndFeeds(t *testing.T) {
 		t.Fatalf("API popular after unlisting: %s", body)
 	}
 
-	// Feeds: valid Atom, escaped titles, only public pastes.
+	// Feeds: valid Atom, escaped titles, only public pastes, newest first
+	// (the test clock stands still unless told: pub is a second newer).
+	e.clock.Advance(time.Second)
 	pub, _ := e.svc.Create(ctx, viewerOf(ann), paste.CreateInput{Title: `</title><script>x</script> & more`, Content: []byte("x"), Visibility: paste.Public})
 	for _, path := range []string{"/explore/feed.atom", "/u/ann/feed.atom"} {
 		resp, body := e.get(path)
