@@ -150,17 +150,24 @@ func (a *App) register(c *fiber.Ctx) error {
 }
 
 func (a *App) logout(c *fiber.Ctx) error {
+	if err := a.dropSession(c); err != nil {
+		return err
+	}
+	return redirect(c, "/")
+}
+
+// dropSession deletes the browser's session row, if any, and clears its
+// cookie.
+func (a *App) dropSession(c *fiber.Ctx) error {
 	s, err := a.session(c)
 	if err != nil {
 		return err
 	}
-	if s.ID != "" {
-		s.Options.MaxAge = -1
-		if err := a.saveSession(c, s); err != nil {
-			return err
-		}
+	if s.ID == "" {
+		return nil
 	}
-	return redirect(c, "/")
+	s.Options.MaxAge = -1
+	return a.saveSession(c, s)
 }
 
 // requireUser sends anonymous visitors to the sign-in page and back.

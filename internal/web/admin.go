@@ -69,15 +69,8 @@ func (a *App) deleteAccount(c *fiber.Ctx) error {
 		return err
 	}
 	// The session row is gone already; this clears the cookie.
-	s, err := a.session(c)
-	if err != nil {
+	if err := a.dropSession(c); err != nil {
 		return err
-	}
-	if s.ID != "" {
-		s.Options.MaxAge = -1
-		if err := a.saveSession(c, s); err != nil {
-			return err
-		}
 	}
 	return redirect(c, "/?account=deleted")
 }
