@@ -142,6 +142,9 @@ func (c *child) kill() {
 // stop sends SIGTERM and waits for a clean exit.
 func (c *child) stop() {
 	c.t.Helper()
+	// As a load balancer does before it stops a server: no idle
+	// keep-alive connection of ours is left for the shutdown to wait on.
+	c.client.CloseIdleConnections()
 	_ = c.cmd.Process.Signal(syscall.SIGTERM)
 	select {
 	case <-c.exited:
