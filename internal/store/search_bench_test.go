@@ -52,10 +52,7 @@ var benchClasses = []querySet{
 // BUFFERS) of every statement the search ran. Generation takes a few
 // minutes; it runs only under `make bench`.
 func BenchmarkSearchPostgres(b *testing.B) {
-	n := 1_000_000
-	if v, err := strconv.Atoi(os.Getenv("PASTEL_BENCH_PASTES")); err == nil && v > 0 {
-		n = v
-	}
+	n := benchSize()
 	ctx := context.Background()
 	pool := benchPool(b, n)
 
@@ -102,6 +99,14 @@ func BenchmarkSearchPostgres(b *testing.B) {
 			}
 		})
 	}
+}
+
+// benchSize is PASTEL_BENCH_PASTES, 1,000,000 by default.
+func benchSize() int {
+	if v, err := strconv.Atoi(os.Getenv("PASTEL_BENCH_PASTES")); err == nil && v > 0 {
+		return v
+	}
+	return 1_000_000
 }
 
 // benchPool is a database holding the corpus: a fresh one, or with
