@@ -177,7 +177,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 			PingDB:      st.Ping,
 			Syntaxes:    syntaxes,
 			Highlighter: render.NewHighlighter(render.HighlightOptions{}),
-			Cache:       render.NewCache(64 << 20),
+			Cache:       render.NewCache(cfg.RenderCacheBytes),
 			Assets:      static.New(map[string][]byte{"chroma.css": []byte(render.CSS())}),
 			Logger:      log,
 			Idempotency: st.IdempotencyKeys(nil),

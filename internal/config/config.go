@@ -64,6 +64,9 @@ type Config struct {
 	// budgets (requests and creates per minute); 0 keeps the defaults.
 	APIRateLimit       int
 	APICreateRateLimit int
+	// RenderCacheBytes bounds the cache of rendered pages (highlighted
+	// code, Markdown).
+	RenderCacheBytes int64
 	// Sweepers: how often expired pastes and orphaned bodies are removed,
 	// and how old an unreferenced body must be before it counts as orphaned
 	// (a body is written before its row commits, so younger ones may be
@@ -79,6 +82,8 @@ const (
 	DefaultHTTPAddr      = "127.0.0.1:8080"
 	DefaultDataDir       = "./data"
 	DefaultMaxPasteBytes = 10 << 20
+	// DefaultRenderCacheBytes is the default bound of the render cache.
+	DefaultRenderCacheBytes = 64 << 20
 
 	DefaultExpirySweepInterval = time.Minute
 	DefaultOrphanSweepInterval = time.Hour
@@ -113,6 +118,7 @@ func Load(getenv func(string) string) (Config, error) {
 
 		APIRateLimit:       l.count("API_RATE_LIMIT"),
 		APICreateRateLimit: l.count("API_CREATE_RATE_LIMIT"),
+		RenderCacheBytes:   l.size("RENDER_CACHE_BYTES", DefaultRenderCacheBytes),
 
 		ExpirySweepInterval: l.duration("EXPIRY_SWEEP_INTERVAL", DefaultExpirySweepInterval),
 		OrphanSweepInterval: l.duration("ORPHAN_SWEEP_INTERVAL", DefaultOrphanSweepInterval),
@@ -152,6 +158,9 @@ func Load(getenv func(string) string) (Config, error) {
 		if c.TypesenseAPIKey == "" {
 			l.bad("TYPESENSE_API_KEY", "is required with TYPESENSE_URL")
 		}
+	}
+	if c.RenderCacheBytes < 0 || c.RenderCacheBytes > 1<<34 {
+		l.bad("RENDER_CACHE_BYTES", "must be between 0 and 17179869184")
 	}
 	if c.MaxPasteBytes < 1 || c.MaxPasteBytes > 1<<30 {
 		l.bad("MAX_PASTE_BYTES", "must be between 1 and 1073741824")

@@ -30,3 +30,18 @@ func TestAPIRateLimits(t *testing.T) {
 		}
 	}
 }
+
+func TestRenderCacheBytes(t *testing.T) {
+	c, err := Load(env(nil))
+	if err != nil || c.RenderCacheBytes != DefaultRenderCacheBytes {
+		t.Fatalf("default: %d %v", c.RenderCacheBytes, err)
+	}
+	if c, err = Load(env(map[string]string{"RENDER_CACHE_BYTES": "8388608"})); err != nil || c.RenderCacheBytes != 8<<20 {
+		t.Fatalf("set: %d %v", c.RenderCacheBytes, err)
+	}
+	for _, bad := range []string{"-1", "lots", "99999999999999"} {
+		if _, err := Load(env(map[string]string{"RENDER_CACHE_BYTES": bad})); err == nil || !strings.Contains(err.Error(), "RENDER_CACHE_BYTES") {
+			t.Errorf("%q: %v", bad, err)
+		}
+	}
+}
