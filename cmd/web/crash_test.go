@@ -29,7 +29,7 @@ import (
 // runs (default 24: three per crash point); PASTEL_CRASH_SEED replays the
 // operation mix of a failed run (timing still varies).
 const (
-	crashOrphanGrace    = 2 * time.Second
+	crashOrphanGrace    = 3 * time.Second
 	crashOrphanInterval = 300 * time.Millisecond
 	crashRunLimit       = 6 * time.Second // a run whose point is not reached is killed from outside
 )

@@ -101,6 +101,14 @@ func (l *Local) Put(ctx context.Context, key string, r io.Reader, size int64) (e
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("local put %s: %w", key, err)
 	}
+	// The orphan sweep's grace period counts from a body's modification
+	// time, and a body may become referenced only after it is in place
+	// under its key. Stamp it now, not when the write began: a slow write
+	// or fsync must not age it past the grace before its row can commit.
+	now := time.Now()
+	if err := os.Chtimes(tmp, now, now); err != nil {
+		return fmt.Errorf("local put %s: %w", key, err)
+	}
 	if err := os.Rename(tmp, dst); err != nil {
 		return fmt.Errorf("local put %s: %w", key, err)
 	}
