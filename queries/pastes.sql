@@ -78,3 +78,13 @@ UPDATE pastes SET
     expires_at = sqlc.narg(expires_at)
 WHERE id = sqlc.arg(id) AND revision = sqlc.arg(revision)
 RETURNING *;
+
+-- name: CopyPastes :copyfrom
+-- Many new pastes at once (store's insert batcher); the search_queue
+-- trigger fires for each row as for INSERT.
+INSERT INTO pastes (
+    id, owner_id, title, syntax, visibility, size, blob_key, source_url,
+    burn_after_reading, delete_token_hash, revision, created_at, updated_at, expires_at
+) VALUES (
+    $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14
+);

@@ -161,3 +161,8 @@ SELECT count(*)::int FROM search_queue;
 
 -- name: ListPasteIDsAfter :many
 SELECT id FROM pastes WHERE id > @after::text ORDER BY id LIMIT @max_rows::int;
+
+-- name: CopySearchDocs :copyfrom
+-- The search documents of a batch of new pastes, in the batch's transaction.
+INSERT INTO paste_search (paste_id, owner_id, visibility, syntax, burn, created_at, expires_at, title, body)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9);

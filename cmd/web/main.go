@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"sync"
@@ -142,7 +143,12 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		if err != nil {
 			return fmt.Errorf("blob store: %w", err)
 		}
+		if cfg.BodyCacheBytes > 0 {
+			blobs = blob.NewCached(blobs, cfg.BodyCacheBytes)
+		}
 		st := store.New(pool)
+		readCache := store.NewReadCache(store.ReadCacheOptions{MaxPastes: cfg.PasteCacheEntries, Logger: log})
+		st.UseCache(readCache)
 		tokens, err := auth.NewTokens(auth.TokenOptions{
 			Secret: []byte(cfg.JWTSecret.Reveal()), Issuer: cfg.BaseURL.String(), Audience: cfg.BaseURL.String() + "/api",
 		})
@@ -181,6 +187,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 			Assets:      static.New(map[string][]byte{"chroma.css": []byte(render.CSS())}),
 			Logger:      log,
 			Idempotency: st.IdempotencyKeys(nil),
+			Snapshots:   readCache,
 		}, web.Options{
 			BaseURL:        cfg.BaseURL,
 			MaxPasteBytes:  cfg.MaxPasteBytes,
@@ -199,6 +206,9 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 		var workers sync.WaitGroup
 		startSweepers(workCtx, cfg, &workers, pastes, sessionStore, log)
+		// The read cache answers while this connection listens for changes.
+		workers.Add(1)
+		go func() { defer workers.Done(); readCache.Listen(workCtx, cfg.DatabaseURL.Reveal()) }()
 		// Views are flushed every few seconds and drained on shutdown; the
 		// popular list is rebuilt every minute.
 		workers.Add(1)
@@ -220,6 +230,9 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 			}
 		}()
 
+		if cfg.DebugAddr != "" {
+			startProfiler(workCtx, cfg.DebugAddr, log)
+		}
 		serveErr := make(chan error, 1)
 		go func() { serveErr <- app.Listener(ln) }()
 		log.Info("serving", "addr", ln.Addr().String(), "base_url", cfg.BaseURL.String())
@@ -237,6 +250,25 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		workers.Wait()
 		return shutdownErr
 	})
+}
+
+// startProfiler serves net/http/pprof on addr (a loopback address, checked
+// by config) until ctx ends: for measuring a running server.
+func startProfiler(ctx context.Context, addr string, log *slog.Logger) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	srv := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("profiler", "err", err)
+		}
+	}()
+	context.AfterFunc(ctx, func() { _ = srv.Close() })
+	log.Info("profiler serving", "addr", addr)
 }
 
 // searchEngine returns the search engine and the queue worker: PostgreSQL

@@ -67,6 +67,13 @@ type Config struct {
 	// RenderCacheBytes bounds the cache of rendered pages (highlighted
 	// code, Markdown).
 	RenderCacheBytes int64
+	// PasteCacheEntries bounds how many pastes each replica keeps in
+	// memory (row, comment count, first comment page), kept current by
+	// PostgreSQL notifications; 0 reads every view from the database.
+	PasteCacheEntries int
+	// BodyCacheBytes bounds the memory kept of small paste bodies (up to
+	// 64 KiB each) for raw views; 0 reads every body from the store.
+	BodyCacheBytes int64
 	// Sweepers: how often expired pastes and orphaned bodies are removed,
 	// and how old an unreferenced body must be before it counts as orphaned
 	// (a body is written before its row commits, so younger ones may be
@@ -74,6 +81,9 @@ type Config struct {
 	ExpirySweepInterval time.Duration
 	OrphanSweepInterval time.Duration
 	OrphanGrace         time.Duration
+	// DebugAddr, when set, serves the Go profiler (/debug/pprof/) on its
+	// own listener; it must be a loopback address.
+	DebugAddr string
 }
 
 // Defaults.
@@ -84,6 +94,10 @@ const (
 	DefaultMaxPasteBytes = 10 << 20
 	// DefaultRenderCacheBytes is the default bound of the render cache.
 	DefaultRenderCacheBytes = 64 << 20
+	// DefaultPasteCacheEntries and DefaultBodyCacheBytes bound the read
+	// caches.
+	DefaultPasteCacheEntries = 10000
+	DefaultBodyCacheBytes    = 16 << 20
 
 	DefaultExpirySweepInterval = time.Minute
 	DefaultOrphanSweepInterval = time.Hour
@@ -119,10 +133,13 @@ func Load(getenv func(string) string) (Config, error) {
 		APIRateLimit:       l.count("API_RATE_LIMIT"),
 		APICreateRateLimit: l.count("API_CREATE_RATE_LIMIT"),
 		RenderCacheBytes:   l.size("RENDER_CACHE_BYTES", DefaultRenderCacheBytes),
+		PasteCacheEntries:  l.countDefault("PASTE_CACHE_ENTRIES", DefaultPasteCacheEntries),
+		BodyCacheBytes:     l.size("BODY_CACHE_BYTES", DefaultBodyCacheBytes),
 
 		ExpirySweepInterval: l.duration("EXPIRY_SWEEP_INTERVAL", DefaultExpirySweepInterval),
 		OrphanSweepInterval: l.duration("ORPHAN_SWEEP_INTERVAL", DefaultOrphanSweepInterval),
 		OrphanGrace:         l.duration("ORPHAN_GRACE", DefaultOrphanGrace),
+		DebugAddr:           l.str("DEBUG_ADDR", ""),
 	}
 	if u, err := url.Parse(c.DatabaseURL.Reveal()); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
 		l.bad("DATABASE_URL", "must be a postgres:// URL")
@@ -159,8 +176,20 @@ func Load(getenv func(string) string) (Config, error) {
 			l.bad("TYPESENSE_API_KEY", "is required with TYPESENSE_URL")
 		}
 	}
+	if c.DebugAddr != "" {
+		host, _, err := net.SplitHostPort(c.DebugAddr)
+		if ip, perr := netip.ParseAddr(host); err != nil || perr != nil || !ip.IsLoopback() {
+			l.bad("DEBUG_ADDR", "must be a loopback host:port such as 127.0.0.1:6060 (the profiler is not for the public)")
+		}
+	}
 	if c.RenderCacheBytes < 0 || c.RenderCacheBytes > 1<<34 {
 		l.bad("RENDER_CACHE_BYTES", "must be between 0 and 17179869184")
+	}
+	if c.BodyCacheBytes < 0 || c.BodyCacheBytes > 1<<34 {
+		l.bad("BODY_CACHE_BYTES", "must be between 0 and 17179869184")
+	}
+	if c.PasteCacheEntries < 0 || c.PasteCacheEntries > 10_000_000 {
+		l.bad("PASTE_CACHE_ENTRIES", "must be between 0 and 10000000")
 	}
 	if c.MaxPasteBytes < 1 || c.MaxPasteBytes > 1<<30 {
 		l.bad("MAX_PASTE_BYTES", "must be between 1 and 1073741824")
@@ -236,6 +265,20 @@ func (l *loader) count(name string) int {
 	if err != nil || n <= 0 {
 		l.bad(name, "must be a positive whole number")
 		return 0
+	}
+	return n
+}
+
+// countDefault reads a whole number, 0 allowed, def when unset.
+func (l *loader) countDefault(name string, def int) int {
+	v := strings.TrimSpace(l.getenv(name))
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		l.bad(name, "must be a whole number")
+		return def
 	}
 	return n
 }

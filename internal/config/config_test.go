@@ -27,23 +27,26 @@ func TestLoadDefaults(t *testing.T) {
 
 func TestLoadReportsEveryBadVariable(t *testing.T) {
 	_, err := Load(env(map[string]string{
-		"DATABASE_URL":      "mysql://x",
-		"HTTP_ADDR":         "nope",
-		"BASE_URL":          "ftp://x",
-		"S3_ENDPOINT":       "http://minio:9000",
-		"MAX_PASTE_BYTES":   "-1",
-		"ALLOW_ANONYMOUS":   "maybe",
-		"TYPESENSE_URL":     "typesense:8108",
-		"JWT_SECRET":        "short",
-		"TRUSTED_PROXIES":   "10.0.0.0/8,bogus",
-		"SESSION_KEY":       "x",
-		"SESSION_KEY_FILE":  "/nonexistent",
-		"TYPESENSE_API_KEY": "",
+		"DATABASE_URL":        "mysql://x",
+		"HTTP_ADDR":           "nope",
+		"BASE_URL":            "ftp://x",
+		"S3_ENDPOINT":         "http://minio:9000",
+		"MAX_PASTE_BYTES":     "-1",
+		"ALLOW_ANONYMOUS":     "maybe",
+		"TYPESENSE_URL":       "typesense:8108",
+		"JWT_SECRET":          "short",
+		"TRUSTED_PROXIES":     "10.0.0.0/8,bogus",
+		"SESSION_KEY":         "x",
+		"SESSION_KEY_FILE":    "/nonexistent",
+		"TYPESENSE_API_KEY":   "",
+		"DEBUG_ADDR":          "0.0.0.0:6060",
+		"PASTE_CACHE_ENTRIES": "-1",
+		"BODY_CACHE_BYTES":    "lots",
 	}))
 	if err == nil {
 		t.Fatal("want error")
 	}
-	for _, name := range []string{"DATABASE_URL", "HTTP_ADDR", "BASE_URL", "S3_ENDPOINT", "S3_ACCESS_KEY", "S3_SECRET_KEY", "MAX_PASTE_BYTES", "ALLOW_ANONYMOUS", "TYPESENSE_URL", "TYPESENSE_API_KEY", "JWT_SECRET", "TRUSTED_PROXIES", "SESSION_KEY"} {
+	for _, name := range []string{"DATABASE_URL", "HTTP_ADDR", "BASE_URL", "S3_ENDPOINT", "S3_ACCESS_KEY", "S3_SECRET_KEY", "MAX_PASTE_BYTES", "ALLOW_ANONYMOUS", "TYPESENSE_URL", "TYPESENSE_API_KEY", "JWT_SECRET", "TRUSTED_PROXIES", "SESSION_KEY", "DEBUG_ADDR", "PASTE_CACHE_ENTRIES", "BODY_CACHE_BYTES"} {
 		if !strings.Contains(err.Error(), name) {
 			t.Errorf("error does not name %s: %v", name, err)
 		}

@@ -248,7 +248,8 @@ func (s *Service) Open(ctx context.Context, v Viewer, id ID) (Paste, []byte, err
 }
 
 // Body returns the body of a paste already returned by Get. It must not be
-// used for burn-after-reading pastes, which only Open may read.
+// used for burn-after-reading pastes, which only Open may read. The bytes
+// may be shared with a cache: callers must not modify them.
 func (s *Service) Body(ctx context.Context, p Paste) ([]byte, error) {
 	if p.BurnAfterReading {
 		return nil, ErrNotFound
@@ -303,6 +304,9 @@ func (s *Service) readBody(ctx context.Context, key string) ([]byte, error) {
 		return nil, fmt.Errorf("open body: %w", err)
 	}
 	defer rc.Close()
+	if m, ok := rc.(interface{ Bytes() []byte }); ok {
+		return m.Bytes(), nil // a body held in memory: no copy
+	}
 	body, err := io.ReadAll(rc)
 	if err != nil {
 		return nil, fmt.Errorf("read body: %w: %w", ErrUnavailable, err)

@@ -66,6 +66,7 @@ func (s Admin) ListUsers(ctx context.Context, q admin.UserQuery) ([]admin.User, 
 // sessions and refresh tokens in the same transaction; its other tokens are
 // refused while it stays disabled.
 func (s Admin) SetDisabled(ctx context.Context, userID int64, disabled bool, now time.Time) error {
+	defer s.cache.ForgetAll() // names, states, tallies and comments of many pastes change
 	return s.inTx(ctx, func(q *dbgen.Queries) error {
 		if _, err := q.SetUserDisabled(ctx, dbgen.SetUserDisabledParams{ID: userID, Disabled: disabled, Now: now}); err != nil {
 			return translate(err)
@@ -82,6 +83,7 @@ func (s Admin) SetDisabled(ctx context.Context, userID int64, disabled bool, now
 
 // MarkDeleted implements admin.Repository.
 func (s Admin) MarkDeleted(ctx context.Context, userID int64, by string, now time.Time) error {
+	defer s.cache.ForgetAll() // names, states, tallies and comments of many pastes change
 	return s.inTx(ctx, func(q *dbgen.Queries) error {
 		n, err := q.MarkUserDeleted(ctx, dbgen.MarkUserDeletedParams{ID: userID, Now: now})
 		if err != nil {
@@ -122,6 +124,7 @@ func (s Admin) OwnedPastes(ctx context.Context, userID int64, max int) ([]paste.
 // pastes goes with them (ON DELETE CASCADE), and the search trigger queues
 // their removal from an external index.
 func (s Admin) DeleteOwnedPastes(ctx context.Context, userID int64, ids []paste.ID) error {
+	defer s.cache.ForgetAll() // names, states, tallies and comments of many pastes change
 	strs := make([]string, len(ids))
 	for i, id := range ids {
 		strs[i] = string(id)
@@ -131,6 +134,7 @@ func (s Admin) DeleteOwnedPastes(ctx context.Context, userID int64, ids []paste.
 
 // FinishDeletion implements admin.Repository.
 func (s Admin) FinishDeletion(ctx context.Context, userID int64, viewHashes [][]byte, now time.Time) (bool, error) {
+	defer s.cache.ForgetAll() // names, states, tallies and comments of many pastes change
 	locked := false
 	err := s.inTx(ctx, func(q *dbgen.Queries) error {
 		var err error

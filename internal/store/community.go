@@ -102,6 +102,7 @@ func translateFK(err error) error {
 
 // InsertComment implements paste.CommunityRepository.
 func (s *Community) InsertComment(ctx context.Context, c paste.Comment) (paste.Comment, error) {
+	defer s.cache.Forget(c.PasteID)
 	r, err := s.q.InsertComment(ctx, dbgen.InsertCommentParams{
 		PasteID: string(c.PasteID), ParentID: optInt64(c.ParentID), RootID: optInt64(c.RootID),
 		Depth: int32(c.Depth), AuthorID: &c.AuthorID, Body: c.Body, CreatedAt: c.CreatedAt,
@@ -137,6 +138,7 @@ func (s *Community) UpdateComment(ctx context.Context, id int64, body string, no
 	if err != nil {
 		return paste.Comment{}, translate(err)
 	}
+	s.cache.Forget(paste.ID(r.PasteID))
 	return toComment(r, "", 0), nil
 }
 
@@ -144,7 +146,12 @@ func (s *Community) UpdateComment(ctx context.Context, id int64, body string, no
 // locked first, so a reply racing with the delete either lands before (and
 // the comment becomes a placeholder) or fails its foreign key.
 func (s *Community) DeleteComment(ctx context.Context, id int64, now time.Time) error {
+	var pasteID paste.ID
+	defer func() { s.cache.Forget(pasteID) }()
 	return s.inTx(ctx, func(q *dbgen.Queries) error {
+		if c, err := q.LockComment(ctx, id); err == nil {
+			pasteID = paste.ID(c.PasteID)
+		}
 		return deleteComment(ctx, q, id, func(c dbgen.Comment) error {
 			if c.DeletedAt != nil {
 				return nil
@@ -190,6 +197,26 @@ func deleteComment(ctx context.Context, q *dbgen.Queries, id int64, keep func(db
 
 // ListComments implements paste.CommunityRepository.
 func (s *Community) ListComments(ctx context.Context, q paste.CommentQuery) ([]paste.Comment, []paste.Comment, error) {
+	// The first page as anonymous visitors see it is what nearly every page
+	// view asks for: it is kept in the read cache.
+	cacheable := q.After == nil && q.ViewerID == 0
+	var epoch uint64
+	if cacheable {
+		if e := s.cache.get(q.PasteID); e != nil && e.firstPage != nil && e.firstPage.limit == q.Limit {
+			return e.firstPage.tops, e.firstPage.replies, nil
+		}
+		epoch = s.cache.begin()
+	}
+	tops, replies, err := s.listComments(ctx, q)
+	if err == nil && cacheable {
+		s.cache.put(epoch, q.PasteID, func(e *cacheEntry) {
+			e.firstPage = &commentPage{limit: q.Limit, tops: tops, replies: replies}
+		})
+	}
+	return tops, replies, err
+}
+
+func (s *Community) listComments(ctx context.Context, q paste.CommentQuery) ([]paste.Comment, []paste.Comment, error) {
 	afterAt, afterID := time.Time{}, int64(0)
 	if q.After != nil {
 		afterAt, afterID = q.After.CreatedAt, q.After.ID
@@ -235,8 +262,16 @@ func (s *Community) Thread(ctx context.Context, rootID, viewerID int64) ([]paste
 
 // CountComments implements paste.CommunityRepository.
 func (s *Community) CountComments(ctx context.Context, id paste.ID) (int64, error) {
+	if e := s.cache.get(id); e != nil && e.comments != nil {
+		return *e.comments, nil
+	}
+	epoch := s.cache.begin()
 	n, err := s.q.CountComments(ctx, string(id))
-	return n, translate(err)
+	if err != nil {
+		return 0, translate(err)
+	}
+	s.cache.put(epoch, id, func(e *cacheEntry) { e.comments = &n })
+	return n, nil
 }
 
 // voteDelta is how likes and dislikes move when a vote goes from old to new.
@@ -260,6 +295,7 @@ func voteDelta(old, new int) (likes, dislikes int64) {
 // computes its delta from the vote it really replaces.
 func (s *Community) RatePaste(ctx context.Context, id paste.ID, userID int64, value int, now time.Time) (paste.Rating, error) {
 	out := paste.Rating{Mine: value}
+	defer s.cache.Forget(id)
 	err := s.inTx(ctx, func(q *dbgen.Queries) error {
 		if _, err := q.LockPaste(ctx, string(id)); err != nil {
 			return translate(err)
@@ -291,11 +327,14 @@ func (s *Community) RatePaste(ctx context.Context, id paste.ID, userID int64, va
 // comment's row as the lock.
 func (s *Community) RateComment(ctx context.Context, commentID, userID int64, value int, now time.Time) (paste.Rating, error) {
 	out := paste.Rating{Mine: value}
+	var pasteID paste.ID
+	defer func() { s.cache.Forget(pasteID) }()
 	err := s.inTx(ctx, func(q *dbgen.Queries) error {
 		c, err := q.LockComment(ctx, commentID)
 		if err != nil {
 			return translate(err)
 		}
+		pasteID = paste.ID(c.PasteID)
 		if c.DeletedAt != nil {
 			return paste.ErrNotFound
 		}
@@ -324,6 +363,10 @@ func (s *Community) RateComment(ctx context.Context, commentID, userID int64, va
 
 // PasteRating implements paste.CommunityRepository.
 func (s *Community) PasteRating(ctx context.Context, id paste.ID, userID int64) (paste.Rating, error) {
+	if e := s.cache.get(id); e != nil && e.paste != nil && userID == 0 {
+		// The tally is kept on the paste's row, which the cache holds.
+		return paste.Rating{Likes: e.paste.Likes, Dislikes: e.paste.Dislikes}, nil
+	}
 	r, err := s.q.PasteVoteCounts(ctx, string(id))
 	if err != nil {
 		return paste.Rating{}, translate(err)
@@ -343,6 +386,7 @@ func (s *Community) PasteRating(ctx context.Context, id paste.ID, userID int64) 
 // inserted (or deleted) moves the counter, in the same transaction.
 func (s *Community) SetStar(ctx context.Context, id paste.ID, userID int64, on bool, now time.Time) (int64, error) {
 	var stars int64
+	defer s.cache.Forget(id)
 	err := s.inTx(ctx, func(q *dbgen.Queries) error {
 		if _, err := q.LockPaste(ctx, string(id)); err != nil {
 			return translate(err)

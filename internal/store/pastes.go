@@ -66,8 +66,14 @@ func optTime(t time.Time) *time.Time {
 
 // InsertPaste implements paste.Repository: the paste and its search
 // document are written in one transaction (the search_queue row comes from
-// a trigger in that same transaction).
+// a trigger in that same transaction), shared with the creates that arrive
+// at the same time (see insertBatcher).
 func (s Pastes) InsertPaste(ctx context.Context, p paste.Paste, text string) error {
+	return s.inserts.insert(ctx, p, text)
+}
+
+// insertOne writes one paste and its search document in a transaction.
+func (s *Store) insertOne(ctx context.Context, p paste.Paste, text string) error {
 	return s.inTx(ctx, func(q *dbgen.Queries) error {
 		err := q.InsertPaste(ctx, dbgen.InsertPasteParams{
 			ID:               string(p.ID),
@@ -94,18 +100,24 @@ func (s Pastes) InsertPaste(ctx context.Context, p paste.Paste, text string) err
 
 // PasteByID implements paste.Repository.
 func (s Pastes) PasteByID(ctx context.Context, id paste.ID) (paste.Paste, error) {
+	if e := s.cache.get(id); e != nil && e.paste != nil {
+		return *e.paste, nil
+	}
+	epoch := s.cache.begin()
 	r, err := s.q.PasteByID(ctx, string(id))
 	if err != nil {
 		return paste.Paste{}, translate(err)
 	}
 	p := toPaste(r.Paste, r.OwnerName)
 	p.OwnerDisabled = r.OwnerDisabled
+	s.cache.put(epoch, id, func(e *cacheEntry) { e.paste = &p })
 	return p, nil
 }
 
 // BurnPaste implements paste.Repository: the row is deleted in a transaction
 // that commits only once read has succeeded.
 func (s Pastes) BurnPaste(ctx context.Context, id paste.ID, read func(paste.Paste) error) error {
+	defer s.cache.Forget(id)
 	return s.inTx(ctx, func(q *dbgen.Queries) error {
 		r, err := q.DeleteBurnPaste(ctx, string(id))
 		if err != nil {
@@ -117,6 +129,7 @@ func (s Pastes) BurnPaste(ctx context.Context, id paste.ID, read func(paste.Past
 
 // DeletePaste implements paste.Repository.
 func (s Pastes) DeletePaste(ctx context.Context, id paste.ID) (paste.Paste, error) {
+	defer s.cache.Forget(id)
 	r, err := s.q.DeletePaste(ctx, string(id))
 	if err != nil {
 		return paste.Paste{}, translate(err)
@@ -160,6 +173,12 @@ func (s Pastes) ListPastes(ctx context.Context, q paste.ListQuery) ([]paste.Past
 // DeleteExpired implements paste.Repository.
 func (s Pastes) DeleteExpired(ctx context.Context, now time.Time, limit int) ([]string, error) {
 	keys, err := s.q.DeleteExpiredPastes(ctx, dbgen.DeleteExpiredPastesParams{Now: now, MaxRows: int32(limit)})
+	if len(keys) > 0 {
+		// Copies of expired pastes are already unreadable (their expiry is
+		// part of the copy); this frees them now rather than at the
+		// notification.
+		s.cache.ForgetAll()
+	}
 	return keys, translate(err)
 }
 
@@ -186,6 +205,7 @@ func (s Pastes) UnreferencedBlobKeys(ctx context.Context, keys []string) ([]stri
 // change in one transaction.
 func (s Pastes) UpdatePaste(ctx context.Context, old, p paste.Paste, text *string) (paste.Paste, error) {
 	var r dbgen.Paste
+	defer s.cache.Forget(old.ID)
 	err := s.inTx(ctx, func(q *dbgen.Queries) error {
 		var err error
 		r, err = q.UpdatePaste(ctx, dbgen.UpdatePasteParams{

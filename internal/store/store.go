@@ -44,14 +44,23 @@ func Open(ctx context.Context, o Options) (*pgxpool.Pool, error) {
 
 // Store holds the pool and the generated queries; repositories hang off it.
 type Store struct {
-	pool *pgxpool.Pool
-	q    *dbgen.Queries
+	pool    *pgxpool.Pool
+	q       *dbgen.Queries
+	cache   *ReadCache // nil: every read asks the database
+	inserts *insertBatcher
 }
 
 // New returns a Store over pool.
 func New(pool *pgxpool.Pool) *Store {
-	return &Store{pool: pool, q: dbgen.New(pool)}
+	s := &Store{pool: pool, q: dbgen.New(pool)}
+	s.inserts = &insertBatcher{s: s}
+	return s
 }
+
+// UseCache makes the Store read pastes through c (see ReadCache) and forget
+// what it changes in c after each commit. Call it before the Store is used;
+// c answers once its Listen has connected.
+func (s *Store) UseCache(c *ReadCache) { s.cache = c }
 
 // Ping checks the database answers.
 func (s *Store) Ping(ctx context.Context) error {

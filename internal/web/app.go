@@ -33,6 +33,17 @@ type Deps struct {
 	Assets      *static.Assets
 	Logger      *slog.Logger
 	Idempotency api.IdempotencyStore // Idempotency-Key records; nil: in memory
+	Snapshots   Snapshots            // rendered pages kept per paste; nil: every view renders
+}
+
+// Snapshots keeps one value per paste that is forgotten whenever the paste,
+// its comments or its owner change, on any replica (store.ReadCache).
+type Snapshots interface {
+	// Begin returns the epoch to pass to KeepSnapshot, taken before the
+	// snapshot's ingredients are read.
+	Begin() uint64
+	Snapshot(id paste.ID) any
+	KeepSnapshot(epoch uint64, id paste.ID, v any)
 }
 
 // Options tune the app.
@@ -72,6 +83,9 @@ func New(d Deps, o Options) *App {
 		WriteTimeout:   60 * time.Second,
 		IdleTimeout:    120 * time.Second,
 		ReadBufferSize: 16 << 10,
+		// Headers and a body of up to ~16 KiB leave in one write (with
+		// fasthttp's 4 KiB default a 4 KiB paste took two syscalls).
+		WriteBufferSize: 16 << 10,
 		// Multipart bodies are parsed when a handler asks, not while the
 		// request is read: a malformed one (control bytes in a part
 		// header) is then the handler's 400 in its surface's shape (JSON

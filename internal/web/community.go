@@ -39,7 +39,7 @@ func (a *App) communityExtras(c *fiber.Ctx, v paste.Viewer, view *views.PasteVie
 	}
 	ctx := c.UserContext()
 	if draft == nil {
-		a.deps.Pastes.RecordView(v, p, c.IP()+"\x00"+c.Get(fiber.HeaderUserAgent))
+		a.recordView(c, v, p)
 	}
 	social, err := a.deps.Pastes.Social(ctx, v, p)
 	if err != nil {
@@ -62,6 +62,11 @@ func (a *App) communityExtras(c *fiber.Ctx, v paste.Viewer, view *views.PasteVie
 		Comments: comments,
 	}
 	return nil
+}
+
+// recordView counts this request as a view of p (once a day per visitor).
+func (a *App) recordView(c *fiber.Ctx, v paste.Viewer, p paste.Paste) {
+	a.deps.Pastes.RecordView(v, p, c.IP()+"\x00"+c.Get(fiber.HeaderUserAgent))
 }
 
 func (a *App) commentsView(c *fiber.Ctx, v paste.Viewer, p paste.Paste, cursor string, draft *views.CommentDraft) (views.CommentsView, error) {

@@ -130,6 +130,20 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 		pool = pgtest.NewPool(t)
 	}
 	st := store.New(pool)
+	// The read cache runs as in production, so every test also checks that
+	// nothing it keeps outlives a change.
+	rc := store.NewReadCache(store.ReadCacheOptions{MaxPastes: 1000})
+	st.UseCache(rc)
+	listenCtx, stopListening := context.WithCancel(context.Background())
+	listening := make(chan struct{})
+	go func() { defer close(listening); rc.Listen(listenCtx, pool.Config().ConnString()) }()
+	t.Cleanup(func() { stopListening(); <-listening })
+	for deadline := time.Now().Add(10 * time.Second); !rc.Live(); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("read cache: listener did not connect")
+		}
+	}
+	blobs := paste.Blobs(blob.NewCached(cfg.blobs, 4<<20))
 	clk := &clock{now: time.Now().UTC().Truncate(time.Second)}
 	tokens, err := auth.NewTokens(auth.TokenOptions{
 		Secret: []byte(strings.Repeat("k", 40)), Issuer: baseURL.String(), Audience: baseURL.String() + "/api", Now: clk.Now,
@@ -142,18 +156,18 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 	})
 	sessionStore := st.Sessions(store.SessionOptions{Now: clk.Now, Secure: baseURL.Scheme == "https"})
 	adminLog := admin.NewLog(st.Admin(), clk.Now)
-	svc := paste.NewService(st.Pastes(), cfg.blobs, syntaxes(), paste.Options{
+	svc := paste.NewService(st.Pastes(), blobs, syntaxes(), paste.Options{
 		MaxBytes: cfg.maxBytes, AllowAnonymous: true, Now: clk.Now,
 		Community: store.NewCommunity(st, store.CommunityOptions{Now: clk.Now}),
 		Search:    st.Search(0),
 		Audit:     adminLog,
 	})
-	admins := admin.NewService(st.Admin(), accounts, svc, cfg.blobs, adminLog, admin.Options{Now: clk.Now})
+	admins := admin.NewService(st.Admin(), accounts, svc, blobs, adminLog, admin.Options{Now: clk.Now})
 	app := web.New(web.Deps{
 		Pastes: svc, Accounts: accounts, Admin: admins, Sessions: sessionStore, Blobs: cfg.blobs, PingDB: st.Ping,
 		Syntaxes: syntaxes(), Highlighter: render.NewHighlighter(render.HighlightOptions{}),
 		Cache: render.NewCache(8 << 20), Assets: static.New(map[string][]byte{"chroma.css": []byte(render.CSS())}),
-		Idempotency: st.IdempotencyKeys(nil),
+		Idempotency: st.IdempotencyKeys(nil), Snapshots: rc,
 	}, web.Options{BaseURL: baseURL, MaxPasteBytes: cfg.maxBytes, AllowAnonymous: true, APIRateLimits: cfg.rateLimits})
 	e := &env{t: t, app: app, svc: svc, accounts: accounts, admin: admins, tokens: tokens, store: st, pool: pool, blobs: cfg.blobs, clock: clk, base: baseURL.String()}
 	if ln != nil {

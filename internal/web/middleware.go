@@ -33,8 +33,6 @@ func (a *App) requestContext(c *fiber.Ctx) error {
 	reqID := hex.EncodeToString(id[:])
 	c.Locals(localRequestID, reqID)
 	c.Set("X-Request-ID", reqID)
-	logger := a.log.With("request_id", reqID)
-	c.Locals(localLogger, logger)
 	ctx, cancel := context.WithTimeout(context.Background(), a.opts.RequestTimeout)
 	defer cancel()
 	c.SetUserContext(ctx)
@@ -46,11 +44,19 @@ func requestID(c *fiber.Ctx) string {
 	return s
 }
 
+// logger returns the request's logger, which carries its request ID. It is
+// made on first use: most requests log one line or none.
 func (a *App) logger(c *fiber.Ctx) *slog.Logger {
 	if l, ok := c.Locals(localLogger).(*slog.Logger); ok {
 		return l
 	}
-	return a.log
+	id := requestID(c)
+	if id == "" {
+		return a.log
+	}
+	l := a.log.With("request_id", id)
+	c.Locals(localLogger, l)
+	return l
 }
 
 // nonce returns the request's CSP nonce, making one if the request skipped
@@ -96,6 +102,9 @@ func (a *App) accessLog(c *fiber.Ctx) error {
 		if herr := a.handleError(c, err); herr != nil {
 			a.logger(c).Error("error handler", "err", herr)
 		}
+	}
+	if !a.log.Enabled(c.UserContext(), slog.LevelInfo) {
+		return nil
 	}
 	path := c.Path()
 	if strings.HasPrefix(path, "/s/") {

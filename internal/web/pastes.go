@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/a-h/templ"
 	"github.com/gofiber/fiber/v2"
 
 	"pastel/internal/paste"
@@ -102,6 +103,11 @@ func asValidation(err error, target **paste.ValidationError) bool {
 func (a *App) showPaste(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	v := paste.ViewerFrom(ctx)
+	shared := a.snapshotable(c, v)
+	var epoch uint64
+	if shared {
+		epoch = a.deps.Snapshots.Begin() // before anything the page shows is read
+	}
 	p, err := a.deps.Pastes.Get(ctx, v, paste.ID(c.Params("id")))
 	if err != nil {
 		return err
@@ -111,17 +117,41 @@ func (a *App) showPaste(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderCacheControl, "no-store")
 		return a.render(c, fiber.StatusOK, views.BurnConfirmPage(a.page(c, "Read once"), p))
 	}
-	view, err := a.pasteView(c, p, nil)
+	if shared {
+		// The rules of who may read p were applied by Get, just now.
+		if s, ok := a.deps.Snapshots.Snapshot(p.ID).(*pageSnapshot); ok && s.fresh(p, time.Now()) {
+			a.recordView(c, v, p)
+			s.send(c)
+			return nil
+		}
+	}
+	build := func() (templ.Component, error) {
+		view, err := a.pasteView(c, p, nil)
+		if err != nil {
+			return nil, err
+		}
+		if err := a.ownerExtras(c, v, &view); err != nil {
+			return nil, err
+		}
+		if err := a.communityExtras(c, v, &view, nil); err != nil {
+			return nil, err
+		}
+		return views.PastePage(a.page(c, titleOf(p)), view), nil
+	}
+	if shared {
+		s, err := a.renderSnapshot(c, p.Revision, build)
+		if err != nil {
+			return err
+		}
+		a.deps.Snapshots.KeepSnapshot(epoch, p.ID, s)
+		s.send(c)
+		return nil
+	}
+	comp, err := build()
 	if err != nil {
 		return err
 	}
-	if err := a.ownerExtras(c, v, &view); err != nil {
-		return err
-	}
-	if err := a.communityExtras(c, v, &view, nil); err != nil {
-		return err
-	}
-	return a.render(c, fiber.StatusOK, views.PastePage(a.page(c, titleOf(p)), view))
+	return a.render(c, fiber.StatusOK, comp)
 }
 
 // revealPaste consumes a burn-after-reading paste and shows it this once.
@@ -261,6 +291,16 @@ func (a *App) sendPasteBody(c *fiber.Ctx, id paste.ID, attachment bool) error {
 		if c.Get(fiber.HeaderIfNoneMatch) == etag {
 			return c.SendStatus(fiber.StatusNotModified)
 		}
+		if p.Size <= smallBody && c.Method() == fiber.MethodGet {
+			// Small bodies are usually in memory (the body cache): sent
+			// with the headers in one write, without a copy.
+			b, err := a.deps.Pastes.Body(ctx, p)
+			if err != nil {
+				return err
+			}
+			c.Response().SetBodyRaw(b)
+			return nil
+		}
 		rc, err := a.deps.Pastes.BodyReader(ctx, p)
 		if err != nil {
 			return err
@@ -277,6 +317,10 @@ func (a *App) sendPasteBody(c *fiber.Ctx, id paste.ID, attachment bool) error {
 	}
 	return c.Send(body)
 }
+
+// smallBody is the size up to which a body is read whole and sent from
+// memory rather than streamed (the body cache keeps bodies up to 64 KiB).
+const smallBody = 64 << 10
 
 var fileNameLike = regexp.MustCompile(`^[\w][\w.\-]{0,99}\.[A-Za-z0-9]{1,10}$`)
 

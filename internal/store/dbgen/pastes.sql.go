@@ -10,6 +10,23 @@ import (
 	"time"
 )
 
+type CopyPastesParams struct {
+	ID               string
+	OwnerID          *int64
+	Title            string
+	Syntax           string
+	Visibility       string
+	Size             int64
+	BlobKey          string
+	SourceUrl        string
+	BurnAfterReading bool
+	DeleteTokenHash  []byte
+	Revision         int32
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+	ExpiresAt        *time.Time
+}
+
 const deleteBurnPaste = `-- name: DeleteBurnPaste :one
 DELETE FROM pastes WHERE id = $1 AND burn_after_reading
 RETURNING id, owner_id, title, syntax, visibility, size, blob_key, source_url, burn_after_reading, delete_token_hash, revision, created_at, updated_at, expires_at, likes, dislikes, stars, views

@@ -50,6 +50,18 @@ func (q *Queries) ClaimSearchJobs(ctx context.Context, arg ClaimSearchJobsParams
 	return items, nil
 }
 
+type CopySearchDocsParams struct {
+	PasteID    string
+	OwnerID    *int64
+	Visibility string
+	Syntax     string
+	Burn       bool
+	CreatedAt  time.Time
+	ExpiresAt  *time.Time
+	Title      string
+	Body       string
+}
+
 const countSearchJobs = `-- name: CountSearchJobs :one
 SELECT count(*)::int FROM search_queue
 `

@@ -1,0 +1,218 @@
+package blob
+
+import (
+	"bytes"
+	"container/list"
+	"context"
+	"errors"
+	"io"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"pastel/internal/paste"
+)
+
+// MaxCachedBody is the largest body Cached keeps in memory; larger ones
+// always stream from the store.
+const MaxCachedBody = 64 << 10
+
+// Cached keeps the most recently read small bodies of a store in memory, up
+// to a total size. It needs no invalidation: a key names one body for
+// ever (the server makes a fresh key whenever a paste's bytes change, and
+// never writes a key twice), so a copy cannot go stale; whether a body may
+// be read at all is decided on the paste's metadata before the store is
+// asked. A deleted key is dropped from the cache too.
+//
+// A copy is served only while the store is up, so an outage reads as one
+// (503) on every surface: the store counts as up when it answered within
+// the last TrustFor, and otherwise is pinged first. Any operation that
+// finds it unreachable marks it down at once, and reads go to the store
+// itself until one succeeds.
+type Cached struct {
+	paste.Blobs
+	max int64
+
+	answered atomic.Int64 // unix nanoseconds when the store last answered
+	down     atomic.Bool
+	pinging  atomic.Bool
+
+	mu    sync.Mutex
+	size  int64
+	ll    *list.List // front: most recently used
+	items map[string]*list.Element
+}
+
+type cachedBody struct {
+	key  string
+	body []byte
+}
+
+// TrustFor is how long after the store last answered a copy is served
+// without asking it again.
+const TrustFor = 100 * time.Millisecond
+
+// NewCached returns a cache of at most maxBytes over store.
+func NewCached(store paste.Blobs, maxBytes int64) *Cached {
+	return &Cached{Blobs: store, max: maxBytes, ll: list.New(), items: map[string]*list.Element{}}
+}
+
+// Open returns the body of key, from memory when it is there. A small body
+// read from the store is kept.
+func (c *Cached) Open(ctx context.Context, key string) (io.ReadCloser, error) {
+	if b, ok := c.get(key); ok && c.up(ctx) {
+		return &memBody{Reader: bytes.NewReader(b), b: b}, nil
+	}
+	rc, err := c.Blobs.Open(ctx, key)
+	c.note(err)
+	if err != nil || c.max <= 0 {
+		return rc, err
+	}
+	return &fillingReader{rc: rc, c: c, key: key}, nil
+}
+
+// up reports whether the store may be taken as answering.
+func (c *Cached) up(ctx context.Context) bool {
+	if c.down.Load() {
+		return false
+	}
+	if time.Since(time.Unix(0, c.answered.Load())) < TrustFor {
+		return true
+	}
+	if !c.pinging.CompareAndSwap(false, true) {
+		return true // another read is asking right now
+	}
+	defer c.pinging.Store(false)
+	err := c.Blobs.Ping(ctx)
+	c.note(err)
+	return err == nil
+}
+
+// note records what an operation on the store said of its health.
+func (c *Cached) note(err error) {
+	switch {
+	case err == nil || errors.Is(err, paste.ErrNotFound):
+		c.answered.Store(time.Now().UnixNano())
+		c.down.Store(false)
+	case errors.Is(err, paste.ErrUnavailable):
+		c.down.Store(true)
+	}
+}
+
+// Put stores a body (it is not kept in memory: most new pastes are read
+// later, if ever). The server never writes a key twice; should anyone, the
+// old copy is dropped.
+func (c *Cached) Put(ctx context.Context, key string, r io.Reader, size int64) error {
+	c.remove(key)
+	err := c.Blobs.Put(ctx, key, r, size)
+	c.remove(key)
+	c.note(err)
+	return err
+}
+
+// Ping asks the store.
+func (c *Cached) Ping(ctx context.Context) error {
+	err := c.Blobs.Ping(ctx)
+	c.note(err)
+	return err
+}
+
+// Delete removes key from the store and from memory.
+func (c *Cached) Delete(ctx context.Context, key string) error {
+	c.remove(key)
+	err := c.Blobs.Delete(ctx, key)
+	c.note(err)
+	return err
+}
+
+// RemoveStaleWrites passes through to the store when it has such writes.
+func (c *Cached) RemoveStaleWrites(ctx context.Context, before time.Time) (int, error) {
+	if r, ok := c.Blobs.(paste.StaleWriteRemover); ok {
+		return r.RemoveStaleWrites(ctx, before)
+	}
+	return 0, nil
+}
+
+// Size returns the bytes held.
+func (c *Cached) Size() int64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.size
+}
+
+func (c *Cached) get(key string) ([]byte, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	el, ok := c.items[key]
+	if !ok {
+		return nil, false
+	}
+	c.ll.MoveToFront(el)
+	return el.Value.(*cachedBody).body, true
+}
+
+func (c *Cached) add(key string, body []byte) {
+	size := int64(len(key) + len(body))
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.items[key]; ok || size > c.max {
+		return
+	}
+	c.items[key] = c.ll.PushFront(&cachedBody{key: key, body: body})
+	c.size += size
+	for c.size > c.max {
+		c.drop(c.ll.Back())
+	}
+}
+
+func (c *Cached) remove(key string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if el, ok := c.items[key]; ok {
+		c.drop(el)
+	}
+}
+
+func (c *Cached) drop(el *list.Element) {
+	b := c.ll.Remove(el).(*cachedBody)
+	delete(c.items, b.key)
+	c.size -= int64(len(b.key) + len(b.body))
+}
+
+// memBody is a body served from memory. Bytes gives its bytes without a
+// copy, for callers that only read them.
+type memBody struct {
+	*bytes.Reader
+	b []byte
+}
+
+func (m *memBody) Bytes() []byte { return m.b }
+func (m *memBody) Close() error  { return nil }
+
+// fillingReader passes a body through and keeps a copy when the whole body
+// was read, without error, and is small enough.
+type fillingReader struct {
+	rc   io.ReadCloser
+	c    *Cached
+	key  string
+	buf  []byte
+	over bool // larger than MaxCachedBody: not kept
+}
+
+func (r *fillingReader) Read(p []byte) (int, error) {
+	n, err := r.rc.Read(p)
+	if n > 0 && !r.over {
+		if len(r.buf)+n > MaxCachedBody {
+			r.over, r.buf = true, nil
+		} else {
+			r.buf = append(r.buf, p[:n]...)
+		}
+	}
+	if err == io.EOF && !r.over {
+		r.c.add(r.key, r.buf)
+		r.over = true // kept once
+	}
+	return n, err
+}
+
+func (r *fillingReader) Close() error { return r.rc.Close() }

@@ -1,0 +1,150 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+
+	"pastel/internal/paste"
+	"pastel/internal/store/dbgen"
+)
+
+// Creates that arrive together are committed together (group commit): one
+// transaction, two COPYs and one WAL flush for the lot instead of one of
+// each per paste. Nobody waits for a batch to fill: the first create in
+// finds no batch running and runs its own at once; the creates that arrive
+// while batches run queue up, and a finishing batch takes everything queued
+// as the next one. Under light load every create is its own batch; under
+// heavy load batches grow to what arrives during one commit.
+const (
+	maxBatchesInFlight = 2
+	maxBatch           = 128
+	// batchTimeout bounds one batch's transaction. It is not any one
+	// request's context: a create whose client went away must not fail the
+	// others in its batch.
+	batchTimeout = 20 * time.Second
+)
+
+type insertBatcher struct {
+	s       *Store
+	mu      sync.Mutex
+	queue   []*insertReq
+	running int
+}
+
+type insertReq struct {
+	p    paste.Paste
+	text string
+	done chan error
+}
+
+// insert commits p with its search text, in a batch, and returns its own
+// outcome.
+func (b *insertBatcher) insert(ctx context.Context, p paste.Paste, text string) error {
+	req := &insertReq{p: p, text: text, done: make(chan error, 1)}
+	b.mu.Lock()
+	b.queue = append(b.queue, req)
+	if b.running < maxBatchesInFlight {
+		b.running++
+		batch := b.take()
+		b.mu.Unlock()
+		b.run(batch)
+		b.next()
+	} else {
+		// A running batch takes this one when it finishes.
+		b.mu.Unlock()
+	}
+	return b.wait(ctx, req)
+}
+
+// next runs what queued up during a batch as the following batch, in the
+// background so the create that ran the last one answers now; with nothing
+// queued the batch's slot is free again.
+func (b *insertBatcher) next() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if len(b.queue) == 0 {
+		b.running--
+		return
+	}
+	batch := b.take()
+	go func() {
+		b.run(batch)
+		b.next()
+	}()
+}
+
+// wait returns req's outcome. When ctx ends first the create may still
+// commit: the caller reports failure, and the paste is one nobody was given
+// the address of (as when a client goes away after the commit).
+func (b *insertBatcher) wait(ctx context.Context, req *insertReq) error {
+	select {
+	case err := <-req.done:
+		return err
+	case <-ctx.Done():
+		return translate(ctx.Err())
+	}
+}
+
+// take removes up to maxBatch queued requests; b.mu is held.
+func (b *insertBatcher) take() []*insertReq {
+	n := min(len(b.queue), maxBatch)
+	batch := make([]*insertReq, n)
+	copy(batch, b.queue)
+	b.queue = append(b.queue[:0], b.queue[n:]...)
+	return batch
+}
+
+// run commits a batch and tells each request its outcome. A batch that
+// fails on a taken ID is retried one create at a time, so only the create
+// whose ID was taken sees ErrConflict (and draws another).
+func (b *insertBatcher) run(batch []*insertReq) {
+	ctx, cancel := context.WithTimeout(context.Background(), batchTimeout)
+	defer cancel()
+	var err error
+	if len(batch) == 1 {
+		err = b.s.insertOne(ctx, batch[0].p, batch[0].text)
+	} else {
+		err = b.s.insertMany(ctx, batch)
+		// One bad row (a taken ID, an owner deleted meanwhile) fails the
+		// whole COPY: then each create is tried alone and gets its own
+		// answer. An unreachable database fails them all alike.
+		if err != nil && !errors.Is(err, paste.ErrUnavailable) {
+			for _, r := range batch {
+				r.done <- b.s.insertOne(ctx, r.p, r.text)
+			}
+			return
+		}
+	}
+	for _, r := range batch {
+		r.done <- err
+	}
+}
+
+// insertMany writes a batch in one transaction.
+func (s *Store) insertMany(ctx context.Context, batch []*insertReq) error {
+	pastes := make([]dbgen.CopyPastesParams, len(batch))
+	docs := make([]dbgen.CopySearchDocsParams, len(batch))
+	for i, r := range batch {
+		p := r.p
+		pastes[i] = dbgen.CopyPastesParams{
+			ID: string(p.ID), OwnerID: optInt64(p.OwnerID), Title: p.Title, Syntax: p.Syntax,
+			Visibility: string(p.Visibility), Size: p.Size, BlobKey: p.BlobKey, SourceUrl: p.SourceURL,
+			BurnAfterReading: p.BurnAfterReading, DeleteTokenHash: p.DeleteTokenHash, Revision: p.Revision,
+			CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt, ExpiresAt: optTime(p.ExpiresAt),
+		}
+		d := searchDocParams(p, r.text)
+		docs[i] = dbgen.CopySearchDocsParams{
+			PasteID: d.PasteID, OwnerID: d.OwnerID, Visibility: d.Visibility, Syntax: d.Syntax, Burn: d.Burn,
+			CreatedAt: d.CreatedAt, ExpiresAt: d.ExpiresAt, Title: d.Title, Body: d.Body,
+		}
+	}
+	return s.inTx(ctx, func(q *dbgen.Queries) error {
+		if _, err := q.CopyPastes(ctx, pastes); err != nil {
+			return translate(err)
+		}
+		_, err := q.CopySearchDocs(ctx, docs)
+		return translate(err)
+	})
+}

@@ -1,0 +1,277 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"pastel/internal/paste"
+)
+
+// notifyChannel is the channel the triggers of migration 0008 notify on: a
+// paste ID, or "*" for everything.
+const notifyChannel = "pastel_cache"
+
+// ReadCache keeps, per paste, what its page and raw view read from the
+// database: the row with its owner's state, the comment count and the first
+// page of comments as an anonymous visitor sees it. It is only ever a copy:
+//
+//   - Every change to a paste, its comments or a user is announced by
+//     PostgreSQL triggers (NOTIFY at commit) to every replica, whose
+//     listener forgets the paste (or everything). Changes made through this
+//     process's Store are also forgotten right after their commit, so a
+//     reader here never waits for the notification.
+//   - The cache answers only while its listener is connected. When the
+//     connection drops it forgets everything and stands aside, so a
+//     database outage is an outage (503), never stale pages, and a change
+//     made while nobody listened is never missed.
+//   - A fill that started before an invalidation is not kept (the epoch
+//     check in put), so a row read just before a change commits cannot
+//     outlive the change.
+//
+// Only what a read returns is kept: a missing paste is always asked again.
+type ReadCache struct {
+	max   int
+	log   *slog.Logger
+	live  atomic.Bool
+	epoch atomic.Uint64 // moves on every invalidation
+
+	mu      sync.RWMutex
+	entries map[paste.ID]*cacheEntry
+
+	hits, misses atomic.Uint64
+}
+
+// cacheEntry is immutable once stored: put replaces it whole.
+type cacheEntry struct {
+	paste    *paste.Paste
+	comments *int64
+	// The first page of comments for anonymous visitors, as ListComments
+	// returned it for limit.
+	firstPage *commentPage
+	// Something a surface derived from the above (the web's rendered page).
+	snapshot any
+}
+
+type commentPage struct {
+	limit         int
+	tops, replies []paste.Comment
+}
+
+// ReadCacheOptions configure a ReadCache.
+type ReadCacheOptions struct {
+	MaxPastes int // entries kept; <= 0: the cache keeps nothing
+	Logger    *slog.Logger
+}
+
+// NewReadCache returns an empty cache. It answers nothing until Listen has
+// connected.
+func NewReadCache(o ReadCacheOptions) *ReadCache {
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &ReadCache{max: o.MaxPastes, log: o.Logger, entries: map[paste.ID]*cacheEntry{}}
+}
+
+// ReadCacheStats are a cache's counters.
+type ReadCacheStats struct {
+	Entries      int
+	Hits, Misses uint64
+	Live         bool
+}
+
+// Stats returns the cache's counters.
+func (c *ReadCache) Stats() ReadCacheStats {
+	if c == nil {
+		return ReadCacheStats{}
+	}
+	c.mu.RLock()
+	n := len(c.entries)
+	c.mu.RUnlock()
+	return ReadCacheStats{Entries: n, Hits: c.hits.Load(), Misses: c.misses.Load(), Live: c.live.Load()}
+}
+
+// get returns the entry of id, nil when there is none or the cache is not
+// answering.
+func (c *ReadCache) get(id paste.ID) *cacheEntry {
+	if c == nil || !c.live.Load() {
+		return nil
+	}
+	c.mu.RLock()
+	e := c.entries[id]
+	c.mu.RUnlock()
+	if e == nil {
+		c.misses.Add(1)
+	} else {
+		c.hits.Add(1)
+	}
+	return e
+}
+
+// begin returns the epoch a fill starts in; pass it to put.
+func (c *ReadCache) begin() uint64 {
+	if c == nil {
+		return 0
+	}
+	return c.epoch.Load()
+}
+
+// put stores what a fill read, unless something was invalidated since the
+// fill began: what it read may then be older than that change. update gets
+// a copy of the current entry (zero when none) to fill in.
+func (c *ReadCache) put(epoch uint64, id paste.ID, update func(e *cacheEntry)) {
+	if c == nil || c.max <= 0 || !c.live.Load() {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.epoch.Load() != epoch {
+		return
+	}
+	var e cacheEntry
+	if old := c.entries[id]; old != nil {
+		e = *old
+	} else {
+		// The ID may point into memory the web server reuses for the
+		// next request (a route parameter): the map keeps its own copy.
+		id = paste.ID(strings.Clone(string(id)))
+	}
+	if _, ok := c.entries[id]; !ok && len(c.entries) >= c.max {
+		// Full: drop an arbitrary entry (Go's map order is random), which
+		// keeps the cost of a fill constant.
+		for k := range c.entries {
+			delete(c.entries, k)
+			break
+		}
+	}
+	update(&e)
+	c.entries[id] = &e
+}
+
+// Forget drops what the cache holds of id.
+func (c *ReadCache) Forget(id paste.ID) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	c.epoch.Add(1)
+	delete(c.entries, id)
+	c.mu.Unlock()
+}
+
+// ForgetAll empties the cache.
+func (c *ReadCache) ForgetAll() {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	c.epoch.Add(1)
+	clear(c.entries)
+	c.mu.Unlock()
+}
+
+// Listen keeps a connection to the database listening for changes until
+// ctx ends, reconnecting with backoff. The cache answers only while it is
+// connected. A connection that hears nothing for a while is pinged, so one
+// lost without a word (a network partition) is noticed within
+// listenPingEvery.
+func (c *ReadCache) Listen(ctx context.Context, databaseURL string) {
+	if c == nil || c.max <= 0 {
+		return
+	}
+	backoff := 100 * time.Millisecond
+	for ctx.Err() == nil {
+		err := c.listenOnce(ctx, databaseURL)
+		c.live.Store(false)
+		c.ForgetAll()
+		if ctx.Err() != nil {
+			return
+		}
+		c.log.Warn("read cache: not listening; reads go to the database", "err", err)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(backoff):
+		}
+		backoff = min(2*backoff, 5*time.Second)
+	}
+}
+
+// listenPingEvery bounds how long a silently lost listener goes unnoticed.
+const listenPingEvery = 5 * time.Second
+
+func (c *ReadCache) listenOnce(ctx context.Context, databaseURL string) error {
+	cfg, err := pgx.ParseConfig(databaseURL)
+	if err != nil {
+		return err
+	}
+	if cfg.ConnectTimeout == 0 {
+		cfg.ConnectTimeout = 3 * time.Second
+	}
+	conn, err := pgx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	if _, err := conn.Exec(ctx, "LISTEN "+notifyChannel); err != nil {
+		return err
+	}
+	// Whatever changed while nobody listened is forgotten before the cache
+	// answers again.
+	c.ForgetAll()
+	c.live.Store(true)
+	c.log.Info("read cache: listening for changes")
+	for {
+		wctx, cancel := context.WithTimeout(ctx, listenPingEvery)
+		n, err := conn.WaitForNotification(wctx)
+		cancel()
+		switch {
+		case err == nil:
+			if n.Payload == "*" {
+				c.ForgetAll()
+			} else {
+				c.Forget(paste.ID(n.Payload))
+			}
+		case ctx.Err() != nil:
+			return ctx.Err()
+		case errors.Is(err, context.DeadlineExceeded):
+			pctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+			err = conn.Ping(pctx)
+			cancel()
+			if err != nil {
+				return err
+			}
+		default:
+			return err
+		}
+	}
+}
+
+// Live reports whether the cache is answering (its listener is connected).
+func (c *ReadCache) Live() bool { return c != nil && c.live.Load() }
+
+// Begin returns the epoch to pass to KeepSnapshot; call it before reading
+// what a snapshot is made of.
+func (c *ReadCache) Begin() uint64 { return c.begin() }
+
+// Snapshot returns the value kept with KeepSnapshot for id, nil if none.
+// It is forgotten with everything else of the paste: whenever the paste,
+// its comments or a user change.
+func (c *ReadCache) Snapshot(id paste.ID) any {
+	if e := c.get(id); e != nil {
+		return e.snapshot
+	}
+	return nil
+}
+
+// KeepSnapshot keeps v (a rendered page, say) with id's entry, unless
+// something changed since epoch.
+func (c *ReadCache) KeepSnapshot(epoch uint64, id paste.ID, v any) {
+	c.put(epoch, id, func(e *cacheEntry) { e.snapshot = v })
+}
