@@ -5,6 +5,7 @@
 # (Debian packages of those names) and PostgreSQL as for `make run`.
 #
 #   BENCH_DURATION (10s)  BENCH_CONNECTIONS (64)  BENCH_THREADS (2)
+#   BENCH_ONLY ("raw page cold creates big")
 #
 # Both servers run on this machine with wrk, so the figures are what one
 # box does, not a cluster; compare ratios, not absolute numbers, between
@@ -13,6 +14,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 dur="${BENCH_DURATION:-10s}"
+# BENCH_ONLY picks scenarios: any of raw page cold creates big (all by default).
+only="${BENCH_ONLY:-raw page cold creates big}"
+want() { [[ " $only " == *" $1 "* ]]; }
 conns="${BENCH_CONNECTIONS:-64}"
 threads="${BENCH_THREADS:-2}"
 for tool in wrk nginx curl psql; do
@@ -82,27 +86,34 @@ line() { # name pastel_url nginx_url
   read -r nrps np99 <<<"$(run "$3")"
   printf '%-30s %12.0f %9s %12.0f %9s %7s\n' "$1" "$prps" "$pp99" "$nrps" "$np99" "$(ratio "$prps" "$nrps")"
 }
-for size in 1024 4096 102400; do
-  line "raw $((size / 1024)) KiB" "$app/raw/${id[$size]}" "$ngx/raw-$size"
-done
-for size in 1024 4096 102400; do
-  line "page $((size / 1024)) KiB (hot)" "$app/${id[$size]}" "$ngx/page-$size.html"
-done
+if want raw; then
+  for size in 1024 4096 102400; do
+    line "raw $((size / 1024)) KiB" "$app/raw/${id[$size]}" "$ngx/raw-$size"
+  done
+fi
+if want page; then
+  for size in 1024 4096 102400; do
+    line "page $((size / 1024)) KiB (hot)" "$app/${id[$size]}" "$ngx/page-$size.html"
+  done
 
-# Cold pages: the first view of fresh pastes, before the render cache has them.
-cold_total=0 cold_max=0
-for i in $(seq 20); do
-  cid="$(curl -fsS -H 'Accept: text/plain' -H 'Content-Type: text/plain' \
-    --data-binary @"$work/body-4096" "$app/api/v1/pastes?syntax=go&title=cold$i" | sed 's#.*/##')"
-  t="$(curl -fsS -o /dev/null -w '%{time_total}' "$app/$cid")"
-  cold_total="$(awk -v a="$cold_total" -v b="$t" 'BEGIN{print a+b}')"
-  cold_max="$(awk -v a="$cold_max" -v b="$t" 'BEGIN{print (b>a)?b:a}')"
-done
-printf 'page 4 KiB (cold)              mean %.1f ms, max %.1f ms over 20 fresh pastes\n' \
-  "$(awk -v t="$cold_total" 'BEGIN{print t*1000/20}')" "$(awk -v t="$cold_max" 'BEGIN{print t*1000}')"
+fi
+if want cold; then
+  # Cold pages: the first view of fresh pastes, before the render cache has them.
+  cold_total=0 cold_max=0
+  for i in $(seq 20); do
+    cid="$(curl -fsS -H 'Accept: text/plain' -H 'Content-Type: text/plain' \
+      --data-binary @"$work/body-4096" "$app/api/v1/pastes?syntax=go&title=cold$i" | sed 's#.*/##')"
+    t="$(curl -fsS -o /dev/null -w '%{time_total}' "$app/$cid")"
+    cold_total="$(awk -v a="$cold_total" -v b="$t" 'BEGIN{print a+b}')"
+    cold_max="$(awk -v a="$cold_max" -v b="$t" 'BEGIN{print (b>a)?b:a}')"
+  done
+  printf 'page 4 KiB (cold)              mean %.1f ms, max %.1f ms over 20 fresh pastes\n' \
+    "$(awk -v t="$cold_total" 'BEGIN{print t*1000/20}')" "$(awk -v t="$cold_max" 'BEGIN{print t*1000}')"
 
-# Creates on the local store.
-cat >"$work/create.lua" <<'EOF'
+fi
+if want creates; then
+  # Creates on the local store.
+  cat >"$work/create.lua" <<'EOF'
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "text/plain"
 wrk.headers["Accept"] = "text/plain"
@@ -111,28 +122,31 @@ request = function()
   return wrk.format(nil, "/api/v1/pastes?syntax=go", nil, body)
 end
 EOF
-out="$(wrk -t"$threads" -c"$conns" -d"$dur" --latency -s "$work/create.lua" "$app")"
-if grep -q 'Non-2xx\|Socket errors' <<<"$out"; then echo "$out" >&2; exit 1; fi
-printf 'creates 4 KiB                  %.0f/s, p99 %s ms\n' "$(awk '/^Requests\/sec/ {print $2}' <<<"$out")" \
-  "$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$out")")"
+  out="$(wrk -t"$threads" -c"$conns" -d"$dur" --latency -s "$work/create.lua" "$app")"
+  if grep -q 'Non-2xx\|Socket errors' <<<"$out"; then echo "$out" >&2; exit 1; fi
+  printf 'creates 4 KiB                  %.0f/s, p99 %s ms\n' "$(awk '/^Requests\/sec/ {print $2}' <<<"$out")" \
+    "$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$out")")"
 
-# 10 MiB in and out, streamed: RSS growth over the idle figure.
-any_alive() { local p; for p in "$@"; do kill -0 "$p" 2>/dev/null && return 0; done; return 1; }
-before="$(rss_kib)"
-peak="$before"
-for i in 1 2 3; do
-  pids=()
-  curl -fsS -o /dev/null -H 'Content-Type: text/plain' --data-binary @"$work/body-10485760" "$app/api/v1/pastes?title=big$i" & pids+=($!)
-  curl -fsS -o /dev/null "$app/raw/${id[10485760]}" & pids+=($!)
-  curl -fsS -o /dev/null "$app/dl/${id[10485760]}" & pids+=($!)
-  while any_alive "${pids[@]}"; do
-    r="$(rss_kib)"
-    if [ "$r" -gt "$peak" ]; then peak="$r"; fi
-    sleep 0.02
+fi
+if want big; then
+  # 10 MiB in and out, streamed: RSS growth over the idle figure.
+  any_alive() { local p; for p in "$@"; do kill -0 "$p" 2>/dev/null && return 0; done; return 1; }
+  before="$(rss_kib)"
+  peak="$before"
+  for i in 1 2 3; do
+    pids=()
+    curl -fsS -o /dev/null -H 'Content-Type: text/plain' --data-binary @"$work/body-10485760" "$app/api/v1/pastes?title=big$i" & pids+=($!)
+    curl -fsS -o /dev/null "$app/raw/${id[10485760]}" & pids+=($!)
+    curl -fsS -o /dev/null "$app/dl/${id[10485760]}" & pids+=($!)
+    while any_alive "${pids[@]}"; do
+      r="$(rss_kib)"
+      if [ "$r" -gt "$peak" ]; then peak="$r"; fi
+      sleep 0.02
+    done
+    for p in "${pids[@]}"; do wait "$p" || { echo "compare: a 10 MiB transfer failed" >&2; exit 1; }; done
   done
-  for p in "${pids[@]}"; do wait "$p" || { echo "compare: a 10 MiB transfer failed" >&2; exit 1; }; done
-done
-printf 'rss idle %.1f MiB; 10 MiB pastes in and out x3: peak %.1f MiB, growth %.1f MiB\n' \
-  "$(awk -v k="$idle_rss" 'BEGIN{print k/1024}')" "$(awk -v k="$peak" 'BEGIN{print k/1024}')" \
-  "$(awk -v a="$peak" -v b="$before" 'BEGIN{print (a-b)/1024}')"
+  printf 'rss idle %.1f MiB; 10 MiB pastes in and out x3: peak %.1f MiB, growth %.1f MiB\n' \
+    "$(awk -v k="$idle_rss" 'BEGIN{print k/1024}')" "$(awk -v k="$peak" 'BEGIN{print k/1024}')" \
+    "$(awk -v a="$peak" -v b="$before" 'BEGIN{print (a-b)/1024}')"
+fi
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); wrk -t$threads -c$conns -d$dur"
