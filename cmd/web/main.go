@@ -147,7 +147,11 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 			blobs = blob.NewCached(blobs, cfg.BodyCacheBytes)
 		}
 		st := store.New(pool)
-		readCache := store.NewReadCache(store.ReadCacheOptions{MaxPastes: cfg.PasteCacheEntries, Logger: log})
+		// Page snapshots are rendered pages: they share RENDER_CACHE_BYTES'
+		// bound with the render cache, half each.
+		readCache := store.NewReadCache(store.ReadCacheOptions{
+			MaxPastes: cfg.PasteCacheEntries, MaxSnapshotBytes: cfg.RenderCacheBytes / 2, Logger: log,
+		})
 		st.UseCache(readCache)
 		tokens, err := auth.NewTokens(auth.TokenOptions{
 			Secret: []byte(cfg.JWTSecret.Reveal()), Issuer: cfg.BaseURL.String(), Audience: cfg.BaseURL.String() + "/api",
@@ -183,7 +187,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 			PingDB:      st.Ping,
 			Syntaxes:    syntaxes,
 			Highlighter: render.NewHighlighter(render.HighlightOptions{}),
-			Cache:       render.NewCache(cfg.RenderCacheBytes),
+			Cache:       render.NewCache(cfg.RenderCacheBytes / 2),
 			Assets:      static.New(map[string][]byte{"chroma.css": []byte(render.CSS())}),
 			Logger:      log,
 			Idempotency: st.IdempotencyKeys(nil),

@@ -37,8 +37,10 @@ const notifyChannel = "pastel_cache"
 //
 // Only what a read returns is kept: a missing paste is always asked again.
 type ReadCache struct {
-	max   int
-	log   *slog.Logger
+	max       int
+	maxSnaps  int64 // bytes of snapshots kept at most
+	snapBytes int64 // guarded by mu
+	log       *slog.Logger
 	live  atomic.Bool
 	epoch atomic.Uint64 // moves on every invalidation
 
@@ -55,8 +57,10 @@ type cacheEntry struct {
 	// The first page of comments for anonymous visitors, as ListComments
 	// returned it for limit.
 	firstPage *commentPage
-	// Something a surface derived from the above (the web's rendered page).
-	snapshot any
+	// Something a surface derived from the above (the web's rendered page)
+	// and its size in bytes.
+	snapshot     any
+	snapshotSize int64
 }
 
 type commentPage struct {
@@ -67,7 +71,10 @@ type commentPage struct {
 // ReadCacheOptions configure a ReadCache.
 type ReadCacheOptions struct {
 	MaxPastes int // entries kept; <= 0: the cache keeps nothing
-	Logger    *slog.Logger
+	// MaxSnapshotBytes bounds the snapshots kept (KeepSnapshot), which
+	// may be far larger than the rest of an entry; <= 0 keeps none.
+	MaxSnapshotBytes int64
+	Logger           *slog.Logger
 }
 
 // NewReadCache returns an empty cache. It answers nothing until Listen has
@@ -76,12 +83,13 @@ func NewReadCache(o ReadCacheOptions) *ReadCache {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &ReadCache{max: o.MaxPastes, log: o.Logger, entries: map[paste.ID]*cacheEntry{}}
+	return &ReadCache{max: o.MaxPastes, maxSnaps: o.MaxSnapshotBytes, log: o.Logger, entries: map[paste.ID]*cacheEntry{}}
 }
 
 // ReadCacheStats are a cache's counters.
 type ReadCacheStats struct {
-	Entries      int
+	Entries       int
+	SnapshotBytes int64
 	Hits, Misses uint64
 	Live         bool
 }
@@ -92,9 +100,9 @@ func (c *ReadCache) Stats() ReadCacheStats {
 		return ReadCacheStats{}
 	}
 	c.mu.RLock()
-	n := len(c.entries)
+	n, sb := len(c.entries), c.snapBytes
 	c.mu.RUnlock()
-	return ReadCacheStats{Entries: n, Hits: c.hits.Load(), Misses: c.misses.Load(), Live: c.live.Load()}
+	return ReadCacheStats{Entries: n, SnapshotBytes: sb, Hits: c.hits.Load(), Misses: c.misses.Load(), Live: c.live.Load()}
 }
 
 // get returns the entry of id, nil when there is none or the cache is not
@@ -141,17 +149,44 @@ func (c *ReadCache) put(epoch uint64, id paste.ID, update func(e *cacheEntry)) {
 		// The ID may point into memory the web server reuses for the
 		// next request (a route parameter): the map keeps its own copy.
 		id = paste.ID(strings.Clone(string(id)))
-	}
-	if _, ok := c.entries[id]; !ok && len(c.entries) >= c.max {
-		// Full: drop an arbitrary entry (Go's map order is random), which
-		// keeps the cost of a fill constant.
-		for k := range c.entries {
-			delete(c.entries, k)
-			break
+		if len(c.entries) >= c.max {
+			// Full: drop an arbitrary entry (Go's map order is random),
+			// which keeps the cost of a fill constant.
+			for k := range c.entries {
+				c.drop(k)
+				break
+			}
 		}
 	}
+	oldSnap := e.snapshotSize
 	update(&e)
+	c.snapBytes += e.snapshotSize - oldSnap
 	c.entries[id] = &e
+	// Over the snapshot budget: drop arbitrary snapshots (the rest of
+	// their entries stays).
+	for k, other := range c.entries {
+		if c.snapBytes <= c.maxSnaps {
+			break
+		}
+		if other.snapshot != nil && k != id {
+			trimmed := *other
+			trimmed.snapshot, trimmed.snapshotSize = nil, 0
+			c.snapBytes -= other.snapshotSize
+			c.entries[k] = &trimmed
+		}
+	}
+	if c.snapBytes > c.maxSnaps && e.snapshot != nil {
+		c.snapBytes -= e.snapshotSize
+		e.snapshot, e.snapshotSize = nil, 0
+	}
+}
+
+// drop removes one entry; c.mu is held.
+func (c *ReadCache) drop(id paste.ID) {
+	if e := c.entries[id]; e != nil {
+		c.snapBytes -= e.snapshotSize
+		delete(c.entries, id)
+	}
 }
 
 // Forget drops what the cache holds of id.
@@ -161,7 +196,7 @@ func (c *ReadCache) Forget(id paste.ID) {
 	}
 	c.mu.Lock()
 	c.epoch.Add(1)
-	delete(c.entries, id)
+	c.drop(id)
 	c.mu.Unlock()
 }
 
@@ -173,6 +208,7 @@ func (c *ReadCache) ForgetAll() {
 	c.mu.Lock()
 	c.epoch.Add(1)
 	clear(c.entries)
+	c.snapBytes = 0
 	c.mu.Unlock()
 }
 
@@ -270,8 +306,8 @@ func (c *ReadCache) Snapshot(id paste.ID) any {
 	return nil
 }
 
-// KeepSnapshot keeps v (a rendered page, say) with id's entry, unless
-// something changed since epoch.
-func (c *ReadCache) KeepSnapshot(epoch uint64, id paste.ID, v any) {
-	c.put(epoch, id, func(e *cacheEntry) { e.snapshot = v })
+// KeepSnapshot keeps v (a rendered page, say) of size bytes with id's
+// entry, unless something changed since epoch.
+func (c *ReadCache) KeepSnapshot(epoch uint64, id paste.ID, v any, size int) {
+	c.put(epoch, id, func(e *cacheEntry) { e.snapshot, e.snapshotSize = v, int64(size) })
 }

@@ -31,7 +31,7 @@ func newReplica(t *testing.T, url string) replica {
 	}
 	t.Cleanup(pool.Close)
 	st := store.New(pool)
-	rc := store.NewReadCache(store.ReadCacheOptions{MaxPastes: 100})
+	rc := store.NewReadCache(store.ReadCacheOptions{MaxPastes: 100, MaxSnapshotBytes: 1 << 20})
 	st.UseCache(rc)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
@@ -271,4 +271,34 @@ func insertUser(t *testing.T, pool *pgxpool.Pool, name string) int64 {
 		t.Fatal(err)
 	}
 	return id
+}
+
+// TestReadCacheSnapshotBudget keeps snapshots within their byte budget,
+// dropping others' first.
+func TestReadCacheSnapshotBudget(t *testing.T) {
+	a := newReplica(t, pgtest.NewURL(t)) // 1 MiB of snapshots
+	for i := range 10 {
+		id := paste.ID(fmt.Sprintf("Snap%04d", i))
+		a.cache.KeepSnapshot(a.cache.Begin(), id, i, 300<<10)
+		if got := a.cache.Stats().SnapshotBytes; got > 1<<20 {
+			t.Fatalf("after %d snapshots: %d bytes kept, budget 1 MiB", i+1, got)
+		}
+		if a.cache.Snapshot(id) != i {
+			t.Fatalf("the newest snapshot %d was not kept", i)
+		}
+	}
+	if got := a.cache.Stats().SnapshotBytes; got != 3*(300<<10) {
+		t.Fatalf("%d bytes kept, want three snapshots' worth", got)
+	}
+	a.cache.Forget("Snap0009")
+	if got := a.cache.Stats().SnapshotBytes; got != 2*(300<<10) {
+		t.Fatalf("after forgetting one: %d bytes", got)
+	}
+	// A snapshot kept after a change began is not kept.
+	epoch := a.cache.Begin()
+	a.cache.Forget("Other001")
+	a.cache.KeepSnapshot(epoch, "Snap0100", "stale", 10)
+	if a.cache.Snapshot("Snap0100") != nil {
+		t.Fatal("a snapshot begun before a change was kept")
+	}
 }

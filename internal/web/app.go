@@ -43,7 +43,7 @@ type Snapshots interface {
 	// snapshot's ingredients are read.
 	Begin() uint64
 	Snapshot(id paste.ID) any
-	KeepSnapshot(epoch uint64, id paste.ID, v any)
+	KeepSnapshot(epoch uint64, id paste.ID, v any, size int)
 }
 
 // Options tune the app.
@@ -83,9 +83,11 @@ func New(d Deps, o Options) *App {
 		WriteTimeout:   60 * time.Second,
 		IdleTimeout:    120 * time.Second,
 		ReadBufferSize: 16 << 10,
-		// Headers and a body of up to ~16 KiB leave in one write (with
-		// fasthttp's 4 KiB default a 4 KiB paste took two syscalls).
-		WriteBufferSize: 16 << 10,
+		// Headers and a body of up to ~64 KiB (a highlighted 4 KiB paste's
+		// page is ~40 KiB) leave in one write; with fasthttp's 4 KiB default
+		// even a 4 KiB raw paste took two. Held only while a connection is
+		// answering.
+		WriteBufferSize: 64 << 10,
 		// Multipart bodies are parsed when a handler asks, not while the
 		// request is read: a malformed one (control bytes in a part
 		// header) is then the handler's 400 in its surface's shape (JSON

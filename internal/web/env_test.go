@@ -132,7 +132,7 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 	st := store.New(pool)
 	// The read cache runs as in production, so every test also checks that
 	// nothing it keeps outlives a change.
-	rc := store.NewReadCache(store.ReadCacheOptions{MaxPastes: 1000})
+	rc := store.NewReadCache(store.ReadCacheOptions{MaxPastes: 1000, MaxSnapshotBytes: 4 << 20})
 	st.UseCache(rc)
 	listenCtx, stopListening := context.WithCancel(context.Background())
 	listening := make(chan struct{})

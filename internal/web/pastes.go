@@ -143,7 +143,7 @@ func (a *App) showPaste(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		a.deps.Snapshots.KeepSnapshot(epoch, p.ID, s)
+		a.deps.Snapshots.KeepSnapshot(epoch, p.ID, s, s.size)
 		s.send(c)
 		return nil
 	}

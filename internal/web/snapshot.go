@@ -36,6 +36,7 @@ type pageSnapshot struct {
 	made     time.Time
 	parts    [][]byte
 	holes    []byte
+	size     int // bytes held
 }
 
 // snapshotable reports whether the request sees the page every anonymous
@@ -52,7 +53,7 @@ func (s *pageSnapshot) fresh(p paste.Paste, now time.Time) bool {
 
 // newSnapshot cuts html at the stand-ins.
 func newSnapshot(html []byte, revision int32, made time.Time) *pageSnapshot {
-	s := &pageSnapshot{revision: revision, made: made}
+	s := &pageSnapshot{revision: revision, made: made, size: len(html)}
 	nonce, token := []byte(nonceStandIn), []byte(tokenStandIn)
 	for {
 		n, t := bytes.Index(html, nonce), bytes.Index(html, token)
@@ -102,5 +103,7 @@ func (a *App) renderSnapshot(c *fiber.Ctx, revision int32, build func() (templ.C
 	if err := comp.Render(templ.WithNonce(c.UserContext(), nonceStandIn), &buf); err != nil {
 		return nil, err
 	}
-	return newSnapshot(buf.Bytes(), revision, time.Now()), nil
+	// A copy of exactly the page's size: the buffer's spare capacity
+	// would be kept too, and not counted.
+	return newSnapshot(bytes.Clone(buf.Bytes()), revision, time.Now()), nil
 }
