@@ -41,8 +41,8 @@ type ReadCache struct {
 	maxSnaps  int64 // bytes of snapshots kept at most
 	snapBytes int64 // guarded by mu
 	log       *slog.Logger
-	live  atomic.Bool
-	epoch atomic.Uint64 // moves on every invalidation
+	live      atomic.Bool
+	epoch     atomic.Uint64 // moves on every invalidation
 
 	mu      sync.RWMutex
 	entries map[paste.ID]*cacheEntry
@@ -90,8 +90,8 @@ func NewReadCache(o ReadCacheOptions) *ReadCache {
 type ReadCacheStats struct {
 	Entries       int
 	SnapshotBytes int64
-	Hits, Misses uint64
-	Live         bool
+	Hits, Misses  uint64
+	Live          bool
 }
 
 // Stats returns the cache's counters.
