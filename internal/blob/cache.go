@@ -2,14 +2,13 @@ package blob
 
 import (
 	"bytes"
-	"container/list"
 	"context"
 	"errors"
 	"io"
-	"sync"
 	"sync/atomic"
 	"time"
 
+	"pastel/internal/lru"
 	"pastel/internal/paste"
 )
 
@@ -37,15 +36,7 @@ type Cached struct {
 	down     atomic.Bool
 	pinging  atomic.Bool
 
-	mu    sync.Mutex
-	size  int64
-	ll    *list.List // front: most recently used
-	items map[string]*list.Element
-}
-
-type cachedBody struct {
-	key  string
-	body []byte
+	bodies *lru.Cache[[]byte]
 }
 
 // TrustFor is how long after the store last answered a copy is served
@@ -54,13 +45,15 @@ const TrustFor = 100 * time.Millisecond
 
 // NewCached returns a cache of at most maxBytes over store.
 func NewCached(store paste.Blobs, maxBytes int64) *Cached {
-	return &Cached{Blobs: store, max: maxBytes, ll: list.New(), items: map[string]*list.Element{}}
+	return &Cached{Blobs: store, max: maxBytes, bodies: lru.New(maxBytes, func(key string, b []byte) int64 {
+		return int64(len(key) + len(b))
+	})}
 }
 
 // Open returns the body of key, from memory when it is there. A small body
 // read from the store is kept.
 func (c *Cached) Open(ctx context.Context, key string) (io.ReadCloser, error) {
-	if b, ok := c.get(key); ok && c.up(ctx) {
+	if b, ok := c.bodies.Get(key); ok && c.up(ctx) {
 		return &memBody{Reader: bytes.NewReader(b), b: b}, nil
 	}
 	rc, err := c.Blobs.Open(ctx, key)
@@ -103,9 +96,9 @@ func (c *Cached) note(err error) {
 // later, if ever). The server never writes a key twice; should anyone, the
 // old copy is dropped.
 func (c *Cached) Put(ctx context.Context, key string, r io.Reader, size int64) error {
-	c.remove(key)
+	c.bodies.Remove(key)
 	err := c.Blobs.Put(ctx, key, r, size)
-	c.remove(key)
+	c.bodies.Remove(key)
 	c.note(err)
 	return err
 }
@@ -119,7 +112,7 @@ func (c *Cached) Ping(ctx context.Context) error {
 
 // Delete removes key from the store and from memory.
 func (c *Cached) Delete(ctx context.Context, key string) error {
-	c.remove(key)
+	c.bodies.Remove(key)
 	err := c.Blobs.Delete(ctx, key)
 	c.note(err)
 	return err
@@ -134,50 +127,7 @@ func (c *Cached) RemoveStaleWrites(ctx context.Context, before time.Time) (int, 
 }
 
 // Size returns the bytes held.
-func (c *Cached) Size() int64 {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.size
-}
-
-func (c *Cached) get(key string) ([]byte, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	el, ok := c.items[key]
-	if !ok {
-		return nil, false
-	}
-	c.ll.MoveToFront(el)
-	return el.Value.(*cachedBody).body, true
-}
-
-func (c *Cached) add(key string, body []byte) {
-	size := int64(len(key) + len(body))
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if _, ok := c.items[key]; ok || size > c.max {
-		return
-	}
-	c.items[key] = c.ll.PushFront(&cachedBody{key: key, body: body})
-	c.size += size
-	for c.size > c.max {
-		c.drop(c.ll.Back())
-	}
-}
-
-func (c *Cached) remove(key string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if el, ok := c.items[key]; ok {
-		c.drop(el)
-	}
-}
-
-func (c *Cached) drop(el *list.Element) {
-	b := c.ll.Remove(el).(*cachedBody)
-	delete(c.items, b.key)
-	c.size -= int64(len(b.key) + len(b.body))
-}
+func (c *Cached) Size() int64 { return c.bodies.Size() }
 
 // memBody is a body served from memory. Bytes gives its bytes without a
 // copy, for callers that only read them.
@@ -209,7 +159,7 @@ func (r *fillingReader) Read(p []byte) (int, error) {
 		}
 	}
 	if err == io.EOF && !r.over {
-		r.c.add(r.key, r.buf)
+		r.c.bodies.Add(r.key, r.buf)
 		r.over = true // kept once
 	}
 	return n, err

@@ -257,27 +257,23 @@ func (l *loader) boolean(name string, def bool) bool {
 
 // count reads a positive whole number; unset is 0.
 func (l *loader) count(name string) int {
-	v := strings.TrimSpace(l.getenv(name))
-	if v == "" {
-		return 0
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n <= 0 {
-		l.bad(name, "must be a positive whole number")
-		return 0
-	}
-	return n
+	return l.whole(name, 0, 1, "must be a positive whole number")
 }
 
 // countDefault reads a whole number, 0 allowed, def when unset.
 func (l *loader) countDefault(name string, def int) int {
+	return l.whole(name, def, 0, "must be a whole number")
+}
+
+// whole reads a whole number of at least least; def when unset.
+func (l *loader) whole(name string, def, least int, msg string) int {
 	v := strings.TrimSpace(l.getenv(name))
 	if v == "" {
 		return def
 	}
 	n, err := strconv.Atoi(v)
-	if err != nil {
-		l.bad(name, "must be a whole number")
+	if err != nil || n < least {
+		l.bad(name, msg)
 		return def
 	}
 	return n

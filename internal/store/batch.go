@@ -40,8 +40,8 @@ type insertReq struct {
 }
 
 // insert commits p with its search text, in a batch, and returns its own
-// outcome.
-func (b *insertBatcher) insert(ctx context.Context, p paste.Paste, text string) error {
+// outcome. It does not take the request's context (see below).
+func (b *insertBatcher) insert(p paste.Paste, text string) error {
 	req := &insertReq{p: p, text: text, done: make(chan error, 1)}
 	b.mu.Lock()
 	b.queue = append(b.queue, req)
@@ -55,7 +55,11 @@ func (b *insertBatcher) insert(ctx context.Context, p paste.Paste, text string) 
 		// A running batch takes this one when it finishes.
 		b.mu.Unlock()
 	}
-	return b.wait(ctx, req)
+	// The outcome is awaited even if the request ends meanwhile: a create
+	// that gave up waiting would have its body removed by the caller while
+	// its row could still commit in the batch, a row without its body. A
+	// batch is bounded by batchTimeout instead.
+	return <-req.done
 }
 
 // next runs what queued up during a batch as the following batch, in the
@@ -73,18 +77,6 @@ func (b *insertBatcher) next() {
 		b.run(batch)
 		b.next()
 	}()
-}
-
-// wait returns req's outcome. When ctx ends first the create may still
-// commit: the caller reports failure, and the paste is one nobody was given
-// the address of (as when a client goes away after the commit).
-func (b *insertBatcher) wait(ctx context.Context, req *insertReq) error {
-	select {
-	case err := <-req.done:
-		return err
-	case <-ctx.Done():
-		return translate(ctx.Err())
-	}
 }
 
 // take removes up to maxBatch queued requests; b.mu is held.

@@ -69,7 +69,10 @@ func optTime(t time.Time) *time.Time {
 // a trigger in that same transaction), shared with the creates that arrive
 // at the same time (see insertBatcher).
 func (s Pastes) InsertPaste(ctx context.Context, p paste.Paste, text string) error {
-	return s.inserts.insert(ctx, p, text)
+	if err := ctx.Err(); err != nil {
+		return translate(err) // gone before it was queued: nothing written
+	}
+	return s.inserts.insert(p, text)
 }
 
 // insertOne writes one paste and its search document in a transaction.
