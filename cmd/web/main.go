@@ -172,6 +172,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 			Community:      community,
 			Search:         engine,
 			Audit:          adminLog,
+			OrphanGrace:    cfg.OrphanGrace,
 		})
 		admins := admin.NewService(st.Admin(), accounts, pastes, blobs, adminLog, admin.Options{Logger: log})
 		proxies := make([]string, len(cfg.TrustedProxies))

@@ -110,6 +110,16 @@ func (s *Service) Update(ctx context.Context, v Viewer, id ID, in UpdateInput) (
 		t := SearchText(in.Content)
 		text = &t
 	}
+	if p.BlobKey != old.BlobKey {
+		// A new body: its row must commit before the orphan sweep may
+		// take the body for an orphan (see Options.OrphanGrace).
+		cctx, cancel := s.commitBy(ctx)
+		defer cancel()
+		if err := cctx.Err(); err != nil {
+			s.removeBlob(p.BlobKey)
+			return Paste{}, fmt.Errorf("%w: the new body waited too long: %w", ErrUnavailable, err)
+		}
+	}
 	updated, err := s.repo.UpdatePaste(ctx, old, p, text)
 	if err != nil {
 		if p.BlobKey != old.BlobKey {

@@ -22,6 +22,11 @@ type Options struct {
 	Community      CommunityRepository // comments, stars, votes, views (issue: community)
 	Search         SearchEngine        // full-text search (issue: search)
 	Audit          AuditLog            // records admins' deletions of other people's content
+	// OrphanGrace is the age after which a body no row points at is swept
+	// (SweepOrphans). A create or edit whose new body has waited half of
+	// it without its row being committed gives up (unavailable) instead
+	// of committing a row whose body the sweep may be removing. 0: no limit.
+	OrphanGrace time.Duration
 }
 
 // Service is the paste domain's entry point. Every surface goes through it,
@@ -82,9 +87,11 @@ func (s *Service) Create(ctx context.Context, v Viewer, in CreateInput) (Created
 		return Created{}, fmt.Errorf("store body: %w", err)
 	}
 	crashpoint.Here(crashpoint.CreateAfterBodyWrite)
+	ictx, cancel := s.commitBy(ctx)
+	defer cancel()
 	text := SearchText(in.Content)
 	for attempt := 0; ; attempt++ {
-		err = s.repo.InsertPaste(ctx, p, text)
+		err = s.repo.InsertPaste(ictx, p, text)
 		if errors.Is(err, ErrConflict) && attempt < 5 {
 			p.ID = NewID(p.Visibility) // an ID collision: draw again
 			continue
@@ -97,6 +104,15 @@ func (s *Service) Create(ctx context.Context, v Viewer, in CreateInput) (Created
 	}
 	crashpoint.Here(crashpoint.CreateAfterCommit)
 	return Created{Paste: p, DeleteToken: token}, nil
+}
+
+// commitBy bounds, from now (a new body just written), when the row that
+// points at it must start committing: half the orphan grace.
+func (s *Service) commitBy(ctx context.Context) (context.Context, context.CancelFunc) {
+	if s.opts.OrphanGrace <= 0 {
+		return ctx, func() {}
+	}
+	return context.WithDeadline(ctx, time.Now().Add(s.opts.OrphanGrace/2))
 }
 
 func (s *Service) prepare(v Viewer, in CreateInput) (Paste, error) {

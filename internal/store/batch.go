@@ -34,15 +34,19 @@ type insertBatcher struct {
 }
 
 type insertReq struct {
+	// ctx is consulted only before the request joins a batch: a create
+	// that must commit by a deadline (its body's orphan grace) and has
+	// waited past it is refused rather than committed.
+	ctx  context.Context
 	p    paste.Paste
 	text string
 	done chan error
 }
 
 // insert commits p with its search text, in a batch, and returns its own
-// outcome. It does not take the request's context (see below).
-func (b *insertBatcher) insert(p paste.Paste, text string) error {
-	req := &insertReq{p: p, text: text, done: make(chan error, 1)}
+// outcome.
+func (b *insertBatcher) insert(ctx context.Context, p paste.Paste, text string) error {
+	req := &insertReq{ctx: ctx, p: p, text: text, done: make(chan error, 1)}
 	b.mu.Lock()
 	b.queue = append(b.queue, req)
 	if b.running < maxBatchesInFlight {
@@ -55,10 +59,11 @@ func (b *insertBatcher) insert(p paste.Paste, text string) error {
 		// A running batch takes this one when it finishes.
 		b.mu.Unlock()
 	}
-	// The outcome is awaited even if the request ends meanwhile: a create
-	// that gave up waiting would have its body removed by the caller while
-	// its row could still commit in the batch, a row without its body. A
-	// batch is bounded by batchTimeout instead.
+	// The outcome is awaited even if ctx ends meanwhile: a create that
+	// gave up waiting would have its body removed by the caller while its
+	// row could still commit in a batch already running, a row without its
+	// body. A request still queued when ctx ends is answered by take; a
+	// batch is bounded by batchTimeout.
 	return <-req.done
 }
 
@@ -79,11 +84,18 @@ func (b *insertBatcher) next() {
 	}()
 }
 
-// take removes up to maxBatch queued requests; b.mu is held.
+// take removes up to maxBatch queued requests, answering at once those
+// whose context ended while they waited; b.mu is held.
 func (b *insertBatcher) take() []*insertReq {
 	n := min(len(b.queue), maxBatch)
-	batch := make([]*insertReq, n)
-	copy(batch, b.queue)
+	batch := make([]*insertReq, 0, n)
+	for _, r := range b.queue[:n] {
+		if err := r.ctx.Err(); err != nil {
+			r.done <- translate(err)
+			continue
+		}
+		batch = append(batch, r)
+	}
 	b.queue = append(b.queue[:0], b.queue[n:]...)
 	return batch
 }
@@ -92,6 +104,9 @@ func (b *insertBatcher) take() []*insertReq {
 // fails on a taken ID is retried one create at a time, so only the create
 // whose ID was taken sees ErrConflict (and draws another).
 func (b *insertBatcher) run(batch []*insertReq) {
+	if len(batch) == 0 {
+		return
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), batchTimeout)
 	defer cancel()
 	var err error

@@ -72,7 +72,7 @@ func (s Pastes) InsertPaste(ctx context.Context, p paste.Paste, text string) err
 	if err := ctx.Err(); err != nil {
 		return translate(err) // gone before it was queued: nothing written
 	}
-	return s.inserts.insert(p, text)
+	return s.inserts.insert(ctx, p, text)
 }
 
 // insertOne writes one paste and its search document in a transaction.
