@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"os"
 	"sync/atomic"
 	"time"
 
@@ -60,6 +61,13 @@ func (c *Cached) Open(ctx context.Context, key string) (io.ReadCloser, error) {
 	c.note(err)
 	if err != nil || c.max <= 0 {
 		return rc, err
+	}
+	if f, ok := rc.(*os.File); ok {
+		if st, err := f.Stat(); err == nil && st.Size() > MaxCachedBody {
+			// Too large to keep: the file itself goes out, so the server
+			// can hand it to sendfile.
+			return f, nil
+		}
 	}
 	return &fillingReader{rc: rc, c: c, key: key}, nil
 }

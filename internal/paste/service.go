@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"strings"
 	"time"
 
@@ -290,6 +291,13 @@ func (s *Service) BodyReader(ctx context.Context, p Paste) (io.ReadCloser, error
 			return nil, fmt.Errorf("body %s missing: %w", p.BlobKey, ErrUnavailable)
 		}
 		return nil, fmt.Errorf("open body: %w", err)
+	}
+	if f, ok := rc.(*os.File); ok {
+		// A local file reads without the context: release it now and
+		// pass the file on as it is, so the server can send it with
+		// sendfile.
+		cancel()
+		return f, nil
 	}
 	return &streamReader{ReadCloser: rc, cancel: cancel}, nil
 }
