@@ -180,7 +180,7 @@ func deleteCommentsOf(ctx context.Context, q *dbgen.Queries, userID int64, now t
 		return translate(err)
 	}
 	for _, id := range ids {
-		err := deleteComment(ctx, q, id, func(c dbgen.Comment) error {
+		_, err := deleteComment(ctx, q, id, func(c dbgen.Comment) error {
 			return translate(q.AnonymiseComment(ctx, dbgen.AnonymiseCommentParams{ID: c.ID, Now: now}))
 		})
 		// Not found: removed already, with a placeholder above it.

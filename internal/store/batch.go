@@ -134,18 +134,9 @@ func (s *Store) insertMany(ctx context.Context, batch []*insertReq) error {
 	pastes := make([]dbgen.CopyPastesParams, len(batch))
 	docs := make([]dbgen.CopySearchDocsParams, len(batch))
 	for i, r := range batch {
-		p := r.p
-		pastes[i] = dbgen.CopyPastesParams{
-			ID: string(p.ID), OwnerID: optInt64(p.OwnerID), Title: p.Title, Syntax: p.Syntax,
-			Visibility: string(p.Visibility), Size: p.Size, BlobKey: p.BlobKey, SourceUrl: p.SourceURL,
-			BurnAfterReading: p.BurnAfterReading, DeleteTokenHash: p.DeleteTokenHash, Revision: p.Revision,
-			CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt, ExpiresAt: optTime(p.ExpiresAt),
-		}
-		d := searchDocParams(p, r.text)
-		docs[i] = dbgen.CopySearchDocsParams{
-			PasteID: d.PasteID, OwnerID: d.OwnerID, Visibility: d.Visibility, Syntax: d.Syntax, Burn: d.Burn,
-			CreatedAt: d.CreatedAt, ExpiresAt: d.ExpiresAt, Title: d.Title, Body: d.Body,
-		}
+		// The COPY parameters are the INSERT ones field for field.
+		pastes[i] = dbgen.CopyPastesParams(insertPasteParams(r.p))
+		docs[i] = dbgen.CopySearchDocsParams(searchDocParams(r.p, r.text))
 	}
 	return s.inTx(ctx, func(q *dbgen.Queries) error {
 		if _, err := q.CopyPastes(ctx, pastes); err != nil {

@@ -149,50 +149,51 @@ func (s *Community) DeleteComment(ctx context.Context, id int64, now time.Time) 
 	var pasteID paste.ID
 	defer func() { s.cache.Forget(pasteID) }()
 	return s.inTx(ctx, func(q *dbgen.Queries) error {
-		if c, err := q.LockComment(ctx, id); err == nil {
-			pasteID = paste.ID(c.PasteID)
-		}
-		return deleteComment(ctx, q, id, func(c dbgen.Comment) error {
+		var err error
+		pasteID, err = deleteComment(ctx, q, id, func(c dbgen.Comment) error {
 			if c.DeletedAt != nil {
 				return nil
 			}
 			return translate(q.SoftDeleteComment(ctx, dbgen.SoftDeleteCommentParams{ID: c.ID, Now: &now}))
 		})
+		return err
 	})
 }
 
 // deleteComment removes comment id inside q's transaction. A comment with
 // replies stays, turned into a placeholder by keep, to hold its thread
 // together; one without goes, and so does every placeholder above it that
-// is left without replies.
-func deleteComment(ctx context.Context, q *dbgen.Queries, id int64, keep func(dbgen.Comment) error) error {
+// is left without replies. It returns the comment's paste.
+func deleteComment(ctx context.Context, q *dbgen.Queries, id int64, keep func(dbgen.Comment) error) (paste.ID, error) {
+	var pasteID paste.ID // of the comment asked for; its read cache entry goes
 	for id != 0 {
 		c, err := q.LockComment(ctx, id)
 		if err != nil {
-			return translate(err)
+			return pasteID, translate(err)
 		}
+		pasteID = paste.ID(c.PasteID)
 		replies, err := q.CommentHasReplies(ctx, &id)
 		if err != nil {
-			return translate(err)
+			return pasteID, translate(err)
 		}
 		if replies {
-			return keep(c)
+			return pasteID, keep(c)
 		}
 		if err := q.HardDeleteComment(ctx, id); err != nil {
-			return translate(err)
+			return pasteID, translate(err)
 		}
 		id = 0
 		if c.ParentID != nil {
 			parent, err := q.LockComment(ctx, *c.ParentID)
 			if err != nil {
-				return translate(err)
+				return pasteID, translate(err)
 			}
 			if parent.DeletedAt != nil {
 				id = parent.ID
 			}
 		}
 	}
-	return nil
+	return pasteID, nil
 }
 
 // ListComments implements paste.CommunityRepository.

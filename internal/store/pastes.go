@@ -75,25 +75,31 @@ func (s Pastes) InsertPaste(ctx context.Context, p paste.Paste, text string) err
 	return s.inserts.insert(ctx, p, text)
 }
 
+// insertPasteParams maps a new paste onto its row. CopyPastes takes the
+// same fields (insertMany converts), so the two cannot drift apart.
+func insertPasteParams(p paste.Paste) dbgen.InsertPasteParams {
+	return dbgen.InsertPasteParams{
+		ID:               string(p.ID),
+		OwnerID:          optInt64(p.OwnerID),
+		Title:            p.Title,
+		Syntax:           p.Syntax,
+		Visibility:       string(p.Visibility),
+		Size:             p.Size,
+		BlobKey:          p.BlobKey,
+		SourceUrl:        p.SourceURL,
+		BurnAfterReading: p.BurnAfterReading,
+		DeleteTokenHash:  p.DeleteTokenHash,
+		Revision:         p.Revision,
+		CreatedAt:        p.CreatedAt,
+		UpdatedAt:        p.UpdatedAt,
+		ExpiresAt:        optTime(p.ExpiresAt),
+	}
+}
+
 // insertOne writes one paste and its search document in a transaction.
 func (s *Store) insertOne(ctx context.Context, p paste.Paste, text string) error {
 	return s.inTx(ctx, func(q *dbgen.Queries) error {
-		err := q.InsertPaste(ctx, dbgen.InsertPasteParams{
-			ID:               string(p.ID),
-			OwnerID:          optInt64(p.OwnerID),
-			Title:            p.Title,
-			Syntax:           p.Syntax,
-			Visibility:       string(p.Visibility),
-			Size:             p.Size,
-			BlobKey:          p.BlobKey,
-			SourceUrl:        p.SourceURL,
-			BurnAfterReading: p.BurnAfterReading,
-			DeleteTokenHash:  p.DeleteTokenHash,
-			Revision:         p.Revision,
-			CreatedAt:        p.CreatedAt,
-			UpdatedAt:        p.UpdatedAt,
-			ExpiresAt:        optTime(p.ExpiresAt),
-		})
+		err := q.InsertPaste(ctx, insertPasteParams(p))
 		if err != nil {
 			return translate(err)
 		}
