@@ -76,6 +76,12 @@ func New(d Deps, o Options) *App {
 	cfg := fiber.Config{
 		DisableStartupMessage: true,
 		CaseSensitive:         true,
+		// Immutable: every string and byte slice a handler gets from the
+		// request (Params, Get, FormValue, Query, Cookies, IP, Body) is its
+		// own copy, not a view into buffers fasthttp reuses for the next
+		// request on the connection. This is the app's one rule for request
+		// memory; nothing needs to remember to clone.
+		Immutable: true,
 		// A body may be the paste plus form or JSON encoding around it; the
 		// paste's own size is checked against MaxPasteBytes after decoding.
 		BodyLimit:      int(2*o.MaxPasteBytes + 1<<20),
