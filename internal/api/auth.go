@@ -84,7 +84,7 @@ func (h *handler) token(c *fiber.Ctx) error {
 	if err := decodeJSON(c.Body(), &in); err != nil {
 		return err
 	}
-	u, err := h.Accounts.Authenticate(c.UserContext(), in.Username, in.Password, c.IP())
+	u, err := h.Accounts.Authenticate(c.UserContext(), in.Username, in.Password, paste.ClientAddr(c.UserContext()))
 	if err != nil {
 		return err
 	}

@@ -152,7 +152,7 @@ func callerScope(c *fiber.Ctx) string {
 	if v := paste.ViewerFrom(c.UserContext()); v.SignedIn() {
 		return "user:" + strconv.FormatInt(v.UserID, 10)
 	}
-	return "addr:" + c.IP()
+	return "addr:" + paste.ClientAddr(c.UserContext())
 }
 
 // fingerprint hashes what makes two requests the same request.

@@ -177,7 +177,7 @@ func isCreate(c *fiber.Ctx) bool { return c.Method() == fiber.MethodPost }
 // the address, and an address that spent its budget on invalid tokens is
 // refused before its next token is even checked.
 func (h *handler) limitAddress(c *fiber.Ctx) error {
-	addr := "addr:" + c.IP()
+	addr := "addr:" + paste.ClientAddr(c.UserContext())
 	if c.Get(fiber.HeaderAuthorization) == "" {
 		sets := []*bucketSet{h.limits.anon}
 		if isCreate(c) {

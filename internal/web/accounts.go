@@ -112,7 +112,7 @@ func (a *App) authFailed(c *fiber.Ctx, status int, f views.AuthForm) error {
 func (a *App) login(c *fiber.Ctx) error {
 	f := a.authForm(c, "login")
 	f.Username = c.FormValue("username")
-	u, err := a.deps.Accounts.Authenticate(c.UserContext(), f.Username, c.FormValue("password"), c.IP())
+	u, err := a.deps.Accounts.Authenticate(c.UserContext(), f.Username, c.FormValue("password"), clientAddr(c))
 	var rl *account.RateLimitError
 	switch {
 	case errors.Is(err, account.ErrBadCredentials):

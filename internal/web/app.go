@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"log/slog"
+	"net/netip"
 	"net/url"
 	"time"
 
@@ -59,9 +60,10 @@ type Options struct {
 // App is the Fiber application with its handlers.
 type App struct {
 	*fiber.App
-	deps Deps
-	opts Options
-	log  *slog.Logger
+	deps    Deps
+	opts    Options
+	log     *slog.Logger
+	proxies []netip.Prefix // TrustedProxies, parsed
 }
 
 // New builds the app: middleware, routes, and the error handler.
@@ -69,7 +71,7 @@ func New(d Deps, o Options) *App {
 	if o.RequestTimeout == 0 {
 		o.RequestTimeout = 30 * time.Second
 	}
-	a := &App{deps: d, opts: o, log: d.Logger}
+	a := &App{deps: d, opts: o, log: d.Logger, proxies: parseProxies(o.TrustedProxies)}
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
 	}
@@ -100,11 +102,6 @@ func New(d Deps, o Options) *App {
 		// under /api/), instead of a page from before routing.
 		DisablePreParseMultipartForm: true,
 		ErrorHandler:                 a.handleError,
-	}
-	if len(o.TrustedProxies) > 0 {
-		cfg.ProxyHeader = fiber.HeaderXForwardedFor
-		cfg.EnableTrustedProxyCheck = true
-		cfg.TrustedProxies = o.TrustedProxies
 	}
 	a.App = fiber.New(cfg)
 	a.Use(a.requestContext, a.accessLog, recover.New(), a.headers)

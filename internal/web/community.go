@@ -66,7 +66,7 @@ func (a *App) communityExtras(c *fiber.Ctx, v paste.Viewer, view *views.PasteVie
 
 // recordView counts this request as a view of p (once a day per visitor).
 func (a *App) recordView(c *fiber.Ctx, v paste.Viewer, p paste.Paste) {
-	a.deps.Pastes.RecordView(v, p, c.IP()+"\x00"+c.Get(fiber.HeaderUserAgent))
+	a.deps.Pastes.RecordView(v, p, clientAddr(c)+"\x00"+c.Get(fiber.HeaderUserAgent))
 }
 
 func (a *App) commentsView(c *fiber.Ctx, v paste.Viewer, p paste.Paste, cursor string, draft *views.CommentDraft) (views.CommentsView, error) {

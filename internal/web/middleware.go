@@ -10,13 +10,16 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"pastel/internal/paste"
 )
 
 // Locals keys.
 const (
-	localRequestID = "request_id"
-	localNonce     = "csp_nonce"
-	localLogger    = "logger"
+	localRequestID  = "request_id"
+	localNonce      = "csp_nonce"
+	localLogger     = "logger"
+	localClientAddr = "client_addr"
 )
 
 func randomToken(n int) string {
@@ -33,9 +36,11 @@ func (a *App) requestContext(c *fiber.Ctx) error {
 	reqID := hex.EncodeToString(id[:])
 	c.Locals(localRequestID, reqID)
 	c.Set("X-Request-ID", reqID)
+	addr := a.resolveClientAddr(c)
+	c.Locals(localClientAddr, addr)
 	ctx, cancel := context.WithTimeout(context.Background(), a.opts.RequestTimeout)
 	defer cancel()
-	c.SetUserContext(ctx)
+	c.SetUserContext(paste.WithClientAddr(ctx, addr))
 	return c.Next()
 }
 
@@ -122,7 +127,7 @@ func (a *App) accessLog(c *fiber.Ctx) error {
 		"status", c.Response().StatusCode(),
 		"duration_ms", float64(time.Since(start).Microseconds())/1000,
 		"bytes", size,
-		"remote_ip", c.IP(),
+		"remote_ip", clientAddr(c),
 	)
 	return nil
 }

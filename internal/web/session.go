@@ -47,7 +47,7 @@ func httpRequest(c *fiber.Ctx) (*http.Request, error) {
 	if err := fasthttpadaptor.ConvertRequest(c.Context(), r, true); err != nil {
 		return nil, err
 	}
-	r.RemoteAddr = c.IP()
+	r.RemoteAddr = clientAddr(c)
 	return r.WithContext(c.UserContext()), nil
 }
 
