@@ -47,7 +47,9 @@ func writeStyleCSS(b *strings.Builder, f *html.Formatter, style *chroma.Style) {
 	for line := range strings.Lines(raw.String()) {
 		// ".bg" is chroma's unscoped standalone-page class; it could style
 		// the page's own elements.
-		if strings.HasPrefix(line, ".chroma") {
+		// Error tokens render as plain text (see Highlighter.Render), so
+		// no rule may box them either.
+		if strings.HasPrefix(line, ".chroma") && !strings.HasPrefix(line, ".chroma ."+chroma.StandardTypes[chroma.Error]+" ") {
 			b.WriteString(line)
 		}
 	}
@@ -63,7 +65,7 @@ func tokenSelectors() string {
 	seen := map[string]bool{}
 	var sels []string
 	for t, cls := range chroma.StandardTypes {
-		if t < 0 && t != chroma.Error || cls == "" || seen[cls] {
+		if t < 0 || cls == "" || seen[cls] {
 			continue
 		}
 		seen[cls] = true

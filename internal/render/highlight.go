@@ -132,8 +132,11 @@ func (h *Highlighter) Render(content []byte, syntax string) Rendered {
 	if tokens != nil {
 		for _, t := range tokens {
 			cls := tokenClass(t.Type)
-			if cls == "w" {
-				cls = "" // whitespace needs no span; it only bloats the page
+			if cls == "w" || t.Type == chroma.Error {
+				// Whitespace needs no span. An error token only means the
+				// lexer did not follow the text (a wrong or partial
+				// syntax): it is shown as plain text, never as a red box.
+				cls = ""
 			}
 			lw.write(cls, t.Value)
 		}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/alecthomas/chroma/v2"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -204,5 +205,41 @@ func TestCSS(t *testing.T) {
 	}
 	if CSS() != css {
 		t.Error("CSS is not stable")
+	}
+}
+
+// TestErrorTokensArePlainText checks a lexer's error tokens (text it did
+// not follow) are shown as plain text: no "err" class in the markup and no
+// rule for it in the stylesheet, so nothing draws a red box.
+func TestErrorTokensArePlainText(t *testing.T) {
+	h := NewHighlighter(HighlightOptions{})
+	// Markdown release notes highlighted as GDScript3 (the old detector's
+	// pick) and a stray backtick in JSON make chroma emit Error tokens.
+	for _, c := range []struct{ syntax, body string }{
+		{"gdscript3", "## v1.2 — what's new\n- `--json` flag ¿¡ @@@ $$$\n"},
+		{"json", "{\"a\": 1, `oops`}\n"},
+	} {
+		lexer := sharedIndex().lexer(c.syntax)
+		it, err := lexer.Tokenise(nil, c.body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sawError := false
+		for tok := it(); tok != chroma.EOF; tok = it() {
+			sawError = sawError || tok.Type == chroma.Error
+		}
+		if !sawError {
+			t.Fatalf("%s: the sample no longer makes error tokens; pick another", c.syntax)
+		}
+		r := h.Render([]byte(c.body), c.syntax)
+		if strings.Contains(r.HTML, `class="err"`) {
+			t.Errorf("%s: error token rendered with a class: %s", c.syntax, r.HTML)
+		}
+		if !r.Highlighted {
+			t.Errorf("%s: not highlighted", c.syntax)
+		}
+	}
+	if strings.Contains(CSS(), ".err") {
+		t.Error("the stylesheet styles .err")
 	}
 }

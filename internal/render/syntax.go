@@ -17,7 +17,7 @@ import (
 // PlainText is the canonical key of plain text: no highlighting.
 const PlainText = "text"
 
-// detectPrefix is how much of a body Detect analyses. chroma's analysers
+// detectPrefix is how much of a body chroma's analysers see. They
 // are backtracking regexps whose cost grows faster than the input (measured:
 // 7 ms for 4 KiB, 87 ms for 16 KiB), and the first lines are what identify a
 // language anyway.
@@ -73,6 +73,8 @@ type syntaxIndex struct {
 	// Detect skips chroma's full match (thousands of globs) for titles
 	// such as "notes" unless one of these matches.
 	dotless []string
+	// linguist maps Linguist (go-enry) language names to keys.
+	linguist map[string]string
 }
 
 var sharedIndex = sync.OnceValue(buildIndex)
@@ -156,6 +158,7 @@ func buildIndex() *syntaxIndex {
 		}
 		return idx.list[i].Key < idx.list[j].Key
 	})
+	idx.buildLinguist()
 	return idx
 }
 
@@ -258,34 +261,15 @@ func (idx *syntaxIndex) canonical(name string) (string, bool) {
 	return key, ok
 }
 
-// Detect guesses the syntax of a body: by file name first (chroma's
-// filename globs), then by a "#!" line, then by chroma's content analysers
-// over at most the first 4 KiB. It returns "text" when nothing fits or the
-// content is binary.
+// Detect guesses the syntax of a body. A file name decides when it names a
+// language (Linguist's file names and extensions, then chroma's globs);
+// otherwise the content does, over a bounded prefix: an Emacs or Vim
+// modeline, a "#!" line, the shape of a diff, JSON, XML or HTML document,
+// then Linguist's classifier (go-enry) among the languages people paste,
+// and chroma's analysers only as a last resort. Prose, logs, binary and
+// input too short to tell are "text": a wrong language is worse than none.
 func (s *Syntaxes) Detect(filename string, content []byte) string {
-	if base := cleanFilename(filename); base != "" && s.idx.mayMatch(base) {
-		if l := lexers.Match(base); l != nil {
-			if key, ok := s.idx.keyOf[l.Config().Name]; ok {
-				return key
-			}
-		}
-	}
-	prefix := content
-	if len(prefix) > detectPrefix {
-		prefix = prefix[:runeCut(prefix, detectPrefix)]
-	}
-	if len(bytes.TrimSpace(prefix)) == 0 || bytes.IndexByte(prefix, 0) >= 0 {
-		return PlainText
-	}
-	if key, ok := s.idx.shebang(prefix); ok {
-		return key
-	}
-	if l := lexers.Analyse(string(bytes.ToValidUTF8(prefix, []byte("\uFFFD")))); l != nil {
-		if key, ok := s.idx.keyOf[l.Config().Name]; ok {
-			return key
-		}
-	}
-	return PlainText
+	return s.idx.detect(filename, content)
 }
 
 // mayMatch reports whether some lexer's filename glob could match base: a
