@@ -16,7 +16,8 @@ import (
 const detectCorpus = "testdata/detect"
 
 // minDetectAccuracy is the share of the corpus Detect must get right
-// without a file name. Measured 0.000 with chroma's analysers alone.
+// without a file name. Measured: 0.964 (216/224); chroma's analysers
+// alone, the detector before go-enry, got 0.085 (19/224).
 const minDetectAccuracy = 0.95
 
 type corpusSample struct {
