@@ -18,7 +18,7 @@ type signal struct {
 }
 
 func sig(key string, weight int, re string) signal {
-	return signal{key, weight, regexp.MustCompile(re)}
+	return signal{key, weight, regexp.MustCompile("(?m)" + re)}
 }
 
 var signals = []signal{
@@ -72,14 +72,16 @@ var signals = []signal{
 // clearly; "" otherwise.
 func signalKey(text string) string {
 	scores := map[string]int{}
-	for line := range strings.Lines(text) {
-		line = strings.TrimRight(line, "\r\n")
-		if strings.TrimSpace(line) == "" {
-			continue
-		}
-		for _, s := range signals {
-			if s.re.MatchString(line) {
+	// One pass of each signal over the whole text: much cheaper than
+	// matching every line against every signal. A signal counts once per
+	// line it matches on.
+	for _, s := range signals {
+		last := -1
+		for _, m := range s.re.FindAllStringIndex(text, -1) {
+			line := strings.Count(text[:m[0]], "\n")
+			if line != last {
 				scores[s.key] += s.weight
+				last = line
 			}
 		}
 	}
