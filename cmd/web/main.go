@@ -191,13 +191,14 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 			Cache:       render.NewCache(cfg.RenderCacheBytes / 2),
 			Assets:      static.New(map[string][]byte{"chroma.css": []byte(render.CSS())}),
 			Logger:      log,
-			Idempotency: st.IdempotencyKeys(nil),
+			Idempotency: api.NewIdempotency(st.IdempotencyKeys(nil), []byte(cfg.JWTSecret.Reveal())), // derives its own keys from the secret
 			Snapshots:   readCache,
 		}, web.Options{
 			BaseURL:        cfg.BaseURL,
 			MaxPasteBytes:  cfg.MaxPasteBytes,
 			AllowAnonymous: cfg.AllowAnonymous,
 			TrustedProxies: proxies,
+			SessionKey:     []byte(cfg.SessionKey.Reveal()),
 			APIRateLimits: api.RateLimits{
 				User: cfg.APIRateLimit, Anonymous: cfg.APIRateLimit,
 				UserCreates: cfg.APICreateRateLimit, AnonCreates: cfg.APICreateRateLimit,

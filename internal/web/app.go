@@ -55,6 +55,13 @@ type Options struct {
 	TrustedProxies []string // addresses or CIDRs whose X-Forwarded-For is believed
 	RequestTimeout time.Duration
 	APIRateLimits  api.RateLimits // zero fields: the API's defaults
+	// MaxConnsPerIP caps open connections per peer address (MAX_CONNS_PER_IP);
+	// 0: 64, or no cap when TrustedProxies is set (every client then arrives
+	// from the proxy's address); negative: no cap.
+	MaxConnsPerIP int
+	// SessionKey (SESSION_KEY) keys the CSRF tokens bound to each browser's
+	// session; empty: a random key for this process (tests).
+	SessionKey []byte
 }
 
 // App is the Fiber application with its handlers.
@@ -64,6 +71,7 @@ type App struct {
 	opts    Options
 	log     *slog.Logger
 	proxies []netip.Prefix // TrustedProxies, parsed
+	csrfKey []byte
 }
 
 // New builds the app: middleware, routes, and the error handler.
@@ -75,6 +83,10 @@ func New(d Deps, o Options) *App {
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
 	}
+	a.csrfKey = o.SessionKey
+	if len(a.csrfKey) == 0 {
+		a.csrfKey = []byte(randomToken(32))
+	}
 	cfg := fiber.Config{
 		DisableStartupMessage: true,
 		CaseSensitive:         true,
@@ -84,13 +96,16 @@ func New(d Deps, o Options) *App {
 		// request on the connection. This is the app's one rule for request
 		// memory; nothing needs to remember to clone.
 		Immutable: true,
-		// A body may be the paste plus form or JSON encoding around it; the
-		// paste's own size is checked against MaxPasteBytes after decoding.
-		BodyLimit:      int(2*o.MaxPasteBytes + 1<<20),
-		ReadTimeout:    60 * time.Second,
-		WriteTimeout:   60 * time.Second,
-		IdleTimeout:    120 * time.Second,
-		ReadBufferSize: 16 << 10,
+		// The largest body any route reads (a paste plus its form or JSON
+		// encoding); boundBody applies each route's own limit. Bodies are
+		// streamed: the server allocates as bytes arrive, not for the
+		// Content-Length a client declares and never sends.
+		BodyLimit:         int(2*o.MaxPasteBytes + 1<<20),
+		StreamRequestBody: true,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ReadBufferSize:    16 << 10,
 		// Headers and a body of up to ~64 KiB (a highlighted 4 KiB paste's
 		// page is ~40 KiB) leave in one write; with fasthttp's 4 KiB default
 		// even a 4 KiB raw paste took two. Held only while a connection is
@@ -104,7 +119,8 @@ func New(d Deps, o Options) *App {
 		ErrorHandler:                 a.handleError,
 	}
 	a.App = fiber.New(cfg)
-	a.Use(a.requestContext, a.accessLog, recover.New(), a.headers)
+	a.Server().MaxConnsPerIP = maxConnsPerIP(o)
+	a.Use(a.requestContext, a.accessLog, recover.New(), a.headers, a.boundBody)
 	a.Get("/healthz", a.healthz)
 	a.Get("/readyz", a.readyz)
 	a.Get("/static/*", a.staticAsset)
@@ -150,6 +166,18 @@ func New(d Deps, o Options) *App {
 	return a
 }
 
+func maxConnsPerIP(o Options) int {
+	switch {
+	case o.MaxConnsPerIP < 0:
+		return 0
+	case o.MaxConnsPerIP > 0:
+		return o.MaxConnsPerIP
+	case len(o.TrustedProxies) > 0:
+		return 0
+	}
+	return 64
+}
+
 // StaticPath returns the versioned URL of a static asset.
 func (a *App) StaticPath(name string) string { return a.deps.Assets.Path(name) }
 
@@ -168,7 +196,8 @@ func (a *App) page(c *fiber.Ctx, title string) views.Page {
 		Title:     title,
 		User:      paste.ViewerFrom(c.UserContext()).Username,
 		Admin:     paste.ViewerFrom(c.UserContext()).IsAdmin,
-		Flash:     flashFor(c),
+		Flash:     a.pageFlash(c),
+		Path:      c.OriginalURL(),
 		CSRFToken: csrfToken(c),
 		Assets: views.AssetURLs{
 			CSS:       a.deps.Assets.Path("app.css"),

@@ -28,7 +28,7 @@ func (e *env) htmxForm(u *user, path string, fields map[string]string) (*http.Re
 	req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(vals.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("HX-Request", "true")
-	req.Header.Set(views.CSRFHeader, e.csrf)
+	req.Header.Set(views.CSRFHeader, e.tokenFor(u))
 	return e.do(e.asUser(req, u))
 }
 

@@ -1,7 +1,9 @@
 package web
 
 import (
-	"crypto/subtle"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
 	"net/url"
 	"strings"
 	"time"
@@ -13,8 +15,8 @@ import (
 
 const localCSRF = "csrf_token"
 
-// csrfCookie names the cookie holding the CSRF token; on https the __Host-
-// prefix pins it to this exact origin.
+// csrfCookie names the cookie holding the browser's CSRF secret; on https
+// the __Host- prefix pins it to this exact origin.
 func (a *App) csrfCookie() string {
 	if a.opts.BaseURL.Scheme == "https" {
 		return "__Host-pastel_csrf"
@@ -22,40 +24,75 @@ func (a *App) csrfCookie() string {
 	return "pastel_csrf"
 }
 
+// csrfFor derives the token that forms and htmx send back: an HMAC under
+// SESSION_KEY of the browser's CSRF secret (its cookie) and its session
+// cookie. A token is therefore bound to the session it was rendered for:
+// signing in starts a new session, so every token issued before it stops
+// working (rotation), and a token taken from one browser is worthless with
+// another's cookies.
+func (a *App) csrfFor(secret, session string) string {
+	m := hmac.New(sha256.New, a.csrfKey)
+	m.Write([]byte("pastel-csrf\x00"))
+	m.Write([]byte(secret))
+	m.Write([]byte{0})
+	m.Write([]byte(session))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
 // csrf protects every state-changing browser request: the Origin (or
-// Sec-Fetch-Site) must be this site, and the token from the hidden form field
-// or the htmx header must match the cookie's. Safe methods only make sure a
-// token exists for the forms they render. The JSON API is exempt: it uses
-// bearer tokens, never cookies.
+// Sec-Fetch-Site) must be this site, and the token from the htmx header or
+// the request body's form field must be the one derived for this browser's
+// cookies. A token in the query string is never read: URLs end up in logs,
+// history and Referer headers. Safe methods only make sure a secret exists
+// for the forms they render. The JSON API is exempt: it uses bearer tokens,
+// never cookies.
 func (a *App) csrf(c *fiber.Ctx) error {
 	if strings.HasPrefix(c.Path(), "/api/") {
 		return c.Next()
 	}
-	token := c.Cookies(a.csrfCookie())
-	if len(token) < 20 {
-		token = randomToken(24)
+	secret := c.Cookies(a.csrfCookie())
+	hadSecret := len(secret) >= 20
+	if !hadSecret {
+		secret = randomToken(24)
 		c.Cookie(&fiber.Cookie{
-			Name: a.csrfCookie(), Value: token, Path: "/", HTTPOnly: true,
+			Name: a.csrfCookie(), Value: secret, Path: "/", HTTPOnly: true,
 			Secure: a.opts.BaseURL.Scheme == "https", SameSite: fiber.CookieSameSiteLaxMode,
 			Expires: time.Now().Add(365 * 24 * time.Hour),
 		})
 	}
+	token := a.csrfFor(secret, c.Cookies(a.sessionName()))
 	c.Locals(localCSRF, token)
 	switch c.Method() {
 	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
 		return c.Next()
 	}
-	if !a.sameOrigin(c) {
+	if !hadSecret || !a.sameOrigin(c) {
 		return errCSRF
 	}
 	sent := c.Get(views.CSRFHeader)
 	if sent == "" {
-		sent = c.FormValue(views.CSRFField)
+		sent = bodyFormValue(c, views.CSRFField)
 	}
-	if subtle.ConstantTimeCompare([]byte(sent), []byte(token)) != 1 || c.Cookies(a.csrfCookie()) == "" {
+	if !hmac.Equal([]byte(sent), []byte(token)) {
 		return errCSRF
 	}
 	return c.Next()
+}
+
+// bodyFormValue returns a field of a urlencoded or multipart request body,
+// never of the query string.
+func bodyFormValue(c *fiber.Ctx, name string) string {
+	if v := c.Request().PostArgs().Peek(name); len(v) > 0 {
+		return string(v)
+	}
+	if !strings.HasPrefix(c.Get(fiber.HeaderContentType), fiber.MIMEMultipartForm) {
+		return ""
+	}
+	form, err := c.MultipartForm()
+	if err != nil || len(form.Value[name]) == 0 {
+		return ""
+	}
+	return form.Value[name][0]
 }
 
 // sameOrigin checks the browser's own statement of where the request comes

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"mime/multipart"
 	"net"
 	"net/http"
@@ -76,6 +77,20 @@ type envConfig struct {
 	dbURL    string
 	// rateLimits default to budgets no test reaches (testRateLimits).
 	rateLimits api.RateLimits
+	logger     *slog.Logger
+	tune       []func(*web.Options)
+	routes     func(*web.App)
+}
+
+// withRoutes adds test routes to the app before it serves.
+func withRoutes(f func(*web.App)) envOption { return func(c *envConfig) { c.routes = f } }
+
+// withLogger gives the app a logger (default: none).
+func withLogger(l *slog.Logger) envOption { return func(c *envConfig) { c.logger = l } }
+
+// withOptions adjusts the app's options after the env's defaults are set.
+func withOptions(f func(*web.Options)) envOption {
+	return func(c *envConfig) { c.tune = append(c.tune, f) }
 }
 
 // withDatabase runs the env on the database at u instead of a fresh one.
@@ -167,14 +182,26 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 		Pastes: svc, Accounts: accounts, Admin: admins, Sessions: sessionStore, Blobs: cfg.blobs, PingDB: st.Ping,
 		Syntaxes: syntaxes(), Highlighter: render.NewHighlighter(render.HighlightOptions{}),
 		Cache: render.NewCache(8 << 20), Assets: static.New(map[string][]byte{"chroma.css": []byte(render.CSS())}),
-		Idempotency: st.IdempotencyKeys(nil), Snapshots: rc,
-	}, web.Options{BaseURL: baseURL, MaxPasteBytes: cfg.maxBytes, AllowAnonymous: true, APIRateLimits: cfg.rateLimits})
+		Idempotency: api.NewIdempotency(st.IdempotencyKeys(nil), []byte(strings.Repeat("i", 32))), Snapshots: rc,
+		Logger: cfg.logger,
+	}, webOptions(cfg, baseURL))
 	e := &env{t: t, app: app, svc: svc, accounts: accounts, admin: admins, tokens: tokens, store: st, pool: pool, blobs: cfg.blobs, clock: clk, base: baseURL.String()}
+	if cfg.routes != nil {
+		cfg.routes(app)
+	}
 	if ln != nil {
 		go app.Listener(ln) //nolint:errcheck // ends with Shutdown
 		t.Cleanup(func() { app.ShutdownWithTimeout(5 * time.Second) })
 	}
 	return e
+}
+
+func webOptions(cfg envConfig, baseURL *url.URL) web.Options {
+	o := web.Options{BaseURL: baseURL, MaxPasteBytes: cfg.maxBytes, AllowAnonymous: true, APIRateLimits: cfg.rateLimits}
+	for _, f := range cfg.tune {
+		f(&o)
+	}
+	return o
 }
 
 // do sends req through the app and returns the response with its body read.
@@ -269,6 +296,7 @@ type user struct {
 	name     string
 	password string
 	cookie   string // session cookie value
+	csrf     string // the CSRF token bound to this session
 	access   string // JWT access token
 	refresh  string
 }
@@ -298,6 +326,7 @@ func (e *env) register(name string) *user {
 	if u.cookie == "" {
 		e.t.Fatal("no session cookie after login")
 	}
+	u.csrf = e.csrfOf(u)
 	resp, body = e.do(jsonReq("POST", "/api/v1/auth/token", fmt.Sprintf(`{"username":%q,"password":%q}`, name, u.password)))
 	if resp.StatusCode != http.StatusOK {
 		e.t.Fatalf("token %s = %d %s", name, resp.StatusCode, body)
@@ -313,10 +342,46 @@ func (e *env) register(name string) *user {
 	return u
 }
 
+// csrfOf returns the CSRF token the site renders for u's session (tokens
+// are bound to the session, so each user has its own).
+func (e *env) csrfOf(u *user) string {
+	e.t.Helper()
+	resp, body := e.do(e.asUser(httptest.NewRequest(http.MethodGet, "/", nil), u))
+	if resp.StatusCode != http.StatusOK {
+		e.t.Fatalf("GET / as %s = %d", u.name, resp.StatusCode)
+	}
+	tok, _ := parse(e.t, body).Find(`input[name="_csrf"]`).First().Attr("value")
+	if tok == "" {
+		e.t.Fatalf("no CSRF token for %s", u.name)
+	}
+	return tok
+}
+
+// tokenFor is the CSRF token to send as u (nil: anonymous).
+func (e *env) tokenFor(u *user) string {
+	if u != nil && u.csrf != "" {
+		return u.csrf
+	}
+	return e.csrf
+}
+
 // asUser adds u's session cookie (and the CSRF cookie) to req.
 func (e *env) asUser(req *http.Request, u *user) *http.Request {
 	if u != nil && u.cookie != "" {
 		req.AddCookie(&http.Cookie{Name: "pastel_session", Value: u.cookie})
+	}
+	if u != nil && u.csrf != "" && e.csrf != "" {
+		// A request built with the anonymous token gets u's: tokens are
+		// bound to the session.
+		if req.Header.Get("X-CSRF-Token") == e.csrf {
+			req.Header.Set("X-CSRF-Token", u.csrf)
+		}
+		if req.Body != nil {
+			b, _ := io.ReadAll(req.Body)
+			b = bytes.ReplaceAll(b, []byte(e.csrf), []byte(u.csrf))
+			req.Body = io.NopCloser(bytes.NewReader(b))
+			req.ContentLength = int64(len(b))
+		}
 	}
 	req.AddCookie(&http.Cookie{Name: "pastel_csrf", Value: e.cookie})
 	return req
@@ -336,7 +401,7 @@ func (e *env) userForm(u *user, path string, fields map[string]string) (*http.Re
 		vals.Set(k, v)
 	}
 	if vals.Get("_csrf") == "" {
-		vals.Set("_csrf", e.csrf)
+		vals.Set("_csrf", e.tokenFor(u))
 	}
 	req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(vals.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")

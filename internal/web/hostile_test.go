@@ -259,7 +259,7 @@ func form(fields [][2]string, file *[3]string) (string, *bytes.Buffer) {
 func (e *env) browserPost(u *user, path, contentType string, body io.Reader, htmx bool) *http.Request {
 	req := httptest.NewRequest(http.MethodPost, path, body)
 	req.Header.Set("Content-Type", contentType)
-	req.Header.Set("X-CSRF-Token", e.csrf)
+	req.Header.Set("X-CSRF-Token", e.tokenFor(u))
 	if htmx {
 		req.Header.Set("HX-Request", "true")
 	}

@@ -96,8 +96,32 @@ func (a *App) headers(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-// accessLog writes one line per request. Paths of share links carry a secret
-// and are redacted; query strings are never logged.
+// secretParam is the route parameter name that carries a secret (share-link
+// tokens, and any later one-use link): its value never reaches a log.
+const secretParam = "token"
+
+// loggedPath is the request path as the access log may show it: the value
+// of every route parameter named secretParam is replaced. Query strings are
+// never logged.
+func loggedPath(c *fiber.Ctx) string {
+	path := c.Path()
+	r := c.Route()
+	if r == nil {
+		return path
+	}
+	for _, name := range r.Params {
+		if name != secretParam {
+			continue
+		}
+		if v := c.Params(name); v != "" {
+			path = strings.Replace(path, "/"+v, "/[redacted]", 1)
+		}
+	}
+	return path
+}
+
+// accessLog writes one line per request, at info, or at debug for static
+// assets (a page view would otherwise log four lines).
 func (a *App) accessLog(c *fiber.Ctx) error {
 	start := time.Now()
 	err := c.Next()
@@ -108,12 +132,12 @@ func (a *App) accessLog(c *fiber.Ctx) error {
 			a.logger(c).Error("error handler", "err", herr)
 		}
 	}
-	if !a.log.Enabled(c.UserContext(), slog.LevelInfo) {
-		return nil
+	level := slog.LevelInfo
+	if p := c.Path(); strings.HasPrefix(p, "/static/") || p == "/favicon.ico" {
+		level = slog.LevelDebug
 	}
-	path := c.Path()
-	if strings.HasPrefix(path, "/s/") {
-		path = "/s/[redacted]"
+	if !a.log.Enabled(c.UserContext(), level) {
+		return nil
 	}
 	// Body() would read a streamed body into memory: take its length
 	// from the header instead.
@@ -121,9 +145,9 @@ func (a *App) accessLog(c *fiber.Ctx) error {
 	if !c.Response().IsBodyStream() {
 		size = len(c.Response().Body())
 	}
-	a.logger(c).Info("request",
+	a.logger(c).Log(c.UserContext(), level, "request",
 		"method", c.Method(),
-		"path", path,
+		"path", loggedPath(c),
 		"status", c.Response().StatusCode(),
 		"duration_ms", float64(time.Since(start).Microseconds())/1000,
 		"bytes", size,
