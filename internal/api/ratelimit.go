@@ -1,27 +1,38 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"math"
 	"strconv"
-	"sync"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"pastel/internal/account"
 	"pastel/internal/paste"
+	"pastel/internal/ratelimit"
 )
 
-// RateLimits are the API's request budgets, per minute, refilled smoothly
-// (token buckets). Each process keeps its own buckets in memory: with N
-// replicas behind a balancer a caller may get up to N times the budget.
-// Zero fields take the defaults.
+// RateLimits are the API's budgets. Requests of every kind spend a
+// per-minute budget kept in each process's memory (token buckets): with N
+// replicas a caller may read up to N times as much. Writes (creates and edits
+// of pastes and comments, ratings, stars, reports, share links) and
+// registrations also spend Budgets, which the HTML forms spend from too and
+// which, built over PostgreSQL, every replica shares. Zero fields take the
+// defaults.
 type RateLimits struct {
-	User        int // requests per signed-in user (per bearer identity); default 600
-	Anonymous   int // requests per client address without a token; default 120
-	UserCreates int // POST requests per signed-in user; default 120
-	AnonCreates int // POST requests per client address; default 60
+	User      int // requests per signed-in user (per bearer identity); default 600
+	Anonymous int // requests per client address without a token; default 120
+	// UserCreates and AnonCreates size the in-memory Budgets built when
+	// Budgets is nil: writes per minute per user and per address (default
+	// 120 and 60).
+	UserCreates int
+	AnonCreates int
+	// Budgets are the write and registration budgets shared with the HTML
+	// forms; nil: in memory, from UserCreates and AnonCreates.
+	Budgets *ratelimit.Budgets
 	// Now is the clock (nil: time.Now).
 	Now func() time.Time
 }
@@ -34,105 +45,39 @@ func (l RateLimits) withDefaults() RateLimits {
 	}
 	def(&l.User, 600)
 	def(&l.Anonymous, 120)
-	def(&l.UserCreates, 120)
-	def(&l.AnonCreates, 60)
 	if l.Now == nil {
 		l.Now = time.Now
+	}
+	if l.Budgets == nil {
+		l.Budgets = l.MemoryBudgets()
 	}
 	return l
 }
 
-// limiters holds one bucket set per budget.
+// MemoryBudgets returns Budgets kept in this process, sized by UserCreates
+// and AnonCreates (the defaults where zero).
+func (l RateLimits) MemoryBudgets() *ratelimit.Budgets {
+	return ratelimit.InMemory(ratelimit.Rates{
+		UserWrites:    ratelimit.PerMinute(l.UserCreates),
+		AddressWrites: ratelimit.PerMinute(l.AnonCreates),
+	}, l.Now)
+}
+
+// limiters holds the in-memory request budgets and the shared ones.
 type limiters struct {
-	user, anon, userCreates, anonCreates, badAuth *bucketSet
+	user, anon, badAuth *ratelimit.Buckets
+	budgets             *ratelimit.Budgets
 }
 
 func newLimiters(l RateLimits) *limiters {
 	l = l.withDefaults()
 	return &limiters{
-		user:        newBucketSet(l.User, l.Now),
-		anon:        newBucketSet(l.Anonymous, l.Now),
-		userCreates: newBucketSet(l.UserCreates, l.Now),
-		anonCreates: newBucketSet(l.AnonCreates, l.Now),
+		user: ratelimit.NewBuckets(ratelimit.PerMinute(l.User), l.Now),
+		anon: ratelimit.NewBuckets(ratelimit.PerMinute(l.Anonymous), l.Now),
 		// Invalid bearer tokens cost the address anonymous budget, so token
 		// guessing is limited like any anonymous traffic.
-		badAuth: newBucketSet(l.Anonymous, l.Now),
-	}
-}
-
-// bucketSet is a token bucket per key: perMinute tokens of capacity,
-// refilled at perMinute per minute.
-type bucketSet struct {
-	mu        sync.Mutex
-	limit     int
-	perSec    float64
-	now       func() time.Time
-	buckets   map[string]*bucket
-	lastSweep time.Time
-}
-
-type bucket struct {
-	tokens float64
-	at     time.Time
-}
-
-// quota is the state of a bucket after a request, for the RateLimit-* headers.
-type quota struct {
-	limit      int
-	remaining  int
-	reset      time.Duration // until the bucket is full again
-	retryAfter time.Duration // until one request is allowed; 0 when allowed now
-}
-
-func newBucketSet(perMinute int, now func() time.Time) *bucketSet {
-	return &bucketSet{limit: perMinute, perSec: float64(perMinute) / 60, now: now, buckets: map[string]*bucket{}}
-}
-
-// take spends one token of key's bucket when spend is set (otherwise only
-// looks) and reports the quota.
-func (s *bucketSet) take(key string, spend bool) (quota, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	now := s.now()
-	s.sweep(now)
-	b, ok := s.buckets[key]
-	if !ok {
-		b = &bucket{tokens: float64(s.limit), at: now}
-		s.buckets[key] = b
-	}
-	if d := now.Sub(b.at).Seconds(); d > 0 {
-		b.tokens = math.Min(float64(s.limit), b.tokens+d*s.perSec)
-	}
-	b.at = now
-	allowed := b.tokens >= 1
-	if allowed && spend {
-		b.tokens--
-	}
-	q := quota{limit: s.limit, remaining: int(b.tokens), reset: s.until(float64(s.limit) - b.tokens)}
-	if !allowed {
-		q.retryAfter = s.until(1 - b.tokens)
-	}
-	return q, allowed
-}
-
-func (s *bucketSet) until(tokens float64) time.Duration {
-	if tokens <= 0 {
-		return 0
-	}
-	return time.Duration(tokens / s.perSec * float64(time.Second))
-}
-
-// sweep drops buckets that have refilled completely (they equal a new one),
-// at most once a minute, so memory follows the callers of the last minute.
-func (s *bucketSet) sweep(now time.Time) {
-	if now.Sub(s.lastSweep) < time.Minute {
-		return
-	}
-	s.lastSweep = now
-	for k, b := range s.buckets {
-		if b.tokens+now.Sub(b.at).Seconds()*s.perSec >= float64(s.limit) {
-			delete(s.buckets, k)
-		}
+		badAuth: ratelimit.NewBuckets(ratelimit.PerMinute(l.Anonymous), l.Now),
+		budgets: l.Budgets,
 	}
 }
 
@@ -140,79 +85,130 @@ func ceilSeconds(d time.Duration) int {
 	return int(math.Ceil(d.Seconds()))
 }
 
-// setQuota writes the RateLimit-* headers (draft-ietf-httpapi-ratelimit-headers).
-func setQuota(c *fiber.Ctx, q quota) {
-	c.Set("RateLimit-Limit", strconv.Itoa(q.limit))
-	c.Set("RateLimit-Remaining", strconv.Itoa(q.remaining))
-	c.Set("RateLimit-Reset", strconv.Itoa(ceilSeconds(q.reset)))
+// SetQuota writes the RateLimit-* headers (draft-ietf-httpapi-ratelimit-headers)
+// of d.
+func SetQuota(c *fiber.Ctx, d ratelimit.Decision) {
+	c.Set("RateLimit-Limit", strconv.Itoa(d.Limit))
+	c.Set("RateLimit-Remaining", strconv.Itoa(d.Remaining))
+	c.Set("RateLimit-Reset", strconv.Itoa(ceilSeconds(d.Reset)))
 }
 
-// charge spends one request from each bucket set for key, sets the headers of
-// the tightest one, and returns a rate-limit error when any is empty.
-func charge(c *fiber.Ctx, key string, sets ...*bucketSet) error {
-	var shown quota
-	var wait time.Duration
-	for i, s := range sets {
-		q, ok := s.take(key, true)
-		switch {
-		case !ok && q.retryAfter > wait:
-			wait, shown = q.retryAfter, q
-		case wait == 0 && (i == 0 || q.remaining < shown.remaining):
-			shown = q
+// spend takes one request from each limiter for its key, in order, stopping
+// at the first refusal; it sets the headers of the tightest budget (the
+// refusing one, else the one with the least left) and returns a rate-limit
+// error on refusal. Cheap in-memory limiters go first, so a caller over its
+// request budget costs the database nothing.
+func spend(c *fiber.Ctx, steps ...func(context.Context) (ratelimit.Decision, error)) error {
+	var shown ratelimit.Decision
+	for i, step := range steps {
+		d, err := step(c.UserContext())
+		if err != nil {
+			return err // the limiter cannot count: refuse (503)
+		}
+		if i == 0 || !d.Allowed || d.Remaining < shown.Remaining {
+			shown = d
+		}
+		if !d.Allowed {
+			SetQuota(c, shown)
+			// retryAfter in auth.go rounds down and adds one second.
+			return &account.RateLimitError{RetryAfter: d.RetryAfter}
 		}
 	}
-	setQuota(c, shown)
-	if wait > 0 {
-		// retryAfter in auth.go rounds down and adds one second.
-		return &account.RateLimitError{RetryAfter: wait}
-	}
+	SetQuota(c, shown)
 	return nil
 }
 
-func isCreate(c *fiber.Ctx) bool { return c.Method() == fiber.MethodPost }
+func bucket(b *ratelimit.Buckets, key string) func(context.Context) (ratelimit.Decision, error) {
+	return func(ctx context.Context) (ratelimit.Decision, error) { return b.Allow(ctx, key, 1) }
+}
+
+// apiPath is the request's path below /api/v1.
+func apiPath(c *fiber.Ctx) string {
+	p := c.Path()
+	if i := strings.Index(p, "/api/v1"); i >= 0 {
+		return p[i+len("/api/v1"):]
+	}
+	return p
+}
+
+func isRegistration(c *fiber.Ctx) bool {
+	return c.Method() == fiber.MethodPost && strings.TrimSuffix(apiPath(c), "/") == "/auth/register"
+}
+
+// isWrite says whether a request spends the caller's shared write budget:
+// every POST, PUT and PATCH (pastes, edits, forks, comments, ratings, stars,
+// reports, share links) but sign-in and token requests, which have their own
+// limits, and moderation.
+func isWrite(c *fiber.Ctx) bool {
+	switch c.Method() {
+	case fiber.MethodPost, fiber.MethodPut, fiber.MethodPatch:
+	default:
+		return false
+	}
+	p := apiPath(c)
+	return !strings.HasPrefix(p, "/auth/") && !strings.HasPrefix(p, "/admin/")
+}
 
 // limitAddress runs before authentication. Requests without a token spend
-// their client address's anonymous budget. Requests with a token are charged
-// to the user after authentication (limitCaller); only an invalid token costs
-// the address, and an address that spent its budget on invalid tokens is
-// refused before its next token is even checked.
+// their client address's anonymous budget (and writes its write budget).
+// Registrations spend the address's registration budget whatever they carry.
+// Requests with a token are charged to the user after authentication
+// (limitCaller); only an invalid token costs the address, and an address
+// that spent its budget on invalid tokens is refused before its next token is
+// even checked.
 func (h *handler) limitAddress(c *fiber.Ctx) error {
-	addr := "addr:" + paste.ClientAddr(c.UserContext())
+	addr := paste.ClientAddr(c.UserContext())
 	if c.Get(fiber.HeaderAuthorization) == "" {
-		sets := []*bucketSet{h.limits.anon}
-		if isCreate(c) {
-			sets = append(sets, h.limits.anonCreates)
+		steps := []func(context.Context) (ratelimit.Decision, error){bucket(h.limits.anon, addr)}
+		switch {
+		case isRegistration(c):
+			steps = append(steps, func(ctx context.Context) (ratelimit.Decision, error) {
+				return h.limits.budgets.Register(ctx, addr)
+			})
+		case isWrite(c):
+			steps = append(steps, func(ctx context.Context) (ratelimit.Decision, error) {
+				return h.limits.budgets.Write(ctx, 0, addr)
+			})
 		}
-		if err := charge(c, addr, sets...); err != nil {
+		if err := spend(c, steps...); err != nil {
 			return err
 		}
 		return c.Next()
 	}
-	if q, ok := h.limits.badAuth.take(addr, false); !ok {
-		setQuota(c, q)
-		return &account.RateLimitError{RetryAfter: q.retryAfter}
+	if d, _ := h.limits.badAuth.Allow(c.UserContext(), addr, 0); !d.Allowed {
+		SetQuota(c, d)
+		return &account.RateLimitError{RetryAfter: d.RetryAfter}
+	}
+	if isRegistration(c) {
+		// A token does not make a registration anyone's: the address pays.
+		if err := spend(c, func(ctx context.Context) (ratelimit.Decision, error) {
+			return h.limits.budgets.Register(ctx, addr)
+		}); err != nil {
+			return err
+		}
 	}
 	err := c.Next()
 	if errors.Is(err, account.ErrInvalidToken) {
-		q, _ := h.limits.badAuth.take(addr, true)
-		setQuota(c, q)
+		d, _ := h.limits.badAuth.Allow(c.UserContext(), addr, 1)
+		SetQuota(c, d)
 	}
 	return err
 }
 
 // limitCaller runs after authentication and charges signed-in callers'
-// requests to their user, wherever they come from.
+// requests (and writes) to their user, wherever they come from.
 func (h *handler) limitCaller(c *fiber.Ctx) error {
 	v := paste.ViewerFrom(c.UserContext())
 	if !v.SignedIn() {
 		return c.Next()
 	}
-	key := "user:" + strconv.FormatInt(v.UserID, 10)
-	sets := []*bucketSet{h.limits.user}
-	if isCreate(c) {
-		sets = append(sets, h.limits.userCreates)
+	steps := []func(context.Context) (ratelimit.Decision, error){bucket(h.limits.user, "user:"+strconv.FormatInt(v.UserID, 10))}
+	if isWrite(c) {
+		steps = append(steps, func(ctx context.Context) (ratelimit.Decision, error) {
+			return h.limits.budgets.Write(ctx, v.UserID, "")
+		})
 	}
-	if err := charge(c, key, sets...); err != nil {
+	if err := spend(c, steps...); err != nil {
 		return err
 	}
 	return c.Next()

@@ -60,10 +60,16 @@ type Config struct {
 	AllowAnonymous  bool
 	TrustedProxies  []netip.Prefix
 	LogLevel        slog.Level
-	// APIRateLimit and APICreateRateLimit replace the API's per-caller
-	// budgets (requests and creates per minute); 0 keeps the defaults.
+	// APIRateLimit replaces the API's per-caller request budgets (per
+	// minute, per replica); APICreateRateLimit the write budgets (creates,
+	// edits, comments, votes, stars, reports, share links per minute per
+	// caller), which the HTML forms share and which hold across replicas.
+	// 0 keeps the defaults.
 	APIRateLimit       int
 	APICreateRateLimit int
+	// RegistrationRateLimit is how many accounts one client address may
+	// register an hour, through the forms and the API together.
+	RegistrationRateLimit int
 	// RenderCacheBytes bounds the cache of rendered pages (highlighted
 	// code, Markdown).
 	RenderCacheBytes int64
@@ -92,6 +98,8 @@ const (
 	DefaultHTTPAddr      = "127.0.0.1:8080"
 	DefaultDataDir       = "./data"
 	DefaultMaxPasteBytes = 10 << 20
+	// DefaultRegistrationRateLimit is registrations an hour per address.
+	DefaultRegistrationRateLimit = 5
 	// DefaultRenderCacheBytes is the default bound of the render cache.
 	DefaultRenderCacheBytes = 64 << 20
 	// DefaultPasteCacheEntries and DefaultBodyCacheBytes bound the read
@@ -132,9 +140,11 @@ func Load(getenv func(string) string) (Config, error) {
 
 		APIRateLimit:       l.count("API_RATE_LIMIT"),
 		APICreateRateLimit: l.count("API_CREATE_RATE_LIMIT"),
-		RenderCacheBytes:   l.size("RENDER_CACHE_BYTES", DefaultRenderCacheBytes),
-		PasteCacheEntries:  l.countDefault("PASTE_CACHE_ENTRIES", DefaultPasteCacheEntries),
-		BodyCacheBytes:     l.size("BODY_CACHE_BYTES", DefaultBodyCacheBytes),
+		RegistrationRateLimit: l.whole("REGISTRATION_RATE_LIMIT", DefaultRegistrationRateLimit, 1,
+			"must be a positive whole number (registrations an hour per address)"),
+		RenderCacheBytes:  l.size("RENDER_CACHE_BYTES", DefaultRenderCacheBytes),
+		PasteCacheEntries: l.countDefault("PASTE_CACHE_ENTRIES", DefaultPasteCacheEntries),
+		BodyCacheBytes:    l.size("BODY_CACHE_BYTES", DefaultBodyCacheBytes),
 
 		ExpirySweepInterval: l.duration("EXPIRY_SWEEP_INTERVAL", DefaultExpirySweepInterval),
 		OrphanSweepInterval: l.duration("ORPHAN_SWEEP_INTERVAL", DefaultOrphanSweepInterval),

@@ -45,3 +45,19 @@ func TestRenderCacheBytes(t *testing.T) {
 		}
 	}
 }
+
+func TestRegistrationRateLimit(t *testing.T) {
+	c, err := Load(env(nil))
+	if err != nil || c.RegistrationRateLimit != DefaultRegistrationRateLimit || DefaultRegistrationRateLimit != 5 {
+		t.Fatalf("default: %d %v", c.RegistrationRateLimit, err)
+	}
+	if c, err = Load(env(map[string]string{"REGISTRATION_RATE_LIMIT": " 20 "})); err != nil || c.RegistrationRateLimit != 20 {
+		t.Fatalf("set: %d %v", c.RegistrationRateLimit, err)
+	}
+	for _, bad := range []string{"0", "-3", "many", "1.5"} {
+		_, err := Load(env(map[string]string{"REGISTRATION_RATE_LIMIT": bad, "API_CREATE_RATE_LIMIT": "0"}))
+		if err == nil || !strings.Contains(err.Error(), "REGISTRATION_RATE_LIMIT") || !strings.Contains(err.Error(), "API_CREATE_RATE_LIMIT") {
+			t.Errorf("%q: %v (want one error naming both bad variables)", bad, err)
+		}
+	}
+}
