@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -281,6 +282,23 @@ func SnippetFromMarked(text string) Snippet {
 		}
 	}
 	flush()
+	// An engine matching prefixes marks the "a" of "apple" for the query
+	// "a": a short mark inside a longer word is no match to show.
+	for i, p := range out {
+		if !p.Mark || utf8.RuneCountInString(p.Text) >= shortWord {
+			continue
+		}
+		var before, after rune
+		if i > 0 {
+			before, _ = utf8.DecodeLastRuneInString(out[i-1].Text)
+		}
+		if i+1 < len(out) {
+			after, _ = utf8.DecodeRuneInString(out[i+1].Text)
+		}
+		if isWordRune(before) || isWordRune(after) {
+			out[i].Mark = false
+		}
+	}
 	return out
 }
 
@@ -307,7 +325,9 @@ func collapseSpace(s string) string {
 }
 
 // MakeSnippet cuts an excerpt of about width bytes from text around the
-// first match of q and marks every match in it, case-insensitively.
+// first match of q and marks every match in it, case-insensitively. Words
+// of fewer than shortWord letters match only whole words: "a" marks the
+// word "a", not every a inside other words.
 func MakeSnippet(text string, q Query, width int) Snippet {
 	var words []string
 	for _, t := range q.Terms {
@@ -315,6 +335,8 @@ func MakeSnippet(text string, q Query, width int) Snippet {
 	}
 	var re *regexp.Regexp
 	if len(words) > 0 {
+		// Longest first: at one position the longer word wins.
+		slices.SortStableFunc(words, func(a, b string) int { return len(b) - len(a) })
 		quoted := make([]string, len(words))
 		for i, w := range words {
 			quoted[i] = regexp.QuoteMeta(w)
@@ -323,8 +345,8 @@ func MakeSnippet(text string, q Query, width int) Snippet {
 	}
 	start := 0
 	if re != nil {
-		if loc := re.FindStringIndex(text); loc != nil {
-			start = max(0, loc[0]-width/4)
+		if locs := snippetMatches(re, text, 1); len(locs) > 0 {
+			start = max(0, locs[0][0]-width/4)
 		}
 	}
 	end := min(len(text), start+width)
@@ -341,7 +363,7 @@ func MakeSnippet(text string, q Query, width int) Snippet {
 	}
 	pos := 0
 	if re != nil {
-		for _, loc := range re.FindAllStringIndex(window, -1) {
+		for _, loc := range snippetMatches(re, window, -1) {
 			if loc[0] > pos {
 				out = append(out, SnippetPart{Text: collapseSpace(window[pos:loc[0]])})
 			}
@@ -356,6 +378,34 @@ func MakeSnippet(text string, q Query, width int) Snippet {
 		out = append(out, SnippetPart{Text: " …"})
 	}
 	return out
+}
+
+// shortWord is the length in letters below which a query word is marked
+// only where it is a whole word.
+const shortWord = 3
+
+// snippetMatches returns up to n (all when n < 0) matches of re in s,
+// leaving out a short match that is part of a longer word.
+func snippetMatches(re *regexp.Regexp, s string, n int) [][]int {
+	var out [][]int
+	for _, loc := range re.FindAllStringIndex(s, -1) {
+		if utf8.RuneCountInString(s[loc[0]:loc[1]]) < shortWord {
+			before, _ := utf8.DecodeLastRuneInString(s[:loc[0]])
+			after, _ := utf8.DecodeRuneInString(s[loc[1]:])
+			if isWordRune(before) || isWordRune(after) {
+				continue
+			}
+		}
+		out = append(out, loc)
+		if n >= 0 && len(out) == n {
+			break
+		}
+	}
+	return out
+}
+
+func isWordRune(r rune) bool {
+	return r != utf8.RuneError && (r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r))
 }
 
 // SearchInput is a search as a surface hands it over.

@@ -82,3 +82,31 @@ func TestSearchTextStripsWhatTextCannotHold(t *testing.T) {
 		t.Errorf("cap: %d bytes, valid %v", len(got), utf8.ValidString(got))
 	}
 }
+
+// TestSnippetShortWordsMarkWholeWords: a one- or two-letter query word marks
+// that word, not every letter inside other words; longer words still mark
+// inside identifiers (HTTPHeader in parseHTTPHeader).
+func TestSnippetShortWordsMarkWholeWords(t *testing.T) {
+	tests := []struct{ q, text, want string }{
+		{"a", "banana a cat, (a)", "banana <mark>a</mark> cat, (<mark>a</mark>)"},
+		{"go", "going to go: Go!", "going to <mark>go</mark>: <mark>Go</mark>!"},
+		{"é", "café é", "café <mark>é</mark>"},
+		{"a alpha", "alpha a", "<mark>alpha</mark> <mark>a</mark>"},
+		{"HTTPHeader", "parseHTTPHeader()", "parse<mark>HTTPHeader</mark>()"},
+		{"x", "no match here", "no match here"},
+	}
+	for _, tt := range tests {
+		if got := MakeSnippet(tt.text, ParseQuery(tt.q), 200).HTML(); got != tt.want {
+			t.Errorf("%q in %q:\n got %s\nwant %s", tt.q, tt.text, got, tt.want)
+		}
+	}
+	// Engines that match prefixes mark "a" in "apple"; that mark goes.
+	if got := SnippetFromMarked("\uE000a\uE001pple \uE000a\uE001 \uE000apple\uE001").HTML(); got != "apple <mark>a</mark> <mark>apple</mark>" {
+		t.Errorf("SnippetFromMarked short prefix marks: %s", got)
+	}
+	// The excerpt starts near the whole word, not at the first letter a.
+	long := "a" + strings.Repeat("b", 1000) + " a end"
+	if got := MakeSnippet(long, ParseQuery("a"), 40).HTML(); !strings.Contains(got, "<mark>a</mark> end") {
+		t.Errorf("excerpt %s: want it around the word", got)
+	}
+}

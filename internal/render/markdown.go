@@ -2,14 +2,19 @@ package render
 
 import (
 	"bytes"
+	"net/url"
 	"regexp"
 	"sync"
 
+	"github.com/alecthomas/chroma/v2"
+	"github.com/alecthomas/chroma/v2/lexers"
 	"github.com/microcosm-cc/bluemonday"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
 )
@@ -24,15 +29,20 @@ const linkRel = "nofollow noopener noreferrer"
 var markdownOnce = sync.OnceValues(func() (goldmark.Markdown, *bluemonday.Policy) {
 	md := goldmark.New(
 		// GFM: tables (aligned with the align attribute, since style is
-		// stripped), strikethrough, autolinks (linkify), task lists.
+		// stripped), strikethrough, autolinks (linkify), task lists; and
+		// footnotes, their IDs prefixed so they meet none of the page's.
 		goldmark.WithExtensions(
 			extension.NewTable(extension.WithTableCellAlignMethod(extension.TableCellAlignAttribute)),
 			extension.Strikethrough,
 			extension.Linkify,
 			extension.TaskList,
+			extension.NewFootnote(extension.WithFootnoteIDPrefix([]byte(footnotePrefix))),
 		),
 		goldmark.WithParserOptions(
 			parser.WithASTTransformers(util.Prioritized(linkRelTransformer{}, 100)),
+		),
+		goldmark.WithRendererOptions(
+			renderer.WithNodeRenderers(util.Prioritized(&fencedCodeRenderer{}, 200)),
 		),
 		// No html.WithUnsafe: raw HTML in the source is dropped, and goldmark
 		// leaves javascript:, vbscript:, file: and data: (but images) URLs out.
@@ -58,13 +68,29 @@ func markdownPolicy() *bluemonday.Policy {
 	p.AllowAttrs("checked", "disabled").Matching(regexp.MustCompile(`^(|checked|disabled)$`)).OnElements("input")
 	// Table cell alignment from GFM tables.
 	p.AllowAttrs("align").Matching(regexp.MustCompile(`^(left|right|center)$`)).OnElements("th", "td")
+	// Highlighted fenced code: chroma's token classes under <pre class="chroma">.
+	p.AllowAttrs("class").Matching(regexp.MustCompile(`^chroma$`)).OnElements("pre")
+	p.AllowAttrs("class").Matching(regexp.MustCompile(`^[a-z][a-z0-9]{0,3}$`)).OnElements("span")
+	// Footnotes: prefixed IDs, their classes and ARIA roles.
+	p.AllowAttrs("id").Matching(regexp.MustCompile(`^`+footnotePrefix+`fn(ref[0-9]*)?:[0-9]+$`)).OnElements("sup", "li")
+	p.AllowAttrs("class").Matching(regexp.MustCompile(`^footnote-(ref|backref)$`)).OnElements("a")
+	p.AllowAttrs("class").Matching(regexp.MustCompile(`^footnotes$`)).OnElements("div")
+	p.AllowAttrs("role").Matching(regexp.MustCompile(`^doc-(noteref|backlink|endnotes)$`)).OnElements("a", "div")
+	// Images from other sites: a placeholder link that opens them in a new tab.
+	p.AllowAttrs("class").Matching(regexp.MustCompile(`^md-image$`)).OnElements("a")
+	p.AllowAttrs("target").Matching(regexp.MustCompile(`^_blank$`)).OnElements("a")
+	p.AllowAttrs("class").Matching(regexp.MustCompile(`^md-image-host$`)).OnElements("em")
 	return p
 }
 
+// footnotePrefix starts every footnote ID (md-fn:1, md-fnref:1).
+const footnotePrefix = "md-"
+
 // linkRelTransformer gives every link rel="nofollow noopener noreferrer",
-// and turns images from other sites into links to them: the pages' CSP
-// (img-src 'self' data:) would block them anyway, leaving a broken image
-// and a CSP violation on every view.
+// and turns images from other sites into placeholders: a link showing the
+// image's alt text and its site, which opens the image in a new tab. The
+// pages' CSP (img-src 'self' data:) would block the image itself, and
+// loading it would tell the other site who reads the paste.
 type linkRelTransformer struct{}
 
 func (linkRelTransformer) Transform(doc *ast.Document, _ text.Reader, _ parser.Context) {
@@ -86,16 +112,127 @@ func (linkRelTransformer) Transform(doc *ast.Document, _ text.Reader, _ parser.C
 		link := ast.NewLink()
 		link.Destination, link.Title = img.Destination, img.Title
 		link.SetAttributeString("rel", []byte(linkRel))
+		link.SetAttributeString("class", []byte("md-image"))
+		link.SetAttributeString("target", []byte("_blank"))
 		for c := img.FirstChild(); c != nil; {
 			next := c.NextSibling()
 			link.AppendChild(link, c)
 			c = next
 		}
 		if link.ChildCount() == 0 {
-			link.AppendChild(link, ast.NewString(img.Destination))
+			link.AppendChild(link, ast.NewString([]byte("Image")))
+		}
+		if u, err := url.Parse(string(bytes.TrimSpace(img.Destination))); err == nil && u.Host != "" {
+			host := ast.NewString([]byte(u.Hostname()))
+			span := ast.NewEmphasis(1) // <em class="md-image-host">
+			span.SetAttributeString("class", []byte("md-image-host"))
+			span.AppendChild(span, host)
+			link.AppendChild(link, span)
 		}
 		img.Parent().ReplaceChild(img.Parent(), img, link)
 	}
+}
+
+// Bounds on highlighting fenced code: a longer block, or blocks past the
+// document's budget, are shown plain (a 1 MiB document of code fences
+// must not cost the tokeniser seconds).
+const (
+	maxFenceBytes    = 64 << 10
+	maxFencesPerDoc  = 256 << 10
+	fenceBudgetField = "pastel-fence-budget"
+)
+
+// fencedCodeRenderer renders fenced code blocks whose info string names a
+// language chroma knows as <pre class="chroma"><code class="language-x">
+// with chroma's token classes (styled by the same chroma.css as pastes);
+// others as goldmark does. Text is always HTML-escaped.
+type fencedCodeRenderer struct{}
+
+func (r *fencedCodeRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
+	reg.Register(ast.KindFencedCodeBlock, r.render)
+}
+
+func (r *fencedCodeRenderer) render(w util.BufWriter, source []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	if !entering {
+		return ast.WalkContinue, nil
+	}
+	n := node.(*ast.FencedCodeBlock)
+	var code bytes.Buffer
+	for i := 0; i < n.Lines().Len(); i++ {
+		seg := n.Lines().At(i)
+		code.Write(seg.Value(source))
+	}
+	lang := n.Language(source)
+	var lexer chroma.Lexer
+	if len(lang) > 0 && code.Len() <= maxFenceBytes && spendFenceBudget(n, code.Len()) {
+		lexer = lexers.Get(string(lang))
+	}
+	if len(lang) > 0 && isLanguageName(lang) {
+		_, _ = w.WriteString(`<pre class="chroma"><code class="language-`)
+		_, _ = w.Write(lang)
+		_, _ = w.WriteString(`">`)
+	} else {
+		_, _ = w.WriteString(`<pre><code>`)
+	}
+	if lexer == nil {
+		html.DefaultWriter.RawWrite(w, code.Bytes())
+		_, _ = w.WriteString("</code></pre>\n")
+		return ast.WalkSkipChildren, nil
+	}
+	it, err := lexer.Tokenise(nil, code.String())
+	if err != nil {
+		html.DefaultWriter.RawWrite(w, code.Bytes())
+		_, _ = w.WriteString("</code></pre>\n")
+		return ast.WalkSkipChildren, nil
+	}
+	for t := it(); t != chroma.EOF; t = it() {
+		cls := fenceTokenClass(t.Type)
+		if cls != "" {
+			_, _ = w.WriteString(`<span class="`)
+			_, _ = w.WriteString(cls)
+			_, _ = w.WriteString(`">`)
+		}
+		html.DefaultWriter.RawWrite(w, []byte(t.Value))
+		if cls != "" {
+			_, _ = w.WriteString(`</span>`)
+		}
+	}
+	_, _ = w.WriteString("</code></pre>\n")
+	return ast.WalkSkipChildren, nil
+}
+
+var languageName = regexp.MustCompile(`^[A-Za-z0-9_+#.-]{1,40}$`)
+
+func isLanguageName(b []byte) bool { return languageName.Match(b) }
+
+// spendFenceBudget takes n bytes from the document's highlighting budget,
+// kept on its root node; false when it is spent.
+func spendFenceBudget(node ast.Node, n int) bool {
+	doc := node
+	for doc.Parent() != nil {
+		doc = doc.Parent()
+	}
+	spent, _ := doc.AttributeString(fenceBudgetField)
+	used, _ := spent.(int)
+	if used+n > maxFencesPerDoc {
+		return false
+	}
+	doc.SetAttributeString(fenceBudgetField, used+n)
+	return true
+}
+
+// fenceTokenClass is chroma's class for a token type, or its nearest
+// parent type's; "" for plain text.
+func fenceTokenClass(t chroma.TokenType) string {
+	for ; t != 0; t = t.Parent() {
+		if cls, ok := chroma.StandardTypes[t]; ok {
+			if cls == "w" {
+				return ""
+			}
+			return cls
+		}
+	}
+	return ""
 }
 
 // sameSite reports whether a URL is relative to this site: no scheme and

@@ -6,16 +6,17 @@ import (
 )
 
 // TestMarkdownImagesFromOtherSitesBecomeLinks: the page CSP allows images
-// from the site only, so an image from elsewhere is shown as a link to it
-// (with the link rel), never as an <img> the browser would block.
+// from the site only, so an image from elsewhere is shown as a placeholder
+// link to it (alt text and host, opening in a new tab, with the link rel),
+// never as an <img> the browser would block.
 func TestMarkdownImagesFromOtherSitesBecomeLinks(t *testing.T) {
 	tests := []struct {
 		in      string
 		img     bool
 		contain string
 	}{
-		{"![tracker](https://evil.example/pixel.png)", false, `<a href="https://evil.example/pixel.png" rel="nofollow noopener noreferrer">tracker</a>`},
-		{"![](http://evil.example/p.png)", false, `>http://evil.example/p.png</a>`},
+		{"![tracker](https://evil.example/pixel.png)", false, `<a href="https://evil.example/pixel.png" rel="nofollow noopener noreferrer" class="md-image" target="_blank">tracker<em class="md-image-host">evil.example</em></a>`},
+		{"![](http://evil.example/p.png)", false, `>Image<em class="md-image-host">evil.example</em></a>`},
 		{"![x](//evil.example/p.png)", false, `href="//evil.example/p.png"`},
 		{`![x](/\evil.example/p.png)`, false, ``},
 		{"![x](HTTPS://evil.example/p.png \"t\")", false, `title="t"`},
