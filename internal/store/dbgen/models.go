@@ -123,6 +123,15 @@ type PopularPaste struct {
 	RefreshedAt time.Time
 }
 
+type RateLimit struct {
+	KeyHash     []byte
+	WindowStart time.Time
+	Hits        int32
+	PrevHits    int32
+	Allowed     bool
+	ExpiresAt   time.Time
+}
+
 type RefreshToken struct {
 	Jti       string
 	UserID    int64
