@@ -1,9 +1,9 @@
 -- name: InsertPaste :exec
 INSERT INTO pastes (
     id, owner_id, title, syntax, visibility, size, blob_key, source_url,
-    burn_after_reading, delete_token_hash, revision, created_at, updated_at, expires_at
+    burn_after_reading, delete_token_hash, revision, created_at, updated_at, expires_at, preview
 ) VALUES (
-    $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14
+    $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15
 );
 
 -- name: PasteByID :one
@@ -29,6 +29,7 @@ SELECT sqlc.embed(p), coalesce(u.username, '')::text AS owner_name
 FROM pastes p
 LEFT JOIN users u ON u.id = p.owner_id
 WHERE p.visibility = 'public'
+  AND NOT p.burn_after_reading -- anyone could burn it first
   AND u.disabled_at IS NULL -- no owner (anonymous) or an active one
   AND (p.expires_at IS NULL OR p.expires_at > sqlc.arg(now)::timestamptz)
   AND (p.created_at, p.id) < (sqlc.arg(before_created_at)::timestamptz, sqlc.arg(before_id)::text)
@@ -40,7 +41,7 @@ SELECT sqlc.embed(p), coalesce(u.username, '')::text AS owner_name
 FROM pastes p
 LEFT JOIN users u ON u.id = p.owner_id
 WHERE p.owner_id = sqlc.arg(owner_id)::bigint
-  AND (sqlc.arg(include_all)::boolean OR p.visibility = 'public')
+  AND (sqlc.arg(include_all)::boolean OR (p.visibility = 'public' AND NOT p.burn_after_reading))
   AND u.disabled_at IS NULL
   AND (p.expires_at IS NULL OR p.expires_at > sqlc.arg(now)::timestamptz)
   AND (p.created_at, p.id) < (sqlc.arg(before_created_at)::timestamptz, sqlc.arg(before_id)::text)
@@ -75,7 +76,8 @@ UPDATE pastes SET
     burn_after_reading = sqlc.arg(burn_after_reading),
     revision = revision + 1,
     updated_at = sqlc.arg(updated_at),
-    expires_at = sqlc.narg(expires_at)
+    expires_at = sqlc.narg(expires_at),
+    preview = coalesce(sqlc.narg(preview)::text, preview)
 WHERE id = sqlc.arg(id) AND revision = sqlc.arg(revision)
 RETURNING *;
 
@@ -84,7 +86,7 @@ RETURNING *;
 -- trigger fires for each row as for INSERT.
 INSERT INTO pastes (
     id, owner_id, title, syntax, visibility, size, blob_key, source_url,
-    burn_after_reading, delete_token_hash, revision, created_at, updated_at, expires_at
+    burn_after_reading, delete_token_hash, revision, created_at, updated_at, expires_at, preview
 ) VALUES (
-    $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14
+    $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15
 );

@@ -18,11 +18,16 @@ import (
 // Prefix is the URL path under which every asset is served.
 const Prefix = "/static/"
 
-// BundleName is the logical name of the one script every page loads:
+// BundleName is the logical name of the deferred script every page loads:
 // htmx, then app.js, then draft.js.
 const BundleName = "bundle.js"
 
-//go:embed app.css app.js draft.js htmx.min.js favicon.svg
+// PrefsName is the small script every page loads synchronously in <head>,
+// outside the bundle: it applies the stored theme and line wrapping before
+// the first paint.
+const PrefsName = "prefs.js"
+
+//go:embed app.css app.js draft.js prefs.js htmx.min.js favicon.svg
 var files embed.FS
 
 // Asset is one servable file.

@@ -1,6 +1,7 @@
 package views
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -240,4 +241,54 @@ func nextHref(order, cursor string) string {
 		return ""
 	}
 	return olderURL(order, cursor)
+}
+
+// syntaxLabelsKey is the context key of the syntax labeller.
+type syntaxLabelsKey struct{}
+
+// WithSyntaxLabels returns ctx carrying label, which turns a syntax key
+// ("go") into the name people read ("Go"); lists show syntaxes through it,
+// as the paste page does.
+func WithSyntaxLabels(ctx context.Context, label func(string) string) context.Context {
+	return context.WithValue(ctx, syntaxLabelsKey{}, label)
+}
+
+// syntaxLabel is the label of a syntax key through the context's labeller;
+// without one (or for an empty key) the key itself, or "Plain text".
+func syntaxLabel(ctx context.Context, key string) string {
+	if key == "" || key == "text" {
+		return "Plain text"
+	}
+	if label, ok := ctx.Value(syntaxLabelsKey{}).(func(string) string); ok && label != nil {
+		if l := label(key); l != "" {
+			return l
+		}
+	}
+	return key
+}
+
+// countLabel is "1 star", "3 stars": a count with its unit.
+func countLabel(n int64, unit string) string {
+	if n == 1 {
+		return "1 " + unit
+	}
+	return strconv.FormatInt(n, 10) + " " + unit + "s"
+}
+
+// ExploreFeedURL is the Atom feed of recent public pastes.
+const ExploreFeedURL = "/explore/feed.atom"
+
+// UserFeedURL is the Atom feed of a user's public pastes.
+func UserFeedURL(name string) string { return userURL(name) + "/feed.atom" }
+
+// withFeed names the page's Atom feed (a <link rel="alternate"> in <head>).
+func withFeed(p Page, href, title string) Page {
+	p.FeedURL, p.FeedTitle = href, title
+	return p
+}
+
+// withNoIndex asks search engines not to index the page when noIndex.
+func withNoIndex(p Page, noIndex bool) Page {
+	p.NoIndex = p.NoIndex || noIndex
+	return p
 }

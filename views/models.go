@@ -37,6 +37,7 @@ type AssetURLs struct {
 	CSS       string // app.css
 	ChromaCSS string // highlighter colours
 	Script    string // the one script bundle (htmx + app.js)
+	Prefs     string // prefs.js: theme and wrap, loaded before the first paint
 	Favicon   string // optional
 }
 
@@ -51,6 +52,12 @@ type Page struct {
 	Query     string // current search query, kept in the header search box
 	Nav       string // highlighted nav item: "new", "explore", "mine", "settings", "admin" or ""
 	Admin     bool   // the signed-in user is an admin: show the Admin link
+	// FeedURL and FeedTitle name the page's Atom feed; "" means none.
+	FeedURL   string
+	FeedTitle string
+	// NoIndex asks search engines not to index the page (unlisted pastes).
+	NoIndex bool
+	Path    string // this page's path and query: where signing out comes back to
 }
 
 // SyntaxOption is one choice in the syntax picker.
@@ -95,6 +102,8 @@ type PasteView struct {
 	RenderedURL   string // when showing the source of a markdown paste: link back to the rendered view
 	Binary        bool   // the body is not text: offer the download only
 	Truncated     bool   // CodeHTML holds only the start of the body
+	LinesShown    int    // with Truncated: how many lines CodeHTML holds
+	FullURL       string // with Truncated: the page showing every line; "" when this is it
 	RawURL        string
 	DownloadURL   string
 	URL           string // the paste's own absolute URL
@@ -114,6 +123,8 @@ type PasteView struct {
 	Community *PasteCommunity
 	// Report is the "Report" form for signed-in viewers; nil hides it.
 	Report *ReportFormView
+	// Created is the "Created" notice its creator sees once; nil hides it.
+	Created *CreatedNotice
 }
 
 // ShareLinkView is one live share link of a private paste. Its token is

@@ -49,6 +49,9 @@ type Paste struct {
 	Dislikes         int64
 	Stars            int64
 	Views            int64
+	// Preview is the start of the body (PreviewOf), kept with the paste so
+	// lists need no body; show it through ListPreview.
+	Preview string
 	// OwnerDisabled is set when the owner's account is disabled or being
 	// deleted: the paste is then hidden from everyone (canRead).
 	OwnerDisabled bool

@@ -186,7 +186,8 @@ func TestRenderHugeInputsAreBounded(t *testing.T) {
 
 func TestCSS(t *testing.T) {
 	css := CSS()
-	for _, want := range []string{".chroma .k ", "@media (prefers-color-scheme: dark)", ".chroma .hl", ".chroma .line:target", ".chroma .ln"} {
+	for _, want := range []string{".chroma .k ", "@media (prefers-color-scheme: dark)", ".chroma .hl", ".chroma .line:target", ".chroma .ln",
+		`:root[data-theme="dark"] .chroma .k `, `:root:not([data-theme="light"]) .chroma .k `} {
 		if !strings.Contains(css, want) {
 			t.Errorf("CSS lacks %q", want)
 		}
@@ -198,7 +199,11 @@ func TestCSS(t *testing.T) {
 		}
 		sels, _, _ := strings.Cut(line, "{")
 		for sel := range strings.SplitSeq(sels, ",") {
-			if !strings.HasPrefix(strings.TrimSpace(sel), ".chroma") {
+			// The dark rules sit under the reader's theme choice.
+			sel = strings.TrimSpace(sel)
+			sel = strings.TrimPrefix(sel, `:root[data-theme="dark"] `)
+			sel = strings.TrimPrefix(sel, `:root:not([data-theme="light"]) `)
+			if !strings.HasPrefix(sel, ".chroma") {
 				t.Errorf("selector %q is not scoped under .chroma", sel)
 			}
 		}

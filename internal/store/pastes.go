@@ -40,6 +40,7 @@ func toPaste(r dbgen.Paste, ownerName string) paste.Paste {
 		Dislikes:         r.Dislikes,
 		Stars:            r.Stars,
 		Views:            r.Views,
+		Preview:          r.Preview,
 	}
 	if r.OwnerID != nil {
 		p.OwnerID = *r.OwnerID
@@ -72,6 +73,7 @@ func (s Pastes) InsertPaste(ctx context.Context, p paste.Paste, text string) err
 	if err := ctx.Err(); err != nil {
 		return translate(err) // gone before it was queued: nothing written
 	}
+	p.Preview = paste.PreviewOf(text)
 	return s.inserts.insert(ctx, p, text)
 }
 
@@ -93,17 +95,18 @@ func insertPasteParams(p paste.Paste) dbgen.InsertPasteParams {
 		CreatedAt:        p.CreatedAt,
 		UpdatedAt:        p.UpdatedAt,
 		ExpiresAt:        optTime(p.ExpiresAt),
+		Preview:          p.Preview,
 	}
 }
 
 // insertOne writes one paste and its search document in a transaction.
-func (s *Store) insertOne(ctx context.Context, p paste.Paste, text string) error {
+func (s *Store) insertOne(ctx context.Context, p paste.Paste, text, terms string) error {
 	return s.inTx(ctx, func(q *dbgen.Queries) error {
 		err := q.InsertPaste(ctx, insertPasteParams(p))
 		if err != nil {
 			return translate(err)
 		}
-		return translate(q.UpsertSearchDoc(ctx, searchDocParams(p, text)))
+		return translate(q.UpsertSearchDoc(ctx, searchDocParams(p, text, terms)))
 	})
 }
 
@@ -214,19 +217,30 @@ func (s Pastes) UnreferencedBlobKeys(ctx context.Context, keys []string) ([]stri
 // change in one transaction.
 func (s Pastes) UpdatePaste(ctx context.Context, old, p paste.Paste, text *string) (paste.Paste, error) {
 	var r dbgen.Paste
+	var preview *string
+	if text != nil {
+		v := paste.PreviewOf(*text)
+		preview = &v
+	}
 	defer s.cache.Forget(old.ID)
 	err := s.inTx(ctx, func(q *dbgen.Queries) error {
 		var err error
 		r, err = q.UpdatePaste(ctx, dbgen.UpdatePasteParams{
 			NewID: string(p.ID), Title: p.Title, Syntax: p.Syntax, Visibility: string(p.Visibility),
 			Size: p.Size, BlobKey: p.BlobKey, BurnAfterReading: p.BurnAfterReading,
-			UpdatedAt: p.UpdatedAt, ExpiresAt: optTime(p.ExpiresAt),
+			UpdatedAt: p.UpdatedAt, ExpiresAt: optTime(p.ExpiresAt), Preview: preview,
 			ID: string(old.ID), Revision: old.Revision,
 		})
 		if err != nil {
 			return translate(err)
 		}
-		return translate(q.SyncSearchDoc(ctx, dbgen.SyncSearchDocParams{PasteID: r.ID, Body: text}))
+		var terms *string
+		if text != nil {
+			// An edit is not batched: its terms cost only the editor.
+			t := indexTerms(*text)
+			terms = &t
+		}
+		return translate(q.SyncSearchDoc(ctx, dbgen.SyncSearchDocParams{PasteID: r.ID, Body: text, Terms: terms}))
 	})
 	if err != nil {
 		if errors.Is(err, paste.ErrNotFound) {

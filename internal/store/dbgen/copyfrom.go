@@ -43,6 +43,7 @@ func (r iteratorForCopyPastes) Values() ([]interface{}, error) {
 		r.rows[0].CreatedAt,
 		r.rows[0].UpdatedAt,
 		r.rows[0].ExpiresAt,
+		r.rows[0].Preview,
 	}, nil
 }
 
@@ -53,7 +54,7 @@ func (r iteratorForCopyPastes) Err() error {
 // Many new pastes at once (store's insert batcher); the search_queue
 // trigger fires for each row as for INSERT.
 func (q *Queries) CopyPastes(ctx context.Context, arg []CopyPastesParams) (int64, error) {
-	return q.db.CopyFrom(ctx, []string{"pastes"}, []string{"id", "owner_id", "title", "syntax", "visibility", "size", "blob_key", "source_url", "burn_after_reading", "delete_token_hash", "revision", "created_at", "updated_at", "expires_at"}, &iteratorForCopyPastes{rows: arg})
+	return q.db.CopyFrom(ctx, []string{"pastes"}, []string{"id", "owner_id", "title", "syntax", "visibility", "size", "blob_key", "source_url", "burn_after_reading", "delete_token_hash", "revision", "created_at", "updated_at", "expires_at", "preview"}, &iteratorForCopyPastes{rows: arg})
 }
 
 // iteratorForCopySearchDocs implements pgx.CopyFromSource.
@@ -85,6 +86,7 @@ func (r iteratorForCopySearchDocs) Values() ([]interface{}, error) {
 		r.rows[0].ExpiresAt,
 		r.rows[0].Title,
 		r.rows[0].Body,
+		r.rows[0].Terms,
 	}, nil
 }
 
@@ -94,5 +96,5 @@ func (r iteratorForCopySearchDocs) Err() error {
 
 // The search documents of a batch of new pastes, in the batch's transaction.
 func (q *Queries) CopySearchDocs(ctx context.Context, arg []CopySearchDocsParams) (int64, error) {
-	return q.db.CopyFrom(ctx, []string{"paste_search"}, []string{"paste_id", "owner_id", "visibility", "syntax", "burn", "created_at", "expires_at", "title", "body"}, &iteratorForCopySearchDocs{rows: arg})
+	return q.db.CopyFrom(ctx, []string{"paste_search"}, []string{"paste_id", "owner_id", "visibility", "syntax", "burn", "created_at", "expires_at", "title", "body", "terms"}, &iteratorForCopySearchDocs{rows: arg})
 }

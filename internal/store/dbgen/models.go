@@ -60,13 +60,13 @@ type CommentVote struct {
 }
 
 type IdempotencyKey struct {
-	Scope       string
-	Key         string
-	Fingerprint []byte
-	Response    []byte
-	LockedUntil time.Time
-	CreatedAt   time.Time
-	ExpiresAt   time.Time
+	Scope          string
+	Fingerprint    []byte
+	SealedResponse []byte
+	LockedUntil    time.Time
+	CreatedAt      time.Time
+	ExpiresAt      time.Time
+	KeyID          []byte
 }
 
 type Paste struct {
@@ -88,6 +88,7 @@ type Paste struct {
 	Dislikes         int64
 	Stars            int64
 	Views            int64
+	Preview          string
 }
 
 type PasteSearch struct {
@@ -100,6 +101,7 @@ type PasteSearch struct {
 	ExpiresAt  *time.Time
 	Title      string
 	Body       string
+	Terms      string
 	Tsv        interface{}
 }
 
@@ -192,6 +194,7 @@ type Star struct {
 	UserID    int64
 	PasteID   string
 	CreatedAt time.Time
+	StarredID *string
 }
 
 type User struct {

@@ -25,11 +25,12 @@ type CopyPastesParams struct {
 	CreatedAt        time.Time
 	UpdatedAt        time.Time
 	ExpiresAt        *time.Time
+	Preview          string
 }
 
 const deleteBurnPaste = `-- name: DeleteBurnPaste :one
 DELETE FROM pastes WHERE id = $1 AND burn_after_reading
-RETURNING id, owner_id, title, syntax, visibility, size, blob_key, source_url, burn_after_reading, delete_token_hash, revision, created_at, updated_at, expires_at, likes, dislikes, stars, views
+RETURNING id, owner_id, title, syntax, visibility, size, blob_key, source_url, burn_after_reading, delete_token_hash, revision, created_at, updated_at, expires_at, likes, dislikes, stars, views, preview
 `
 
 // Deleting the row takes its lock: concurrent readers wait, then find nothing.
@@ -55,6 +56,7 @@ func (q *Queries) DeleteBurnPaste(ctx context.Context, id string) (Paste, error)
 		&i.Dislikes,
 		&i.Stars,
 		&i.Views,
+		&i.Preview,
 	)
 	return i, err
 }
@@ -99,7 +101,7 @@ func (q *Queries) DeleteExpiredPastes(ctx context.Context, arg DeleteExpiredPast
 
 const deletePaste = `-- name: DeletePaste :one
 DELETE FROM pastes WHERE id = $1
-RETURNING id, owner_id, title, syntax, visibility, size, blob_key, source_url, burn_after_reading, delete_token_hash, revision, created_at, updated_at, expires_at, likes, dislikes, stars, views
+RETURNING id, owner_id, title, syntax, visibility, size, blob_key, source_url, burn_after_reading, delete_token_hash, revision, created_at, updated_at, expires_at, likes, dislikes, stars, views, preview
 `
 
 func (q *Queries) DeletePaste(ctx context.Context, id string) (Paste, error) {
@@ -124,6 +126,7 @@ func (q *Queries) DeletePaste(ctx context.Context, id string) (Paste, error) {
 		&i.Dislikes,
 		&i.Stars,
 		&i.Views,
+		&i.Preview,
 	)
 	return i, err
 }
@@ -131,9 +134,9 @@ func (q *Queries) DeletePaste(ctx context.Context, id string) (Paste, error) {
 const insertPaste = `-- name: InsertPaste :exec
 INSERT INTO pastes (
     id, owner_id, title, syntax, visibility, size, blob_key, source_url,
-    burn_after_reading, delete_token_hash, revision, created_at, updated_at, expires_at
+    burn_after_reading, delete_token_hash, revision, created_at, updated_at, expires_at, preview
 ) VALUES (
-    $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14
+    $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15
 )
 `
 
@@ -152,6 +155,7 @@ type InsertPasteParams struct {
 	CreatedAt        time.Time
 	UpdatedAt        time.Time
 	ExpiresAt        *time.Time
+	Preview          string
 }
 
 func (q *Queries) InsertPaste(ctx context.Context, arg InsertPasteParams) error {
@@ -170,16 +174,17 @@ func (q *Queries) InsertPaste(ctx context.Context, arg InsertPasteParams) error 
 		arg.CreatedAt,
 		arg.UpdatedAt,
 		arg.ExpiresAt,
+		arg.Preview,
 	)
 	return err
 }
 
 const listOwnerPastes = `-- name: ListOwnerPastes :many
-SELECT p.id, p.owner_id, p.title, p.syntax, p.visibility, p.size, p.blob_key, p.source_url, p.burn_after_reading, p.delete_token_hash, p.revision, p.created_at, p.updated_at, p.expires_at, p.likes, p.dislikes, p.stars, p.views, coalesce(u.username, '')::text AS owner_name
+SELECT p.id, p.owner_id, p.title, p.syntax, p.visibility, p.size, p.blob_key, p.source_url, p.burn_after_reading, p.delete_token_hash, p.revision, p.created_at, p.updated_at, p.expires_at, p.likes, p.dislikes, p.stars, p.views, p.preview, coalesce(u.username, '')::text AS owner_name
 FROM pastes p
 LEFT JOIN users u ON u.id = p.owner_id
 WHERE p.owner_id = $1::bigint
-  AND ($2::boolean OR p.visibility = 'public')
+  AND ($2::boolean OR (p.visibility = 'public' AND NOT p.burn_after_reading))
   AND u.disabled_at IS NULL
   AND (p.expires_at IS NULL OR p.expires_at > $3::timestamptz)
   AND (p.created_at, p.id) < ($4::timestamptz, $5::text)
@@ -236,6 +241,7 @@ func (q *Queries) ListOwnerPastes(ctx context.Context, arg ListOwnerPastesParams
 			&i.Paste.Dislikes,
 			&i.Paste.Stars,
 			&i.Paste.Views,
+			&i.Paste.Preview,
 			&i.OwnerName,
 		); err != nil {
 			return nil, err
@@ -249,10 +255,11 @@ func (q *Queries) ListOwnerPastes(ctx context.Context, arg ListOwnerPastesParams
 }
 
 const listPublicPastes = `-- name: ListPublicPastes :many
-SELECT p.id, p.owner_id, p.title, p.syntax, p.visibility, p.size, p.blob_key, p.source_url, p.burn_after_reading, p.delete_token_hash, p.revision, p.created_at, p.updated_at, p.expires_at, p.likes, p.dislikes, p.stars, p.views, coalesce(u.username, '')::text AS owner_name
+SELECT p.id, p.owner_id, p.title, p.syntax, p.visibility, p.size, p.blob_key, p.source_url, p.burn_after_reading, p.delete_token_hash, p.revision, p.created_at, p.updated_at, p.expires_at, p.likes, p.dislikes, p.stars, p.views, p.preview, coalesce(u.username, '')::text AS owner_name
 FROM pastes p
 LEFT JOIN users u ON u.id = p.owner_id
 WHERE p.visibility = 'public'
+  AND NOT p.burn_after_reading -- anyone could burn it first
   AND u.disabled_at IS NULL -- no owner (anonymous) or an active one
   AND (p.expires_at IS NULL OR p.expires_at > $1::timestamptz)
   AND (p.created_at, p.id) < ($2::timestamptz, $3::text)
@@ -305,6 +312,7 @@ func (q *Queries) ListPublicPastes(ctx context.Context, arg ListPublicPastesPara
 			&i.Paste.Dislikes,
 			&i.Paste.Stars,
 			&i.Paste.Views,
+			&i.Paste.Preview,
 			&i.OwnerName,
 		); err != nil {
 			return nil, err
@@ -318,7 +326,7 @@ func (q *Queries) ListPublicPastes(ctx context.Context, arg ListPublicPastesPara
 }
 
 const pasteByID = `-- name: PasteByID :one
-SELECT p.id, p.owner_id, p.title, p.syntax, p.visibility, p.size, p.blob_key, p.source_url, p.burn_after_reading, p.delete_token_hash, p.revision, p.created_at, p.updated_at, p.expires_at, p.likes, p.dislikes, p.stars, p.views, coalesce(u.username, '')::text AS owner_name,
+SELECT p.id, p.owner_id, p.title, p.syntax, p.visibility, p.size, p.blob_key, p.source_url, p.burn_after_reading, p.delete_token_hash, p.revision, p.created_at, p.updated_at, p.expires_at, p.likes, p.dislikes, p.stars, p.views, p.preview, coalesce(u.username, '')::text AS owner_name,
        (u.disabled_at IS NOT NULL)::boolean AS owner_disabled
 FROM pastes p
 LEFT JOIN users u ON u.id = p.owner_id
@@ -355,6 +363,7 @@ func (q *Queries) PasteByID(ctx context.Context, id string) (PasteByIDRow, error
 		&i.Paste.Dislikes,
 		&i.Paste.Stars,
 		&i.Paste.Views,
+		&i.Paste.Preview,
 		&i.OwnerName,
 		&i.OwnerDisabled,
 	)
@@ -396,9 +405,10 @@ UPDATE pastes SET
     burn_after_reading = $7,
     revision = revision + 1,
     updated_at = $8,
-    expires_at = $9
-WHERE id = $10 AND revision = $11
-RETURNING id, owner_id, title, syntax, visibility, size, blob_key, source_url, burn_after_reading, delete_token_hash, revision, created_at, updated_at, expires_at, likes, dislikes, stars, views
+    expires_at = $9,
+    preview = coalesce($10::text, preview)
+WHERE id = $11 AND revision = $12
+RETURNING id, owner_id, title, syntax, visibility, size, blob_key, source_url, burn_after_reading, delete_token_hash, revision, created_at, updated_at, expires_at, likes, dislikes, stars, views, preview
 `
 
 type UpdatePasteParams struct {
@@ -411,6 +421,7 @@ type UpdatePasteParams struct {
 	BurnAfterReading bool
 	UpdatedAt        time.Time
 	ExpiresAt        *time.Time
+	Preview          *string
 	ID               string
 	Revision         int32
 }
@@ -428,6 +439,7 @@ func (q *Queries) UpdatePaste(ctx context.Context, arg UpdatePasteParams) (Paste
 		arg.BurnAfterReading,
 		arg.UpdatedAt,
 		arg.ExpiresAt,
+		arg.Preview,
 		arg.ID,
 		arg.Revision,
 	)
@@ -451,6 +463,7 @@ func (q *Queries) UpdatePaste(ctx context.Context, arg UpdatePasteParams) (Paste
 		&i.Dislikes,
 		&i.Stars,
 		&i.Views,
+		&i.Preview,
 	)
 	return i, err
 }
