@@ -66,8 +66,9 @@ type Repository interface {
 	InsertUser(ctx context.Context, u User) (User, error)
 	UserByID(ctx context.Context, id int64) (User, error)
 	UserByUsername(ctx context.Context, username string) (User, error)
-	// SetPassword stores a new hash and ends every token issued before
-	// validAfter, every refresh token, and every session but keepSession.
+	// SetPassword stores a new hash and, in one transaction, ends every
+	// token issued before validAfter, every refresh token, every personal
+	// API token, and every session but keepSession.
 	SetPassword(ctx context.Context, userID int64, hash string, validAfter time.Time, keepSession []byte) error
 	UpdatePasswordHash(ctx context.Context, userID int64, hash string) error
 

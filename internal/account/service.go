@@ -20,19 +20,24 @@ type Options struct {
 	Now            func() time.Time
 	Logger         *slog.Logger
 	SessionIdle    time.Duration // a session unused this long ends (default 7 days)
-	// Sign-in limits: failures per account and attempts per client address
-	// within Window (defaults 5, 20, 15 minutes).
+	// Sign-in limits: failures per account and per client address within
+	// Window (defaults 5, 20, 15 minutes). Successful sign-ins never count.
 	AccountFailures int
-	AddressAttempts int
+	AddressFailures int
 	Window          time.Duration
+	// AccountLimiter and AddressLimiter count those failures; nil: kept in
+	// this process (NewMemoryLimiter with the limits above). A limiter
+	// shared by every replica can take their place.
+	AccountLimiter Limiter
+	AddressLimiter Limiter
 }
 
 // Service is the account domain's entry point.
 type Service struct {
 	repo      Repository
 	opts      Options
-	byAccount *limiter
-	byAddress *limiter
+	byAccount Limiter
+	byAddress Limiter
 }
 
 // NewService returns a Service.
@@ -52,18 +57,19 @@ func NewService(repo Repository, opts Options) *Service {
 	if opts.AccountFailures == 0 {
 		opts.AccountFailures = 5
 	}
-	if opts.AddressAttempts == 0 {
-		opts.AddressAttempts = 20
+	if opts.AddressFailures == 0 {
+		opts.AddressFailures = 20
 	}
 	if opts.Window == 0 {
 		opts.Window = 15 * time.Minute
 	}
-	return &Service{
-		repo:      repo,
-		opts:      opts,
-		byAccount: newLimiter(opts.AccountFailures, opts.Window),
-		byAddress: newLimiter(opts.AddressAttempts, opts.Window),
+	if opts.AccountLimiter == nil {
+		opts.AccountLimiter = NewMemoryLimiter(opts.AccountFailures, opts.Window)
 	}
+	if opts.AddressLimiter == nil {
+		opts.AddressLimiter = NewMemoryLimiter(opts.AddressFailures, opts.Window)
+	}
+	return &Service{repo: repo, opts: opts, byAccount: opts.AccountLimiter, byAddress: opts.AddressLimiter}
 }
 
 // Register creates an account.
@@ -97,25 +103,28 @@ func (s *Service) Register(ctx context.Context, username, email, password string
 
 // Authenticate checks a username and password. Unknown users, wrong
 // passwords and disabled accounts get the same error after the same work.
-// Failures are limited per account and attempts per client address; past
-// the limit a RateLimitError says when to retry.
+// Failures are limited per account and per client address; successes
+// never count, and one resets the account's failures. Past a limit a
+// RateLimitError says when to retry.
 func (s *Service) Authenticate(ctx context.Context, username, password, clientAddr string) (User, error) {
 	now := s.opts.Now()
 	accountKey := strings.ToLower(username)
 	for _, check := range []struct {
-		l   *limiter
+		l   Limiter
 		key string
 	}{{s.byAddress, clientAddr}, {s.byAccount, accountKey}} {
-		if blocked, wait := check.l.blocked(check.key, now); blocked {
+		blocked, wait, err := check.l.Blocked(ctx, check.key, now)
+		if err != nil {
+			return User{}, err
+		}
+		if blocked {
 			return User{}, &RateLimitError{RetryAfter: wait}
 		}
 	}
-	s.byAddress.fail(clientAddr, now) // every attempt counts per address
 	u, err := s.repo.UserByUsername(ctx, username)
 	if errors.Is(err, paste.ErrNotFound) || (err == nil && u.Disabled) {
 		auth.DummyVerify(password)
-		s.byAccount.fail(accountKey, now)
-		return User{}, ErrBadCredentials
+		return User{}, s.failed(ctx, clientAddr, accountKey, now)
 	}
 	if err != nil {
 		return User{}, err
@@ -125,10 +134,11 @@ func (s *Service) Authenticate(ctx context.Context, username, password, clientAd
 		return User{}, fmt.Errorf("stored hash of user %d: %w", u.ID, err)
 	}
 	if !ok {
-		s.byAccount.fail(accountKey, now)
-		return User{}, ErrBadCredentials
+		return User{}, s.failed(ctx, clientAddr, accountKey, now)
 	}
-	s.byAccount.reset(accountKey)
+	if err := s.byAccount.Reset(ctx, accountKey); err != nil {
+		return User{}, err
+	}
 	if rehash {
 		if h, err := auth.HashPassword(password, s.opts.PasswordParams); err == nil {
 			if err := s.repo.UpdatePasswordHash(ctx, u.ID, h); err != nil {
@@ -137,6 +147,18 @@ func (s *Service) Authenticate(ctx context.Context, username, password, clientAd
 		}
 	}
 	return u, nil
+}
+
+// failed counts a failed sign-in against the address and the account and
+// returns ErrBadCredentials (or the limiter's error).
+func (s *Service) failed(ctx context.Context, clientAddr, accountKey string, now time.Time) error {
+	if err := s.byAddress.Fail(ctx, clientAddr, now); err != nil {
+		return err
+	}
+	if err := s.byAccount.Fail(ctx, accountKey, now); err != nil {
+		return err
+	}
+	return ErrBadCredentials
 }
 
 // UserByID returns an active account.
@@ -161,8 +183,9 @@ func (s *Service) UserByUsername(ctx context.Context, name string) (User, error)
 }
 
 // ChangePassword checks the old password, stores the new one and ends every
-// other session, every refresh token and every access token issued before
-// now. keepSession is the hash of the session making the change.
+// other session, every refresh token, every access token issued before now
+// and every personal API token (the user makes new ones). keepSession is
+// the hash of the session making the change.
 func (s *Service) ChangePassword(ctx context.Context, userID int64, oldPassword, newPassword string, keepSession []byte) error {
 	u, err := s.repo.UserByID(ctx, userID)
 	if err != nil {
@@ -297,6 +320,14 @@ func (s *Service) Bearer(ctx context.Context, token string) (paste.Viewer, auth.
 		if err != nil {
 			return paste.Viewer{}, auth.Claims{}, err
 		}
+		if !apiTokenLive(t, u) {
+			// Made before a password change or a disable: it never works
+			// again, even once the account is enabled. Drop the row.
+			if _, err := s.repo.DeleteAPIToken(ctx, u.ID, t.ID); err != nil {
+				s.opts.Logger.Warn("dead API token kept", "user_id", u.ID, "err", err)
+			}
+			return paste.Viewer{}, auth.Claims{}, ErrInvalidToken
+		}
 		return u.Viewer(), auth.Claims{}, nil
 	}
 	claims, err := s.opts.Tokens.ParseAccess(token)
@@ -359,9 +390,31 @@ func (s *Service) CreateAPIToken(ctx context.Context, userID int64, name string)
 	return token, t, err
 }
 
-// APITokens lists the account's personal tokens.
+// APITokens lists the account's personal tokens that still work.
 func (s *Service) APITokens(ctx context.Context, userID int64) ([]APIToken, error) {
-	return s.repo.ListAPITokens(ctx, userID)
+	u, err := s.repo.UserByID(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	all, err := s.repo.ListAPITokens(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	live := all[:0]
+	for _, t := range all {
+		if apiTokenLive(t, u) {
+			live = append(live, t)
+		}
+	}
+	return live, nil
+}
+
+// apiTokenLive reports whether personal token t of u may still be used:
+// it was made at or after the account's token cut-off, which a password
+// change and a disable move to their moment. Enabling the account leaves
+// the cut-off where it is, so tokens ended by a disable stay ended.
+func apiTokenLive(t APIToken, u User) bool {
+	return !t.CreatedAt.Before(u.TokensValidAfter.Truncate(time.Microsecond))
 }
 
 // RevokeAPIToken deletes one of the account's personal tokens.

@@ -74,6 +74,9 @@ func (s Accounts) SetPassword(ctx context.Context, userID int64, hash string, va
 		if err := q.RevokeUserRefreshTokens(ctx, dbgen.RevokeUserRefreshTokensParams{UserID: userID, Now: validAfter}); err != nil {
 			return translate(err)
 		}
+		if err := q.DeleteUserAPITokens(ctx, userID); err != nil {
+			return translate(err)
+		}
 		if keep == nil {
 			keep = []byte{}
 		}

@@ -63,8 +63,9 @@ func (s Admin) ListUsers(ctx context.Context, q admin.UserQuery) ([]admin.User, 
 }
 
 // SetDisabled implements admin.Repository. Disabling ends the account's
-// sessions and refresh tokens in the same transaction; its other tokens are
-// refused while it stays disabled.
+// sessions, refresh tokens and personal API tokens in the same transaction
+// (enabling brings none back); its access tokens are refused by their
+// issue time.
 func (s Admin) SetDisabled(ctx context.Context, userID int64, disabled bool, now time.Time) error {
 	defer s.cache.ForgetAll() // names, states, tallies and comments of many pastes change
 	return s.inTx(ctx, func(q *dbgen.Queries) error {
@@ -74,10 +75,12 @@ func (s Admin) SetDisabled(ctx context.Context, userID int64, disabled bool, now
 		if !disabled {
 			return nil
 		}
-		if err := q.DeleteUserSessions(ctx, userID); err != nil {
-			return translate(err)
+		for _, del := range []func(context.Context, int64) error{q.DeleteUserSessions, q.DeleteUserRefreshTokens, q.DeleteUserAPITokens} {
+			if err := del(ctx, userID); err != nil {
+				return translate(err)
+			}
 		}
-		return translate(q.DeleteUserRefreshTokens(ctx, userID))
+		return nil
 	})
 }
 

@@ -12,7 +12,8 @@ import (
 
 // IdempotencyKeys keeps the API's Idempotency-Key records in PostgreSQL, so a
 // retry that lands on another replica, or after a restart, still finds the
-// first response.
+// first response. It stores what api.NewIdempotency gives it: MACs and a
+// sealed response, never the client's key or the response in clear.
 type IdempotencyKeys struct {
 	s         *Store
 	now       func() time.Time
@@ -35,14 +36,14 @@ func (s *Store) IdempotencyKeys(now func() time.Time) *IdempotencyKeys {
 	return &IdempotencyKeys{s: s, now: now}
 }
 
-// Claim reserves (scope, key) for a request with fingerprint for ttl. When
-// the key is already held it returns claimed false with the holder's
-// fingerprint and stored response (nil while the first request still runs).
-func (k *IdempotencyKeys) Claim(ctx context.Context, scope, key string, fingerprint []byte, ttl time.Duration) (claimed bool, heldFingerprint, response []byte, err error) {
+// Claim implements api.IdempotencyRecords: it reserves (scope, id) for a
+// request with fingerprint for ttl, or returns the holder's fingerprint and
+// sealed response (nil while the first request still runs).
+func (k *IdempotencyKeys) Claim(ctx context.Context, scope string, id, fingerprint []byte, ttl time.Duration) (claimed bool, heldFingerprint, sealed []byte, err error) {
 	now := k.now().UTC()
 	k.purge(ctx, now)
 	n, err := k.s.q.ClaimIdempotencyKey(ctx, dbgen.ClaimIdempotencyKeyParams{
-		Scope: scope, Key: key, Fingerprint: fingerprint,
+		Scope: scope, KeyID: id, Fingerprint: fingerprint,
 		LockedUntil: now.Add(claimLock), Now: now, ExpiresAt: now.Add(ttl),
 	})
 	if err != nil {
@@ -51,7 +52,7 @@ func (k *IdempotencyKeys) Claim(ctx context.Context, scope, key string, fingerpr
 	if n == 1 {
 		return true, nil, nil, nil
 	}
-	row, err := k.s.q.IdempotencyKey(ctx, dbgen.IdempotencyKeyParams{Scope: scope, Key: key})
+	row, err := k.s.q.IdempotencyKey(ctx, dbgen.IdempotencyKeyParams{Scope: scope, KeyID: id})
 	if err := translate(err); err != nil {
 		if errors.Is(err, paste.ErrNotFound) {
 			// Released between the two statements: the holder failed. Report
@@ -60,18 +61,19 @@ func (k *IdempotencyKeys) Claim(ctx context.Context, scope, key string, fingerpr
 		}
 		return false, nil, nil, err
 	}
-	return false, row.Fingerprint, row.Response, nil
+	return false, row.Fingerprint, row.SealedResponse, nil
 }
 
-// Complete stores the response of the request that claimed (scope, key).
-func (k *IdempotencyKeys) Complete(ctx context.Context, scope, key string, response []byte) error {
-	return translate(k.s.q.CompleteIdempotencyKey(ctx, dbgen.CompleteIdempotencyKeyParams{Scope: scope, Key: key, Response: response}))
+// Complete implements api.IdempotencyRecords: it stores the sealed
+// response of the request that claimed (scope, id).
+func (k *IdempotencyKeys) Complete(ctx context.Context, scope string, id, sealed []byte) error {
+	return translate(k.s.q.CompleteIdempotencyKey(ctx, dbgen.CompleteIdempotencyKeyParams{Scope: scope, KeyID: id, SealedResponse: sealed}))
 }
 
-// Release forgets a claim whose request did not succeed, so that a retry
-// runs it again.
-func (k *IdempotencyKeys) Release(ctx context.Context, scope, key string) error {
-	return translate(k.s.q.ReleaseIdempotencyKey(ctx, dbgen.ReleaseIdempotencyKeyParams{Scope: scope, Key: key}))
+// Release implements api.IdempotencyRecords: it forgets a claim whose
+// request did not succeed, so that a retry runs it again.
+func (k *IdempotencyKeys) Release(ctx context.Context, scope string, id []byte) error {
+	return translate(k.s.q.ReleaseIdempotencyKey(ctx, dbgen.ReleaseIdempotencyKeyParams{Scope: scope, KeyID: id}))
 }
 
 // purge deletes expired keys at most once per purgeEvery per process; a

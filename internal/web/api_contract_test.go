@@ -116,8 +116,8 @@ func TestAPIIdempotencyKey(t *testing.T) {
 		return e.do(req)
 	}
 	before := countPastes(t, e)
-	r1, b1 := create("key-1", body)
-	r2, b2 := create("key-1", body)
+	r1, b1 := create("key-1-0123456789ab", body)
+	r2, b2 := create("key-1-0123456789ab", body)
 	if r1.StatusCode != 201 || r2.StatusCode != 201 {
 		t.Fatalf("statuses %d %d: %s %s", r1.StatusCode, r2.StatusCode, b1, b2)
 	}
@@ -128,7 +128,7 @@ func TestAPIIdempotencyKey(t *testing.T) {
 		t.Fatalf("%d pastes created, want 1", n-before)
 	}
 	// The same key with another body: 422 naming the header; nothing created.
-	r3, b3 := create("key-1", `{"content":"something else"}`)
+	r3, b3 := create("key-1-0123456789ab", `{"content":"something else"}`)
 	ae := decode[apiError](t, b3)
 	if r3.StatusCode != 422 || ae.Error.Code != "idempotency_key_reused" || ae.Error.Fields["Idempotency-Key"] == "" {
 		t.Fatalf("reused key = %d %s", r3.StatusCode, b3)
@@ -137,22 +137,22 @@ func TestAPIIdempotencyKey(t *testing.T) {
 	u := e.register("ida")
 	r4, b4 := e.do(bearer(func() *http.Request {
 		req := jsonReq("POST", "/api/v1/pastes", body)
-		req.Header.Set("Idempotency-Key", "key-1")
+		req.Header.Set("Idempotency-Key", "key-1-0123456789ab")
 		return req
 	}(), u.access))
 	if r4.StatusCode != 201 || decode[apiPaste](t, b4).ID == decode[apiPaste](t, b1).ID {
 		t.Fatalf("other caller = %d %s", r4.StatusCode, b4)
 	}
 	// A failed request keeps nothing: the retry, corrected, runs.
-	if r, b := create("key-2", `{"content":""}`); r.StatusCode != 422 {
+	if r, b := create("key-2-0123456789ab", `{"content":""}`); r.StatusCode != 422 {
 		t.Fatalf("invalid = %d %s", r.StatusCode, b)
 	}
-	if r, b := create("key-2", `{"content":"fixed"}`); r.StatusCode != 201 {
+	if r, b := create("key-2-0123456789ab", `{"content":"fixed"}`); r.StatusCode != 201 {
 		t.Fatalf("corrected retry = %d %s", r.StatusCode, b)
 	}
 	// Raw uploads are keyed on the bytes and the query.
 	raw := func(q string) (*http.Response, []byte) {
-		return e.do(rawReq("POST", "/api/v1/pastes"+q, "text/plain", "raw body", "Idempotency-Key", "key-3", "Accept", "text/plain"))
+		return e.do(rawReq("POST", "/api/v1/pastes"+q, "text/plain", "raw body", "Idempotency-Key", "key-3-0123456789ab", "Accept", "text/plain"))
 	}
 	ra, ba := raw("?syntax=text")
 	rb, bb := raw("?syntax=text")
@@ -180,7 +180,7 @@ func TestAPIIdempotencyConcurrent(t *testing.T) {
 			defer wg.Done()
 			req, _ := http.NewRequest("POST", e.base+"/api/v1/pastes", strings.NewReader(`{"content":"race"}`))
 			req.Header.Set("Content-Type", "application/json")
-			req.Header.Set("Idempotency-Key", "same")
+			req.Header.Set("Idempotency-Key", "same-key-0123456789")
 			resp, err := http.DefaultClient.Do(req)
 			if err != nil {
 				t.Error(err)

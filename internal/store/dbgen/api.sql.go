@@ -11,31 +11,32 @@ import (
 )
 
 const claimIdempotencyKey = `-- name: ClaimIdempotencyKey :execrows
-INSERT INTO idempotency_keys (scope, key, fingerprint, response, locked_until, created_at, expires_at)
+INSERT INTO idempotency_keys (scope, key_id, fingerprint, sealed_response, locked_until, created_at, expires_at)
 VALUES ($1, $2, $3, NULL, $4, $5, $6)
-ON CONFLICT (scope, key) DO UPDATE
-SET fingerprint = EXCLUDED.fingerprint, response = NULL, locked_until = EXCLUDED.locked_until,
+ON CONFLICT (scope, key_id) DO UPDATE
+SET fingerprint = EXCLUDED.fingerprint, sealed_response = NULL, locked_until = EXCLUDED.locked_until,
     created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at
 WHERE idempotency_keys.expires_at <= $5
-   OR (idempotency_keys.response IS NULL AND idempotency_keys.locked_until <= $5)
+   OR (idempotency_keys.sealed_response IS NULL AND idempotency_keys.locked_until <= $5)
 `
 
 type ClaimIdempotencyKeyParams struct {
 	Scope       string
-	Key         string
+	KeyID       []byte
 	Fingerprint []byte
 	LockedUntil time.Time
 	Now         time.Time
 	ExpiresAt   time.Time
 }
 
-// Claims (scope, key) for a new request: inserts it, or takes over a row
+// Claims (scope, key_id) for a new request: inserts it, or takes over a row
 // that has expired or whose first request was abandoned. Zero rows: someone
-// else holds it.
+// else holds it. key_id, fingerprint and sealed_response are opaque (see
+// migration 0010).
 func (q *Queries) ClaimIdempotencyKey(ctx context.Context, arg ClaimIdempotencyKeyParams) (int64, error) {
 	result, err := q.db.Exec(ctx, claimIdempotencyKey,
 		arg.Scope,
-		arg.Key,
+		arg.KeyID,
 		arg.Fingerprint,
 		arg.LockedUntil,
 		arg.Now,
@@ -48,17 +49,17 @@ func (q *Queries) ClaimIdempotencyKey(ctx context.Context, arg ClaimIdempotencyK
 }
 
 const completeIdempotencyKey = `-- name: CompleteIdempotencyKey :exec
-UPDATE idempotency_keys SET response = $3 WHERE scope = $1 AND key = $2 AND response IS NULL
+UPDATE idempotency_keys SET sealed_response = $3 WHERE scope = $1 AND key_id = $2 AND sealed_response IS NULL
 `
 
 type CompleteIdempotencyKeyParams struct {
-	Scope    string
-	Key      string
-	Response []byte
+	Scope          string
+	KeyID          []byte
+	SealedResponse []byte
 }
 
 func (q *Queries) CompleteIdempotencyKey(ctx context.Context, arg CompleteIdempotencyKeyParams) error {
-	_, err := q.db.Exec(ctx, completeIdempotencyKey, arg.Scope, arg.Key, arg.Response)
+	_, err := q.db.Exec(ctx, completeIdempotencyKey, arg.Scope, arg.KeyID, arg.SealedResponse)
 	return err
 }
 
@@ -75,36 +76,36 @@ func (q *Queries) DeleteExpiredIdempotencyKeys(ctx context.Context, expiresAt ti
 }
 
 const idempotencyKey = `-- name: IdempotencyKey :one
-SELECT fingerprint, response FROM idempotency_keys WHERE scope = $1 AND key = $2
+SELECT fingerprint, sealed_response FROM idempotency_keys WHERE scope = $1 AND key_id = $2
 `
 
 type IdempotencyKeyParams struct {
 	Scope string
-	Key   string
+	KeyID []byte
 }
 
 type IdempotencyKeyRow struct {
-	Fingerprint []byte
-	Response    []byte
+	Fingerprint    []byte
+	SealedResponse []byte
 }
 
 func (q *Queries) IdempotencyKey(ctx context.Context, arg IdempotencyKeyParams) (IdempotencyKeyRow, error) {
-	row := q.db.QueryRow(ctx, idempotencyKey, arg.Scope, arg.Key)
+	row := q.db.QueryRow(ctx, idempotencyKey, arg.Scope, arg.KeyID)
 	var i IdempotencyKeyRow
-	err := row.Scan(&i.Fingerprint, &i.Response)
+	err := row.Scan(&i.Fingerprint, &i.SealedResponse)
 	return i, err
 }
 
 const releaseIdempotencyKey = `-- name: ReleaseIdempotencyKey :exec
-DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND response IS NULL
+DELETE FROM idempotency_keys WHERE scope = $1 AND key_id = $2 AND sealed_response IS NULL
 `
 
 type ReleaseIdempotencyKeyParams struct {
 	Scope string
-	Key   string
+	KeyID []byte
 }
 
 func (q *Queries) ReleaseIdempotencyKey(ctx context.Context, arg ReleaseIdempotencyKeyParams) error {
-	_, err := q.db.Exec(ctx, releaseIdempotencyKey, arg.Scope, arg.Key)
+	_, err := q.db.Exec(ctx, releaseIdempotencyKey, arg.Scope, arg.KeyID)
 	return err
 }
