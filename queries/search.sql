@@ -1,29 +1,39 @@
 -- name: UpsertSearchDoc :exec
 -- The search document of a new paste, written in the transaction that
--- inserts the paste. (All search queries are fixed: words a user typed only
--- arrive as bound text[] parameters, turned into a tsquery by search_tsquery.)
-INSERT INTO paste_search (paste_id, owner_id, visibility, syntax, burn, created_at, expires_at, title, body)
-VALUES (sqlc.arg(paste_id), sqlc.narg(owner_id), sqlc.arg(visibility), sqlc.arg(syntax), sqlc.arg(burn), sqlc.arg(created_at), sqlc.narg(expires_at), sqlc.arg(title), sqlc.arg(body))
+-- inserts the paste. terms is the indexed form of body (store.indexTerms),
+-- or '' when it is filled in after the commit (SetSearchTerms). (All search
+-- queries are fixed: words a user typed only arrive as bound text[]
+-- parameters, turned into a tsquery by search_tsquery.)
+INSERT INTO paste_search (paste_id, owner_id, visibility, syntax, burn, created_at, expires_at, title, body, terms)
+VALUES (sqlc.arg(paste_id), sqlc.narg(owner_id), sqlc.arg(visibility), sqlc.arg(syntax), sqlc.arg(burn), sqlc.arg(created_at), sqlc.narg(expires_at), sqlc.arg(title), sqlc.arg(body), sqlc.arg(terms))
 ON CONFLICT (paste_id) DO UPDATE SET
     owner_id = excluded.owner_id, visibility = excluded.visibility, syntax = excluded.syntax,
     burn = excluded.burn, created_at = excluded.created_at, expires_at = excluded.expires_at,
-    title = excluded.title, body = excluded.body;
+    title = excluded.title, body = excluded.body, terms = excluded.terms;
 
 -- name: SyncSearchDoc :exec
 -- After an update: copy the metadata of the paste (under its new ID, which ON
--- UPDATE CASCADE already followed) and replace the body when one is given.
-INSERT INTO paste_search (paste_id, owner_id, visibility, syntax, burn, created_at, expires_at, title, body)
+-- UPDATE CASCADE already followed) and replace the body and its terms when
+-- a body is given.
+INSERT INTO paste_search (paste_id, owner_id, visibility, syntax, burn, created_at, expires_at, title, body, terms)
 SELECT p.id, p.owner_id, p.visibility, p.syntax, p.burn_after_reading, p.created_at, p.expires_at, p.title,
-       coalesce(sqlc.narg(body)::text, '')
+       coalesce(sqlc.narg(body)::text, ''), coalesce(sqlc.narg(terms)::text, '')
 FROM pastes p WHERE p.id = sqlc.arg(paste_id)
 ON CONFLICT (paste_id) DO UPDATE SET
     owner_id = excluded.owner_id, visibility = excluded.visibility, syntax = excluded.syntax,
     burn = excluded.burn, created_at = excluded.created_at, expires_at = excluded.expires_at,
     title = excluded.title,
-    body = CASE WHEN sqlc.narg(body)::text IS NULL THEN paste_search.body ELSE excluded.body END;
+    body = CASE WHEN sqlc.narg(body)::text IS NULL THEN paste_search.body ELSE excluded.body END,
+    terms = CASE WHEN sqlc.narg(body)::text IS NULL THEN paste_search.terms ELSE excluded.terms END;
 
 -- name: SetSearchBody :exec
-UPDATE paste_search SET body = @body WHERE paste_id = @paste_id;
+UPDATE paste_search SET body = @body, terms = @terms WHERE paste_id = @paste_id;
+
+-- name: SetSearchTerms :exec
+-- The indexed form of a long body, written after its create's batch
+-- committed, so that computing its tsvector and trigrams holds up no other
+-- create.
+UPDATE paste_search SET terms = @terms WHERE paste_id = @paste_id;
 
 -- name: UserIDByUsername :one
 SELECT id FROM users WHERE lower(username) = lower(@username);
@@ -90,12 +100,12 @@ LIMIT @max_rows::int;
 
 -- name: SearchSubstring :many
 -- Trigram fallback for an identifier no whole token matched (HTTPHeader in
--- parseHTTPHeader). pattern is a LIKE pattern whose wildcards the caller
+-- parseHTTPHeader), over the indexed terms. pattern is a LIKE pattern whose wildcards the caller
 -- escaped; bounded like SearchCandidates.
 WITH m AS MATERIALIZED (
     SELECT s.paste_id, s.created_at
     FROM paste_search s
-    WHERE s.body ILIKE @pattern::text
+    WHERE s.terms ILIKE @pattern::text
       AND NOT s.burn
       AND (s.visibility = 'public' OR (@viewer_id::bigint <> 0 AND s.owner_id = @viewer_id::bigint))
       AND (s.expires_at IS NULL OR s.expires_at > @now::timestamptz)
@@ -164,5 +174,5 @@ SELECT id FROM pastes WHERE id > @after::text ORDER BY id LIMIT @max_rows::int;
 
 -- name: CopySearchDocs :copyfrom
 -- The search documents of a batch of new pastes, in the batch's transaction.
-INSERT INTO paste_search (paste_id, owner_id, visibility, syntax, burn, created_at, expires_at, title, body)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9);
+INSERT INTO paste_search (paste_id, owner_id, visibility, syntax, burn, created_at, expires_at, title, body, terms)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10);

@@ -40,13 +40,23 @@ type insertReq struct {
 	ctx  context.Context
 	p    paste.Paste
 	text string
-	done chan error
+	// terms is what the batch writes as the indexed form of text: all of
+	// indexTerms(text), or "" when that is longer than inlineIndexBytes.
+	terms string
+	done  chan error
 }
 
 // insert commits p with its search text, in a batch, and returns its own
-// outcome.
+// outcome. A long text is indexed after the batch commits, by this create
+// alone, before insert returns: the paste is searchable once its create
+// answers, and the cost of indexing it (linear in its size, see
+// indexTerms) falls on nobody else's create.
 func (b *insertBatcher) insert(ctx context.Context, p paste.Paste, text string) error {
-	req := &insertReq{ctx: ctx, p: p, text: text, done: make(chan error, 1)}
+	terms := indexTerms(text)
+	req := &insertReq{ctx: ctx, p: p, text: text, terms: terms, done: make(chan error, 1)}
+	if len(terms) > inlineIndexBytes {
+		req.terms = ""
+	}
 	b.mu.Lock()
 	b.queue = append(b.queue, req)
 	if b.running < maxBatchesInFlight {
@@ -64,7 +74,22 @@ func (b *insertBatcher) insert(ctx context.Context, p paste.Paste, text string) 
 	// row could still commit in a batch already running, a row without its
 	// body. A request still queued when ctx ends is answered by take; a
 	// batch is bounded by batchTimeout.
-	return <-req.done
+	if err := <-req.done; err != nil || req.terms == terms {
+		return err
+	}
+	b.s.setSearchTerms(ctx, p.ID, terms)
+	return nil
+}
+
+// setSearchTerms writes the terms of a paste committed without them. The
+// paste is committed, so the create succeeds whatever happens here (an
+// error would have the caller remove its body); should the database fail
+// now, the paste is found by its title until `web reindex` rewrites its
+// terms. Like a batch, this is not cut short by the request's context.
+func (s *Store) setSearchTerms(ctx context.Context, id paste.ID, terms string) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), batchTimeout)
+	defer cancel()
+	_ = s.q.SetSearchTerms(ctx, dbgen.SetSearchTermsParams{PasteID: string(id), Terms: terms})
 }
 
 // next runs what queued up during a batch as the following batch, in the
@@ -111,7 +136,7 @@ func (b *insertBatcher) run(batch []*insertReq) {
 	defer cancel()
 	var err error
 	if len(batch) == 1 {
-		err = b.s.insertOne(ctx, batch[0].p, batch[0].text)
+		err = b.s.insertOne(ctx, batch[0].p, batch[0].text, batch[0].terms)
 	} else {
 		err = b.s.insertMany(ctx, batch)
 		// One bad row (a taken ID, an owner deleted meanwhile) fails the
@@ -119,7 +144,7 @@ func (b *insertBatcher) run(batch []*insertReq) {
 		// answer. An unreachable database fails them all alike.
 		if err != nil && !errors.Is(err, paste.ErrUnavailable) {
 			for _, r := range batch {
-				r.done <- b.s.insertOne(ctx, r.p, r.text)
+				r.done <- b.s.insertOne(ctx, r.p, r.text, r.terms)
 			}
 			return
 		}
@@ -136,7 +161,7 @@ func (s *Store) insertMany(ctx context.Context, batch []*insertReq) error {
 	for i, r := range batch {
 		// The COPY parameters are the INSERT ones field for field.
 		pastes[i] = dbgen.CopyPastesParams(insertPasteParams(r.p))
-		docs[i] = dbgen.CopySearchDocsParams(searchDocParams(r.p, r.text))
+		docs[i] = dbgen.CopySearchDocsParams(searchDocParams(r.p, r.text, r.terms))
 	}
 	return s.inTx(ctx, func(q *dbgen.Queries) error {
 		if _, err := q.CopyPastes(ctx, pastes); err != nil {

@@ -314,9 +314,10 @@ func (s *Store) PasteIDsAfter(ctx context.Context, after paste.ID, max int) ([]p
 	return out, nil
 }
 
-// SetSearchBody replaces the indexed body of a paste (reindex).
+// SetSearchBody replaces the indexed body of a paste, and its terms
+// (reindex).
 func (s *Store) SetSearchBody(ctx context.Context, id paste.ID, text string) error {
-	return translate(s.q.SetSearchBody(ctx, dbgen.SetSearchBodyParams{PasteID: string(id), Body: text}))
+	return translate(s.q.SetSearchBody(ctx, dbgen.SetSearchBodyParams{PasteID: string(id), Body: text, Terms: indexTerms(text)}))
 }
 
 func toSearchDoc(r dbgen.ListSearchDocsRow) paste.SearchDoc {
@@ -333,10 +334,12 @@ func toSearchDoc(r dbgen.ListSearchDocsRow) paste.SearchDoc {
 	return d
 }
 
-func searchDocParams(p paste.Paste, text string) dbgen.UpsertSearchDocParams {
+// searchDocParams maps a new paste onto its search document; terms is
+// indexTerms(text), or "" while SetSearchTerms is still to write it.
+func searchDocParams(p paste.Paste, text, terms string) dbgen.UpsertSearchDocParams {
 	return dbgen.UpsertSearchDocParams{
 		PasteID: string(p.ID), OwnerID: optInt64(p.OwnerID), Visibility: string(p.Visibility),
 		Syntax: p.Syntax, Burn: p.BurnAfterReading, CreatedAt: p.CreatedAt, ExpiresAt: optTime(p.ExpiresAt),
-		Title: p.Title, Body: text,
+		Title: p.Title, Body: text, Terms: terms,
 	}
 }

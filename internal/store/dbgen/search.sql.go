@@ -60,6 +60,7 @@ type CopySearchDocsParams struct {
 	ExpiresAt  *time.Time
 	Title      string
 	Body       string
+	Terms      string
 }
 
 const countSearchJobs = `-- name: CountSearchJobs :one
@@ -462,7 +463,7 @@ const searchSubstring = `-- name: SearchSubstring :many
 WITH m AS MATERIALIZED (
     SELECT s.paste_id, s.created_at
     FROM paste_search s
-    WHERE s.body ILIKE $2::text
+    WHERE s.terms ILIKE $2::text
       AND NOT s.burn
       AND (s.visibility = 'public' OR ($3::bigint <> 0 AND s.owner_id = $3::bigint))
       AND (s.expires_at IS NULL OR s.expires_at > $4::timestamptz)
@@ -495,7 +496,7 @@ type SearchSubstringRow struct {
 }
 
 // Trigram fallback for an identifier no whole token matched (HTTPHeader in
-// parseHTTPHeader). pattern is a LIKE pattern whose wildcards the caller
+// parseHTTPHeader), over the indexed terms. pattern is a LIKE pattern whose wildcards the caller
 // escaped; bounded like SearchCandidates.
 func (q *Queries) SearchSubstring(ctx context.Context, arg SearchSubstringParams) ([]SearchSubstringRow, error) {
 	rows, err := q.db.Query(ctx, searchSubstring,
@@ -558,40 +559,61 @@ func (q *Queries) SearchTexts(ctx context.Context, ids []string) ([]SearchTextsR
 }
 
 const setSearchBody = `-- name: SetSearchBody :exec
-UPDATE paste_search SET body = $1 WHERE paste_id = $2
+UPDATE paste_search SET body = $1, terms = $2 WHERE paste_id = $3
 `
 
 type SetSearchBodyParams struct {
 	Body    string
+	Terms   string
 	PasteID string
 }
 
 func (q *Queries) SetSearchBody(ctx context.Context, arg SetSearchBodyParams) error {
-	_, err := q.db.Exec(ctx, setSearchBody, arg.Body, arg.PasteID)
+	_, err := q.db.Exec(ctx, setSearchBody, arg.Body, arg.Terms, arg.PasteID)
+	return err
+}
+
+const setSearchTerms = `-- name: SetSearchTerms :exec
+UPDATE paste_search SET terms = $1 WHERE paste_id = $2
+`
+
+type SetSearchTermsParams struct {
+	Terms   string
+	PasteID string
+}
+
+// The indexed form of a long body, written after its create's batch
+// committed, so that computing its tsvector and trigrams holds up no other
+// create.
+func (q *Queries) SetSearchTerms(ctx context.Context, arg SetSearchTermsParams) error {
+	_, err := q.db.Exec(ctx, setSearchTerms, arg.Terms, arg.PasteID)
 	return err
 }
 
 const syncSearchDoc = `-- name: SyncSearchDoc :exec
-INSERT INTO paste_search (paste_id, owner_id, visibility, syntax, burn, created_at, expires_at, title, body)
+INSERT INTO paste_search (paste_id, owner_id, visibility, syntax, burn, created_at, expires_at, title, body, terms)
 SELECT p.id, p.owner_id, p.visibility, p.syntax, p.burn_after_reading, p.created_at, p.expires_at, p.title,
-       coalesce($1::text, '')
-FROM pastes p WHERE p.id = $2
+       coalesce($1::text, ''), coalesce($2::text, '')
+FROM pastes p WHERE p.id = $3
 ON CONFLICT (paste_id) DO UPDATE SET
     owner_id = excluded.owner_id, visibility = excluded.visibility, syntax = excluded.syntax,
     burn = excluded.burn, created_at = excluded.created_at, expires_at = excluded.expires_at,
     title = excluded.title,
-    body = CASE WHEN $1::text IS NULL THEN paste_search.body ELSE excluded.body END
+    body = CASE WHEN $1::text IS NULL THEN paste_search.body ELSE excluded.body END,
+    terms = CASE WHEN $1::text IS NULL THEN paste_search.terms ELSE excluded.terms END
 `
 
 type SyncSearchDocParams struct {
 	Body    *string
+	Terms   *string
 	PasteID string
 }
 
 // After an update: copy the metadata of the paste (under its new ID, which ON
-// UPDATE CASCADE already followed) and replace the body when one is given.
+// UPDATE CASCADE already followed) and replace the body and its terms when
+// a body is given.
 func (q *Queries) SyncSearchDoc(ctx context.Context, arg SyncSearchDocParams) error {
-	_, err := q.db.Exec(ctx, syncSearchDoc, arg.Body, arg.PasteID)
+	_, err := q.db.Exec(ctx, syncSearchDoc, arg.Body, arg.Terms, arg.PasteID)
 	return err
 }
 
@@ -610,12 +632,12 @@ func (q *Queries) TryLockSearchPaste(ctx context.Context, pasteID string) (bool,
 }
 
 const upsertSearchDoc = `-- name: UpsertSearchDoc :exec
-INSERT INTO paste_search (paste_id, owner_id, visibility, syntax, burn, created_at, expires_at, title, body)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+INSERT INTO paste_search (paste_id, owner_id, visibility, syntax, burn, created_at, expires_at, title, body, terms)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 ON CONFLICT (paste_id) DO UPDATE SET
     owner_id = excluded.owner_id, visibility = excluded.visibility, syntax = excluded.syntax,
     burn = excluded.burn, created_at = excluded.created_at, expires_at = excluded.expires_at,
-    title = excluded.title, body = excluded.body
+    title = excluded.title, body = excluded.body, terms = excluded.terms
 `
 
 type UpsertSearchDocParams struct {
@@ -628,11 +650,14 @@ type UpsertSearchDocParams struct {
 	ExpiresAt  *time.Time
 	Title      string
 	Body       string
+	Terms      string
 }
 
 // The search document of a new paste, written in the transaction that
-// inserts the paste. (All search queries are fixed: words a user typed only
-// arrive as bound text[] parameters, turned into a tsquery by search_tsquery.)
+// inserts the paste. terms is the indexed form of body (store.indexTerms),
+// or ” when it is filled in after the commit (SetSearchTerms). (All search
+// queries are fixed: words a user typed only arrive as bound text[]
+// parameters, turned into a tsquery by search_tsquery.)
 func (q *Queries) UpsertSearchDoc(ctx context.Context, arg UpsertSearchDocParams) error {
 	_, err := q.db.Exec(ctx, upsertSearchDoc,
 		arg.PasteID,
@@ -644,6 +669,7 @@ func (q *Queries) UpsertSearchDoc(ctx context.Context, arg UpsertSearchDocParams
 		arg.ExpiresAt,
 		arg.Title,
 		arg.Body,
+		arg.Terms,
 	)
 	return err
 }
