@@ -20,7 +20,35 @@ var (
 	errBodyTooLarge = fiber.NewError(fiber.StatusRequestEntityTooLarge, "The request body is larger than this server accepts here.")
 	errEncoding     = fiber.NewError(fiber.StatusUnsupportedMediaType, "This request's Content-Encoding is not accepted: send the body uncompressed (gzip or deflate only where a paste is created or edited through the API).")
 	errBadEncoding  = fiber.NewError(fiber.StatusBadRequest, "The request body does not decode as its Content-Encoding says.")
+	errFraming      = fiber.NewError(fiber.StatusBadRequest, "The request's framing is ambiguous: send one Content-Length or Transfer-Encoding, and end header lines with CRLF.")
 )
+
+// checkFraming refuses headers that a proxy in front and this server could
+// read differently (request smuggling): a bare CR or LF inside the header
+// block, or Content-Length together with Transfer-Encoding. fasthttp
+// itself refuses conflicting Content-Lengths and whitespace before a colon.
+func checkFraming(raw []byte) error {
+	var length, transfer bool
+	for line := range bytes.SplitSeq(raw, []byte("\r\n")) {
+		if bytes.IndexByte(line, '\r') >= 0 || bytes.IndexByte(line, '\n') >= 0 {
+			return errFraming
+		}
+		name, _, ok := bytes.Cut(line, []byte(":"))
+		if !ok {
+			continue
+		}
+		switch {
+		case bytes.EqualFold(name, []byte(fiber.HeaderContentLength)):
+			length = true
+		case bytes.EqualFold(name, []byte(fiber.HeaderTransferEncoding)):
+			transfer = true
+		}
+	}
+	if length && transfer {
+		return errFraming
+	}
+	return nil
+}
 
 // pasteBodyLimit is the largest body a paste-carrying route reads: the paste
 // plus form or JSON encoding around it. The paste's own size is checked
@@ -61,7 +89,11 @@ func (a *App) boundBody(c *fiber.Ctx) error {
 	if carriesPaste(method, path) {
 		limit = a.pasteBodyLimit()
 	}
-	encoding, err := requestEncoding(req.Header.PeekAll(fiber.HeaderContentEncoding))
+	err := checkFraming(req.Header.RawHeaders())
+	var encoding string
+	if err == nil {
+		encoding, err = requestEncoding(req.Header.PeekAll(fiber.HeaderContentEncoding))
+	}
 	if err == nil && encoding != "" && !acceptsEncoding(method, path) {
 		err = errEncoding
 	}

@@ -236,7 +236,7 @@ func TestClientAddressBehindTrustedProxies(t *testing.T) {
 	var logMu sync.Mutex
 	logger := slog.New(slog.NewJSONHandler(lockedWriter{&logMu, &logs}, nil))
 	whoami := withRoutes(func(a *web.App) {
-		a.Get("/whoami", func(c *fiber.Ctx) error { return c.SendString(paste.ClientAddr(c.UserContext())) })
+		a.Get("/probe/whoami", func(c *fiber.Ctx) error { return c.SendString(paste.ClientAddr(c.UserContext())) })
 	})
 	e := newEnv(t, withLogger(logger), withOptions(func(o *web.Options) { o.TrustedProxies = []string{"0.0.0.0/32", "10.0.0.0/8"} }))
 	// app.Test's peer is 0.0.0.0: trusted here, as a proxy would be.
@@ -251,12 +251,12 @@ func TestClientAddressBehindTrustedProxies(t *testing.T) {
 	}
 	e2 := newEnv(t, whoami, withOptions(func(o *web.Options) { o.TrustedProxies = []string{"0.0.0.0/32", "10.0.0.0/8"} }))
 	for _, c := range cases {
-		req := httptest.NewRequest("GET", "/whoami", nil)
+		req := httptest.NewRequest("GET", "/probe/whoami", nil)
 		if c.xff != "" {
 			req.Header.Set("X-Forwarded-For", c.xff)
 		}
 		if _, body := e2.do(req); string(body) != c.want {
-			t.Errorf("X-Forwarded-For %q: client %q, want %q", c.xff, body, c.want)
+			t.Errorf("X-Forwarded-For %q: client %.80q, want %q", c.xff, body, c.want)
 		}
 	}
 	// The access log records the resolved address, never the header.
