@@ -26,6 +26,7 @@ import (
 	"pastel/internal/blob"
 	"pastel/internal/config"
 	"pastel/internal/paste"
+	"pastel/internal/ratelimit"
 	"pastel/internal/render"
 	"pastel/internal/search"
 	"pastel/internal/store"
@@ -203,6 +204,13 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 				User: cfg.APIRateLimit, Anonymous: cfg.APIRateLimit,
 				UserCreates: cfg.APICreateRateLimit, AnonCreates: cfg.APICreateRateLimit,
 			},
+			// Writes and registrations: one budget per caller for the forms
+			// and the API, counted in PostgreSQL so replicas share it.
+			Budgets: st.Budgets(ratelimit.Rates{
+				UserWrites:    ratelimit.PerMinute(cfg.APICreateRateLimit),
+				AddressWrites: ratelimit.PerMinute(cfg.APICreateRateLimit),
+				Registrations: ratelimit.PerHour(cfg.RegistrationRateLimit),
+			}, nil),
 		})
 
 		ln, err := net.Listen("tcp", cfg.HTTPAddr)
@@ -211,7 +219,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		}
 		workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 		var workers sync.WaitGroup
-		startSweepers(workCtx, cfg, &workers, pastes, sessionStore, log)
+		startSweepers(workCtx, cfg, &workers, pastes, sessionStore, st, log)
 		// The read cache answers while this connection listens for changes.
 		workers.Add(1)
 		go func() { defer workers.Done(); readCache.Listen(workCtx, cfg.DatabaseURL.Reveal()) }()
@@ -359,8 +367,9 @@ func reindexCommand(ctx context.Context, cfg config.Config, log *slog.Logger) er
 
 // startSweepers runs the expiry sweeper every EXPIRY_SWEEP_INTERVAL (a
 // minute), the orphan sweeper every ORPHAN_SWEEP_INTERVAL (an hour) and the
-// stale-session sweeper every hour. All are safe to run in several replicas at once.
-func startSweepers(ctx context.Context, cfg config.Config, wg *sync.WaitGroup, pastes *paste.Service, sessions *store.SessionStore, log *slog.Logger) {
+// stale-session sweeper every hour and the rate-limit sweeper every ten
+// minutes. All are safe to run in several replicas at once.
+func startSweepers(ctx context.Context, cfg config.Config, wg *sync.WaitGroup, pastes *paste.Service, sessions *store.SessionStore, st *store.Store, log *slog.Logger) {
 	every := func(name string, period time.Duration, fn func(context.Context) (int, error)) {
 		wg.Add(1)
 		go func() {
@@ -388,6 +397,7 @@ func startSweepers(ctx context.Context, cfg config.Config, wg *sync.WaitGroup, p
 		return pastes.SweepOrphans(ctx, cfg.OrphanGrace)
 	})
 	every("session sweep", time.Hour, sessions.DeleteStaleSessions)
+	every("rate limit sweep", 10*time.Minute, func(ctx context.Context) (int, error) { return st.SweepRateLimits(ctx, time.Now()) })
 }
 
 // healthcheck GETs /healthz on the configured address; for containers whose

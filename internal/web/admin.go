@@ -19,8 +19,8 @@ func (a *App) registerAdmin() {
 		return
 	}
 	a.Post("/settings/delete", a.deleteAccount)
-	a.Post("/c/:cid/report", a.reportComment)
-	a.Post("/:id/report", a.reportPaste)
+	a.Post("/c/:cid/report", a.limitWrite, a.reportComment)
+	a.Post("/:id/report", a.limitWrite, a.reportPaste)
 	a.Get("/admin", a.adminUsers)
 	a.Get("/admin/reports", a.adminReports)
 	a.Get("/admin/log", a.adminLog)

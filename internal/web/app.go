@@ -15,6 +15,7 @@ import (
 	"pastel/internal/admin"
 	"pastel/internal/api"
 	"pastel/internal/paste"
+	"pastel/internal/ratelimit"
 	"pastel/internal/render"
 	"pastel/static"
 	"pastel/views"
@@ -55,6 +56,9 @@ type Options struct {
 	TrustedProxies []string // addresses or CIDRs whose X-Forwarded-For is believed
 	RequestTimeout time.Duration
 	APIRateLimits  api.RateLimits // zero fields: the API's defaults
+	// Budgets are the write and registration budgets, one per caller for
+	// the forms and the API alike; nil: the API's, in memory.
+	Budgets *ratelimit.Budgets
 	// MaxConnsPerIP caps open connections per peer address (MAX_CONNS_PER_IP);
 	// 0: 64, or no cap when TrustedProxies is set (every client then arrives
 	// from the proxy's address); negative: no cap.
@@ -79,6 +83,7 @@ func New(d Deps, o Options) *App {
 	if o.RequestTimeout == 0 {
 		o.RequestTimeout = 30 * time.Second
 	}
+	o = o.withBudgets()
 	a := &App{deps: d, opts: o, log: d.Logger, proxies: parseProxies(o.TrustedProxies)}
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
@@ -133,13 +138,13 @@ func New(d Deps, o Options) *App {
 	a.Get("/login", a.loginPage)
 	a.Post("/login", a.login)
 	a.Get("/register", a.registerPage)
-	a.Post("/register", a.register)
+	a.Post("/register", a.limitRegistration, a.register)
 	a.Post("/logout", a.logout)
 	a.Get("/settings", a.settings)
 	a.Post("/settings/password", a.changePassword)
 	a.Post("/settings/sessions/revoke-others", a.endOtherSessions)
 	a.Post("/settings/sessions/:sid/revoke", a.endSession)
-	a.Post("/settings/tokens", a.createToken)
+	a.Post("/settings/tokens", a.limitWrite, a.createToken)
 	a.Post("/settings/tokens/:tid/revoke", a.revokeToken)
 	a.Get("/u/:username", a.userPage)
 	a.Get("/s/:token", a.showShared)
@@ -147,7 +152,7 @@ func New(d Deps, o Options) *App {
 	a.Get("/s/:token/raw", a.sharedRaw)
 	a.Get("/s/:token/dl", a.sharedDownload)
 	a.Get("/", a.newPaste)
-	a.Post("/", a.createPaste)
+	a.Post("/", a.limitWrite, a.createPaste)
 	a.Get("/explore", a.explore)
 	a.registerBookmarklet()
 	a.registerCommunity()
@@ -160,8 +165,8 @@ func New(d Deps, o Options) *App {
 	a.Post("/:id/reveal", a.revealPaste)
 	a.Post("/:id/delete", a.deletePaste)
 	a.Get("/:id/edit", a.editPage)
-	a.Post("/:id/edit", a.updatePaste)
-	a.Post("/:id/share-links", a.createShareLink)
+	a.Post("/:id/edit", a.limitWrite, a.updatePaste)
+	a.Post("/:id/share-links", a.limitWrite, a.createShareLink)
 	a.Post("/:id/share-links/:lid/revoke", a.revokeShareLink)
 	return a
 }

@@ -19,12 +19,12 @@ func (a *App) registerCommunity() {
 	a.Get("/stars", a.myStars)
 	a.Get("/explore/feed.atom", a.exploreFeed)
 	a.Get("/u/:username/feed.atom", a.userFeed)
-	a.Post("/c/:cid/edit", a.editComment)
+	a.Post("/c/:cid/edit", a.limitWrite, a.editComment)
 	a.Post("/c/:cid/delete", a.deleteComment)
-	a.Post("/c/:cid/rate", a.rateComment)
-	a.Post("/:id/comments", a.postComment)
-	a.Post("/:id/rate", a.ratePaste)
-	a.Post("/:id/star", a.starPaste)
+	a.Post("/c/:cid/rate", a.limitWrite, a.rateComment)
+	a.Post("/:id/comments", a.limitWrite, a.postComment)
+	a.Post("/:id/rate", a.limitWrite, a.ratePaste)
+	a.Post("/:id/star", a.limitWrite, a.starPaste)
 }
 
 func pastePath(id paste.ID) string { return "/" + string(id) }

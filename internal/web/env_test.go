@@ -27,6 +27,7 @@ import (
 	"pastel/internal/blob"
 	"pastel/internal/paste"
 	"pastel/internal/pgtest"
+	"pastel/internal/ratelimit"
 	"pastel/internal/render"
 	"pastel/internal/store"
 	"pastel/internal/web"
@@ -75,11 +76,18 @@ type envConfig struct {
 	serve    bool
 	base     string
 	dbURL    string
-	// rateLimits default to budgets no test reaches (testRateLimits).
+	// rateLimits default to budgets no test reaches (testRateLimits); their
+	// UserCreates and AnonCreates size the write budgets, which are counted
+	// in PostgreSQL as in production (budgets).
 	rateLimits api.RateLimits
 	logger     *slog.Logger
 	tune       []func(*web.Options)
 	routes     func(*web.App)
+
+	// registrations is the registrations an hour per address
+	// (testRegistrations unless set).
+	registrations int
+	budgets       *ratelimit.Budgets
 }
 
 // withRoutes adds test routes to the app before it serves.
@@ -115,7 +123,7 @@ var fastPasswords = auth.PasswordParams{Memory: 64, Time: 1, Threads: 1, SaltLen
 
 func newEnv(t *testing.T, opts ...envOption) *env {
 	t.Helper()
-	cfg := envConfig{maxBytes: 1 << 20, rateLimits: testRateLimits}
+	cfg := envConfig{maxBytes: 1 << 20, rateLimits: testRateLimits, registrations: testRegistrations}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -178,6 +186,11 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 		Audit:     adminLog,
 	})
 	admins := admin.NewService(st.Admin(), accounts, svc, blobs, adminLog, admin.Options{Now: clk.Now})
+	cfg.budgets = st.Budgets(ratelimit.Rates{
+		UserWrites:    ratelimit.PerMinute(cfg.rateLimits.UserCreates),
+		AddressWrites: ratelimit.PerMinute(cfg.rateLimits.AnonCreates),
+		Registrations: ratelimit.PerHour(cfg.registrations),
+	}, clk.Now)
 	app := web.New(web.Deps{
 		Pastes: svc, Accounts: accounts, Admin: admins, Sessions: sessionStore, Blobs: cfg.blobs, PingDB: st.Ping,
 		Syntaxes: syntaxes(), Highlighter: render.NewHighlighter(render.HighlightOptions{}),
@@ -197,7 +210,7 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 }
 
 func webOptions(cfg envConfig, baseURL *url.URL) web.Options {
-	o := web.Options{BaseURL: baseURL, MaxPasteBytes: cfg.maxBytes, AllowAnonymous: true, APIRateLimits: cfg.rateLimits}
+	o := web.Options{BaseURL: baseURL, MaxPasteBytes: cfg.maxBytes, AllowAnonymous: true, APIRateLimits: cfg.rateLimits, Budgets: cfg.budgets}
 	for _, f := range cfg.tune {
 		f(&o)
 	}
@@ -423,3 +436,6 @@ func (e *env) freshToken(userID int64) string {
 	}
 	return pair.AccessToken
 }
+
+// testRegistrations is a registration budget no ordinary test reaches.
+const testRegistrations = 1 << 20
