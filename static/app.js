@@ -230,3 +230,135 @@
     init(document.body);
   }
 })();
+
+/* ==== syntax picker (owned with internal/render's syntax list) ==========
+ * Enhances <input data-syntax-picker list="…"> into a searchable list: the
+ * options are the datalist's labels, filtered by what is typed (anywhere in
+ * the label, prefix matches first). Picking puts the label in the input; the
+ * server accepts labels, so the form works the same without this script. */
+(function () {
+  "use strict";
+
+  var MAX_SHOWN = 60;
+  var seq = 0;
+
+  function labelsOf(input) {
+    var id = input.getAttribute("list") || input.getAttribute("data-syntax-list");
+    var dl = id && document.getElementById(id);
+    if (!dl) return [];
+    return Array.prototype.map.call(dl.querySelectorAll("option"), function (o) { return o.value; });
+  }
+
+  function enhance(input) {
+    if (input.hasAttribute("data-picker-ready")) return;
+    var labels = labelsOf(input);
+    if (!labels.length) return;
+    input.setAttribute("data-picker-ready", "");
+    // The native datalist popup would compete with ours.
+    input.setAttribute("data-syntax-list", input.getAttribute("list"));
+    input.removeAttribute("list");
+
+    var listID = "syntax-picker-" + (++seq);
+    var list = document.createElement("ul");
+    list.id = listID;
+    list.className = "syntax-picker";
+    list.setAttribute("role", "listbox");
+    list.setAttribute("data-testid", "syntax-options");
+    list.hidden = true;
+    input.insertAdjacentElement("afterend", list);
+    input.parentElement.classList.add("syntax-picker-field");
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-controls", listID);
+    input.setAttribute("aria-expanded", "false");
+
+    var active = -1;
+
+    function items() { return list.querySelectorAll("[role=option]"); }
+
+    function setActive(i) {
+      var all = items();
+      if (!all.length) { active = -1; input.removeAttribute("aria-activedescendant"); return; }
+      active = (i + all.length) % all.length;
+      all.forEach(function (li, j) { li.setAttribute("aria-selected", j === active ? "true" : "false"); });
+      input.setAttribute("aria-activedescendant", all[active].id);
+      all[active].scrollIntoView({ block: "nearest" });
+    }
+
+    function close() {
+      list.hidden = true;
+      active = -1;
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
+    }
+
+    function open() {
+      var q = input.value.trim().toLowerCase();
+      var starts = [], contains = [];
+      labels.forEach(function (l) {
+        var i = l.toLowerCase().indexOf(q);
+        if (i === 0) starts.push(l); else if (i > 0) contains.push(l);
+      });
+      var shown = starts.concat(contains).slice(0, MAX_SHOWN);
+      list.textContent = "";
+      shown.forEach(function (l, j) {
+        var li = document.createElement("li");
+        li.id = listID + "-" + j;
+        li.setAttribute("role", "option");
+        li.setAttribute("aria-selected", "false");
+        li.textContent = l;
+        list.appendChild(li);
+      });
+      if (!shown.length) {
+        var none = document.createElement("li");
+        none.className = "syntax-picker-empty";
+        none.textContent = "No such syntax";
+        list.appendChild(none);
+      }
+      list.hidden = false;
+      input.setAttribute("aria-expanded", "true");
+      active = -1;
+      if (q && shown.length) setActive(0);
+    }
+
+    function pick(label) {
+      input.value = label;
+      close();
+      input.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+
+    input.addEventListener("input", open);
+    input.addEventListener("focus", function () { if (list.hidden) open(); });
+    input.addEventListener("blur", close);
+    input.addEventListener("keydown", function (ev) {
+      if (ev.key === "ArrowDown" || ev.key === "ArrowUp") {
+        ev.preventDefault();
+        if (list.hidden) open();
+        setActive(active + (ev.key === "ArrowDown" ? 1 : -1));
+      } else if (ev.key === "Enter" && !list.hidden && active >= 0) {
+        ev.preventDefault(); // pick, do not submit the form yet
+        pick(items()[active].textContent);
+      } else if (ev.key === "Escape" && !list.hidden) {
+        ev.preventDefault();
+        close();
+      }
+    });
+    // mousedown, not click: it comes before the input's blur closes the list.
+    list.addEventListener("mousedown", function (ev) {
+      var li = ev.target.closest && ev.target.closest("[role=option]");
+      ev.preventDefault();
+      if (li) pick(li.textContent);
+    });
+  }
+
+  function scan(root) {
+    (root.querySelectorAll ? root : document).querySelectorAll("input[data-syntax-picker]").forEach(enhance);
+  }
+
+  document.addEventListener("htmx:load", function (ev) { scan(ev.target || document); });
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { scan(document); });
+  } else {
+    scan(document);
+  }
+})();

@@ -252,7 +252,7 @@ func TestPasteFormKeepsValuesAndShowsErrors(t *testing.T) {
 		"burn":       form.Find(`input[name="burn_after_reading"][checked]`).AttrOr("value", ""),
 	}
 	wantValues := map[string]string{
-		"_csrf": "csrf-1", "title": "My title", "content": f.Content, "syntax": "python",
+		"_csrf": "csrf-1", "title": "My title", "content": f.Content, "syntax": "Python", // shown as its label
 		"visibility": "unlisted", "expires_in": "1d", "burn": "1",
 	}
 	if diff := cmp.Diff(wantValues, values); diff != "" {
@@ -272,20 +272,37 @@ func TestPasteFormKeepsValuesAndShowsErrors(t *testing.T) {
 	}
 }
 
+// TestPasteFormSyntaxShowsLabel checks a chosen syntax shows as its label
+// (the edit form of a Go paste says "Go"), and what was typed stays.
+func TestPasteFormSyntaxShowsLabel(t *testing.T) {
+	for in, want := range map[string]string{"go": "Go", "PYTHON": "Python", "text": "Plain text", "auto": "", "Klingon": "Klingon"} {
+		f := testForm()
+		f.Syntax = in
+		doc, _ := render(t, NewPastePage(testPage, f))
+		if got := doc.Find(`input[name="syntax"]`).AttrOr("value", "x"); got != want {
+			t.Errorf("syntax %q shows %q, want %q", in, got, want)
+		}
+	}
+}
+
 func TestPasteFormDefaults(t *testing.T) {
 	doc, _ := render(t, NewPastePage(testPage, testForm()))
 	form := doc.Find("#" + PasteFormID)
 	if got := form.Find(`input[name="_csrf"]`).AttrOr("value", ""); got != testPage.CSRFToken {
 		t.Errorf("_csrf = %q, want the page's token", got)
 	}
-	if got := form.Find(`input[name="syntax"]`).AttrOr("value", ""); got != "auto" {
+	// Empty means auto-detect: nothing to type after (no "autopython").
+	if got := form.Find(`input[name="syntax"]`).AttrOr("value", "x"); got != "" {
 		t.Errorf("syntax default = %q", got)
+	}
+	if got := form.Find(`input[name="syntax"]`).AttrOr("placeholder", ""); got != "Auto-detect" {
+		t.Errorf("syntax placeholder = %q", got)
 	}
 	var opts []string
 	form.Find("#" + SyntaxListID + " option").Each(func(_ int, s *goquery.Selection) {
-		opts = append(opts, s.AttrOr("value", "")+"="+s.AttrOr("label", ""))
+		opts = append(opts, s.AttrOr("value", ""))
 	})
-	if diff := cmp.Diff([]string{"auto=Auto-detect", "text=Plain text", "go=Go", "python=Python"}, opts); diff != "" {
+	if diff := cmp.Diff([]string{"Auto-detect", "Plain text", "Go", "Python"}, opts); diff != "" {
 		t.Errorf("syntax options (-want +got):\n%s", diff)
 	}
 	if got := form.Find(`input[name="syntax"]`).AttrOr("list", ""); got != SyntaxListID {

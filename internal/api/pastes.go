@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"mime"
+	"path"
 	"strconv"
 	"strings"
 	"time"
@@ -101,6 +102,7 @@ func (h *handler) createPaste(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	titleFromFilename(&in)
 	created, err := h.Pastes.Create(c.UserContext(), paste.ViewerFrom(c.UserContext()), in)
 	if err != nil {
 		return err
@@ -124,6 +126,20 @@ func (h *handler) createPaste(c *fiber.Ctx) error {
 // HeaderDeleteToken carries an anonymous paste's delete token: in the
 // request of DELETE /pastes/{id}, and in the text/plain answer of a create.
 const HeaderDeleteToken = "X-Delete-Token"
+
+// titleFromFilename names an untitled paste after the file it was sent
+// from (`pastel main.go` sends ?filename=main.go): the page shows it as the
+// paste's name and GET /dl/{id} downloads under it.
+func titleFromFilename(in *paste.CreateInput) {
+	if strings.TrimSpace(in.Title) != "" {
+		return
+	}
+	name := path.Base(strings.ReplaceAll(strings.TrimSpace(in.Filename), `\`, "/"))
+	if name == "." || name == "/" || name == ".." || name == "-" {
+		return
+	}
+	in.Title = name
+}
 
 // wantsText reports whether the client prefers a bare URL (Accept: text/plain)
 // over JSON; curl's default */* gets JSON.

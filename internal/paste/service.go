@@ -188,7 +188,7 @@ func (s *Service) resolveSyntax(in CreateInput) (string, string) {
 	if len(name) > MaxSyntaxLen || CheckText(name, MaxSyntaxLen) != "" {
 		return "", "is not a known syntax"
 	}
-	if name == "" || strings.EqualFold(name, "auto") {
+	if name == "" || strings.EqualFold(name, "auto") || strings.EqualFold(name, "auto-detect") {
 		hint := in.Filename
 		if hint == "" {
 			hint = in.Title // people title pastes "main.go" more often than not

@@ -343,7 +343,7 @@ func looksLikeText(prefix []byte) bool {
 // first Linguist or chroma extension is not the usual one.
 var fileExtensions = map[string]string{
 	PlainText: "txt", "bash": "sh", "markdown": "md", "python": "py", "python2": "py",
-	"javascript": "js", "typescript": "ts", "yaml": "yaml", "docker": "Dockerfile",
+	"javascript": "js", "typescript": "ts", "yaml": "yaml", "docker": "dockerfile",
 	"makefile": "mk", "cpp": "cpp", "c": "c", "go": "go", "rust": "rs", "ruby": "rb",
 	"csharp": "cs", "powershell": "ps1", "diff": "diff", "json": "json", "html": "html",
 }

@@ -104,3 +104,15 @@ func BenchmarkDetectTenMiB(b *testing.B) {
 		s.Detect("", big)
 	}
 }
+
+func TestExtension(t *testing.T) {
+	s := NewSyntaxes()
+	for key, want := range map[string]string{"python": "py", "text": "txt", "go": "go", "markdown": "md", "bash": "sh", "cpp": "cpp", "rust": "rs", "nope": "txt", "": "txt"} {
+		if got := s.Extension(key); got != want {
+			t.Errorf("Extension(%q) = %q, want %q", key, got, want)
+		}
+	}
+	if got, ok := s.Canonical("Plain text"); !ok || got != PlainText {
+		t.Errorf(`Canonical("Plain text") = %q, %v`, got, ok)
+	}
+}

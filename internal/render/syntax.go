@@ -26,16 +26,17 @@ const detectPrefix = 4 << 10
 // extraAliases are names people use that chroma does not list as aliases,
 // including interpreters named on a "#!" line.
 var extraAliases = map[string]string{
-	"plain":   PlainText,
-	"txt":     PlainText,
-	"node":    "javascript",
-	"nodejs":  "javascript",
-	"sh":      "bash",
-	"zsh":     "bash",
-	"python3": "python",
-	"python2": "python2",
-	"pwsh":    "powershell",
-	"golang":  "go",
+	"plain":      PlainText,
+	"plain text": PlainText, // its label
+	"txt":        PlainText,
+	"node":       "javascript",
+	"nodejs":     "javascript",
+	"sh":         "bash",
+	"zsh":        "bash",
+	"python3":    "python",
+	"python2":    "python2",
+	"pwsh":       "powershell",
+	"golang":     "go",
 }
 
 // maxFilenameLen bounds the file name Detect matches against lexer globs.

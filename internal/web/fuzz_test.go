@@ -39,7 +39,7 @@ func FuzzContentDisposition(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, title string) {
-		h := contentDisposition(paste.Paste{ID: "Abc12345", Title: title})
+		h := contentDisposition(paste.Paste{ID: "Abc12345", Title: title}, "txt")
 		if strings.ContainsAny(h, "\r\n\x00") {
 			t.Fatalf("header injection: %q", h)
 		}

@@ -272,7 +272,7 @@ func (a *App) sendPasteBody(c *fiber.Ctx, id paste.ID, attachment bool) error {
 	h.Set(fiber.HeaderContentType, "text/plain; charset=utf-8")
 	if attachment {
 		h.Set(fiber.HeaderContentType, "application/octet-stream")
-		h.Set(fiber.HeaderContentDisposition, contentDisposition(p))
+		h.Set(fiber.HeaderContentDisposition, contentDisposition(p, a.deps.Syntaxes.Extension(p.Syntax)))
 	}
 	var body []byte
 	switch {
@@ -322,14 +322,19 @@ func (a *App) sendPasteBody(c *fiber.Ctx, id paste.ID, attachment bool) error {
 // memory rather than streamed (the body cache keeps bodies up to 64 KiB).
 const smallBody = 64 << 10
 
-var fileNameLike = regexp.MustCompile(`^[\w][\w.\-]{0,99}\.[A-Za-z0-9]{1,10}$`)
+var (
+	fileNameLike = regexp.MustCompile(`^[\w][\w.\-]{0,99}\.[A-Za-z0-9]{1,10}$`)
+	// dotlessNames are file names without an extension that name a syntax.
+	dotlessNames = regexp.MustCompile(`^(Dockerfile|Containerfile|Makefile|GNUmakefile|Jenkinsfile|Vagrantfile|Gemfile|Rakefile|Procfile|Justfile)$`)
+)
 
 // contentDisposition names the download after the title when the title looks
-// like a file name (main.go), after the ID otherwise; mime encodes anything
-// that is not plain ASCII (RFC 2231).
-func contentDisposition(p paste.Paste) string {
-	name := string(p.ID) + ".txt"
-	if t := strings.TrimSpace(p.Title); fileNameLike.MatchString(t) {
+// like a file name (main.go, the name `pastel main.go` sends), otherwise
+// after the ID with ext, the syntax's usual extension (Abc123.py); mime
+// encodes anything that is not plain ASCII (RFC 2231).
+func contentDisposition(p paste.Paste, ext string) string {
+	name := string(p.ID) + "." + ext
+	if t := strings.TrimSpace(p.Title); fileNameLike.MatchString(t) || dotlessNames.MatchString(t) {
 		name = t
 	}
 	return mime.FormatMediaType("attachment", map[string]string{"filename": name})

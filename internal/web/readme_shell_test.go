@@ -81,6 +81,23 @@ func TestReadmeShellFunction(t *testing.T) {
 	if string(raw) != content || !strings.Contains(pj, `"syntax":"go"`) || !strings.Contains(pj, `"owner":null`) {
 		t.Fatalf("file: raw %q, paste %s", raw, pj)
 	}
+	// The file's name names the paste and its download.
+	if !strings.Contains(pj, `"title":"main.go"`) {
+		t.Fatalf("file: paste %s lacks the file name as title", pj)
+	}
+	id := strings.TrimPrefix(strings.TrimSpace(run("pastel main.go", "")), e.base+"/")
+	resp, _ := e.get("/dl/" + id)
+	if cd := resp.Header.Get("Content-Disposition"); cd != "attachment; filename=main.go" {
+		t.Fatalf("download of main.go: Content-Disposition %q", cd)
+	}
+	odd := "my notes & ideas=1.md"
+	if err := os.WriteFile(filepath.Join(dir, odd), []byte("# Notes\n\n- one\n- [two](x)\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	raw, pj = fetch(run("pastel '"+odd+"'", ""))
+	if string(raw) != "# Notes\n\n- one\n- [two](x)\n" || !strings.Contains(pj, `"title":"my notes \u0026 ideas=1.md"`) || !strings.Contains(pj, `"syntax":"markdown"`) {
+		t.Fatalf("odd file name: raw %q, paste %s", raw, pj)
+	}
 	raw, pj = fetch(run("pastel", stdin))
 	if string(raw) != stdin {
 		t.Fatalf("stdin: raw %q", raw)
