@@ -315,6 +315,11 @@
         none.textContent = "No such syntax";
         list.appendChild(none);
       }
+      // Open upwards when the viewport has no room below (a phone's
+      // keyboard, the foot of the page).
+      var r = input.getBoundingClientRect();
+      var below = window.innerHeight - r.bottom;
+      list.classList.toggle("syntax-picker-up", below < 220 && r.top > below);
       list.hidden = false;
       input.setAttribute("aria-expanded", "true");
       active = -1;
