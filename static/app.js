@@ -157,6 +157,77 @@
     if (msg && !window.confirm(msg)) { ev.preventDefault(); ev.stopImmediatePropagation(); }
   }, true);
 
+  /* ---- size check: <textarea data-max-bytes="N"> refuses to submit a
+   * body over the server's limit, and says so in words, before uploading ---- */
+
+  // humanBytes matches views.HumanBytes: 1024-based, one decimal, ".0" dropped.
+  function humanBytes(n) {
+    if (n < 1024) return n + " B";
+    var units = ["KiB", "MiB", "GiB", "TiB"], v = n / 1024, i = 0;
+    while (v >= 1024 && i < units.length - 1) { v /= 1024; i++; }
+    return v.toFixed(1).replace(/\.0$/, "") + " " + units[i];
+  }
+
+  function utf8Length(s) {
+    if (typeof TextEncoder === "function") return new TextEncoder().encode(s).length;
+    return unescape(encodeURIComponent(s)).length;
+  }
+
+  function sizeError(ta, message) {
+    var id = ta.id + "-size-error";
+    var el = document.getElementById(id);
+    if (!message) {
+      if (el) {
+        el.parentNode.removeChild(el);
+        ta.removeAttribute("aria-invalid");
+      }
+      return;
+    }
+    if (!el) {
+      el = document.createElement("span");
+      el.id = id;
+      el.className = "field-error";
+      el.setAttribute("role", "alert");
+      el.setAttribute("data-testid", "size-error");
+      ta.insertAdjacentElement("afterend", el);
+    }
+    el.textContent = message;
+    ta.setAttribute("aria-invalid", "true");
+  }
+
+  function oversize(ta) {
+    var max = parseInt(ta.getAttribute("data-max-bytes"), 10);
+    if (!(max > 0)) return "";
+    var n = utf8Length(ta.value);
+    if (n <= max) return "";
+    return "This paste is " + humanBytes(n) + "; the limit is " + humanBytes(max) + ". Shorten it before creating it.";
+  }
+
+  document.addEventListener("submit", function (ev) {
+    var form = ev.target;
+    if (!(form instanceof HTMLFormElement)) return;
+    var ta = form.querySelector("textarea[data-max-bytes]");
+    if (!ta) return;
+    var msg = oversize(ta);
+    sizeError(ta, msg);
+    if (msg) {
+      // Stops htmx too: it listens on the form, below this capture.
+      ev.preventDefault();
+      ev.stopImmediatePropagation();
+      ta.focus();
+    }
+  }, true);
+
+  // Once the text fits again, the message goes.
+  var sizeTimer = null;
+  document.addEventListener("input", function (ev) {
+    var ta = ev.target;
+    if (!(ta instanceof HTMLTextAreaElement) || !ta.hasAttribute("data-max-bytes")) return;
+    if (!document.getElementById(ta.id + "-size-error")) return;
+    clearTimeout(sizeTimer);
+    sizeTimer = setTimeout(function () { if (!oversize(ta)) sizeError(ta, ""); }, 200);
+  });
+
   /* ---- expiry countdowns: <time data-countdown datetime="RFC 3339"> ---- */
 
   function countdownText(ms) {
@@ -195,19 +266,55 @@
 
   /* ---- htmx: failed requests get a visible message instead of silence ---- */
 
-  function toast(message) {
+  // toast shows message; with reload, a "Reload the page" button too, and
+  // it stays until dismissed by reloading (a stale form cannot be retried).
+  function toast(message, reload) {
     var box = document.createElement("div");
     box.className = "toast";
     box.setAttribute("role", "alert");
-    box.textContent = message;
+    box.setAttribute("data-testid", "toast");
+    var text = document.createElement("span");
+    text.textContent = message;
+    box.appendChild(text);
+    if (reload) {
+      var btn = document.createElement("button");
+      btn.type = "button";
+      btn.className = "btn btn-sm toast-action";
+      btn.textContent = "Reload the page";
+      btn.addEventListener("click", function () { location.reload(); });
+      box.appendChild(btn);
+      document.body.appendChild(box);
+      return;
+    }
     document.body.appendChild(box);
-    setTimeout(function () { box.classList.add("toast-out"); }, 4000);
-    setTimeout(function () { if (box.parentNode) box.parentNode.removeChild(box); }, 4600);
+    setTimeout(function () { box.classList.add("toast-out"); }, 6000);
+    setTimeout(function () { if (box.parentNode) box.parentNode.removeChild(box); }, 6600);
+  }
+
+  // serverMessage is the sentence the server's error fragment gives
+  // (data-testid="error-message", else its title); parsed inertly, never run.
+  function serverMessage(xhr) {
+    var type = xhr && xhr.getResponseHeader && xhr.getResponseHeader("Content-Type");
+    if (!xhr || !xhr.responseText || !type || type.indexOf("text/html") !== 0) return "";
+    try {
+      var doc = new DOMParser().parseFromString(xhr.responseText, "text/html");
+      var el = doc.querySelector("[data-testid=error-message]") || doc.querySelector("[data-testid=error-title]");
+      return el ? el.textContent.replace(/\s+/g, " ").trim() : "";
+    } catch (e) {
+      return "";
+    }
   }
 
   document.addEventListener("htmx:responseError", function (ev) {
     var xhr = ev.detail && ev.detail.xhr;
-    toast("Something went wrong" + (xhr && xhr.status ? " (" + xhr.status + ")" : "") + ". Please try again.");
+    var status = xhr ? xhr.status : 0;
+    var msg = serverMessage(xhr);
+    if (status === 403 && /reload/i.test(msg)) {
+      toast(msg, true); // a stale form or CSRF token: only a reload helps
+      return;
+    }
+    if (!msg) msg = status === 429 ? "Too many requests. Wait a moment and try again." : "Something went wrong. Please try again.";
+    toast(msg, false);
   });
   document.addEventListener("htmx:sendError", function () {
     toast("Could not reach the server. Check your connection and try again.");

@@ -146,14 +146,18 @@ func (a *App) register(c *fiber.Ctx) error {
 	if err := a.signIn(c, u.ID); err != nil {
 		return err
 	}
+	a.flash(c, "registered")
 	return redirect(c, f.Next)
 }
 
+// logout signs out and returns to the page the button was pressed on
+// (the form's next), with a notice.
 func (a *App) logout(c *fiber.Ctx) error {
 	if err := a.dropSession(c); err != nil {
 		return err
 	}
-	return redirect(c, "/")
+	a.flash(c, "signed_out")
+	return redirect(c, afterSignOut(c.FormValue("next")))
 }
 
 // dropSession deletes the browser's session row, if any, and clears its

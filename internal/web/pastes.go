@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/a-h/templ"
 	"github.com/gofiber/fiber/v2"
@@ -45,6 +46,9 @@ func (a *App) createPaste(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	f, in := a.decodePasteForm(c)
 	created, err := a.deps.Pastes.Create(ctx, paste.ViewerFrom(ctx), in)
+	if errors.Is(err, paste.ErrTooLarge) {
+		return a.pasteTooLarge(c, f)
+	}
 	var verr *paste.ValidationError
 	if asValidation(err, &verr) {
 		f.Errors = verr.Fields
@@ -66,7 +70,43 @@ func (a *App) createPaste(c *fiber.Ctx) error {
 			Expires: time.Now().Add(30 * 24 * time.Hour),
 		})
 	}
+	// The creator's next view of the page is the "Created" one; a burn
+	// paste's then shows its link instead of the step that consumes it.
+	a.setOnce(c, createdCookie, "1", "/"+string(p.ID))
 	return redirect(c, "/"+string(p.ID))
+}
+
+// pasteTooLarge answers a new paste over MaxPasteBytes with the form again
+// (413; 422 for htmx, which swaps only that), keeping the first
+// MaxPasteBytes of the text, so a browser without JavaScript loses no more
+// than it must, and saying so in words.
+func (a *App) pasteTooLarge(c *fiber.Ctx, f views.PasteForm) error {
+	limit := a.opts.MaxPasteBytes
+	size := int64(len(f.Content))
+	f.Content = cutText(f.Content, int(limit))
+	f.Errors = map[string]string{"content": fmt.Sprintf(
+		"This paste is %s; the limit is %s. Only the first %s is kept below: shorten it and try again.",
+		views.HumanBytes(size), views.HumanBytes(limit), views.HumanBytes(int64(len(f.Content))))}
+	if isHTMX(c) {
+		return a.render(c, fiber.StatusUnprocessableEntity, views.PasteFormFragment(f))
+	}
+	return a.render(c, fiber.StatusRequestEntityTooLarge, views.NewPastePage(a.page(c, "New paste"), f))
+}
+
+// cutText returns the longest prefix of s of at most n bytes that ends at a
+// line break when one is near, else at a character boundary.
+func cutText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n-- // s[n] continues the rune that would be cut
+	}
+	s = s[:n]
+	if i := strings.LastIndexByte(s, '\n'); i >= 0 && len(s)-i < 4096 {
+		s = s[:i+1]
+	}
+	return s
 }
 
 // decodePasteForm reads the new-paste form: the form as it is shown again
@@ -103,7 +143,10 @@ func asValidation(err error, target **paste.ValidationError) bool {
 func (a *App) showPaste(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	v := paste.ViewerFrom(ctx)
-	shared := a.snapshotable(c, v)
+	path := "/" + c.Params("id")
+	created := c.Cookies(createdCookie) != ""
+	// A page carrying a one-off message is this viewer's alone.
+	shared := a.snapshotable(c, v) && !created && c.Cookies(flashCookie) == ""
 	var epoch uint64
 	if shared {
 		epoch = a.deps.Snapshots.Begin() // before anything the page shows is read
@@ -113,8 +156,18 @@ func (a *App) showPaste(c *fiber.Ctx) error {
 		return err
 	}
 	c.Set(fiber.HeaderCacheControl, "private, no-cache")
+	if p.Visibility != paste.Public {
+		c.Set(headerRobots, "noindex") // unlisted: for those given the link, not for search engines
+	}
+	var notice *views.CreatedNotice
+	if created && a.takeOnce(c, createdCookie, path) != "" {
+		notice = a.createdNotice(c, p)
+	}
 	if p.BurnAfterReading {
 		c.Set(fiber.HeaderCacheControl, "no-store")
+		if notice != nil {
+			return a.render(c, fiber.StatusOK, views.BurnCreatedPage(a.page(c, "Created"), p, *notice))
+		}
 		return a.render(c, fiber.StatusOK, views.BurnConfirmPage(a.page(c, "Read once"), p))
 	}
 	if shared {
@@ -135,6 +188,13 @@ func (a *App) showPaste(c *fiber.Ctx) error {
 		}
 		if err := a.communityExtras(c, v, &view, nil); err != nil {
 			return nil, err
+		}
+		view.Created = notice
+		if view.ShowSharing && c.Cookies(newShareCookie) != "" {
+			if token := a.takeOnce(c, newShareCookie, path); token != "" {
+				c.Set(fiber.HeaderCacheControl, "no-store")
+				view.NewShareURL = a.link("/s/" + token)
+			}
 		}
 		return views.PastePage(a.page(c, titleOf(p)), view), nil
 	}
@@ -168,7 +228,21 @@ func (a *App) revealPaste(c *fiber.Ctx) error {
 	}
 	view.Burned = p.BurnAfterReading
 	view.CanDelete = false
+	if view.Burned {
+		// Raw and Download would be 404 by now: the page offers Copy.
+		view.RawURL, view.DownloadURL = "", ""
+	}
 	return a.render(c, fiber.StatusOK, views.PastePage(a.page(c, titleOf(p)), view))
+}
+
+// createdNotice is the "Created" notice for p's creator: its link and, when
+// this browser holds p's delete token, the token.
+func (a *App) createdNotice(c *fiber.Ctx, p paste.Paste) *views.CreatedNotice {
+	n := &views.CreatedNotice{URL: a.link("/" + string(p.ID)), APIDeleteURL: a.link("/api/v1/pastes/" + string(p.ID))}
+	if tok := c.Cookies(deleteCookie); p.IsAnonymous() && paste.SecretMatches(tok, p.DeleteTokenHash) {
+		n.DeleteToken = tok
+	}
+	return n
 }
 
 func titleOf(p paste.Paste) string {
@@ -200,10 +274,18 @@ func (a *App) pasteView(c *fiber.Ctx, p paste.Paste, body []byte) (views.PasteVi
 	if v.SignedIn() && v.Shared == "" && a.deps.Admin != nil {
 		view.Report = &views.ReportFormView{Action: "/" + id + "/report", CSRFToken: csrfToken(c), TestID: "report-paste"}
 	}
-	markdown := p.Syntax == "markdown" && c.Query("view") != "source"
+	// A burn paste's page is its only showing: the source (which Copy
+	// copies) rather than a rendering whose source view is gone.
+	markdown := p.Syntax == "markdown" && c.Query("view") != "source" && !p.BurnAfterReading
+	// Past pageLines lines the page shows the start and links to all of it
+	// (?full=1); a burn paste is shown once, so in full.
+	full := c.Query("full") == "1" || p.BurnAfterReading
 	mode := "code"
 	if markdown {
 		mode = "md"
+	}
+	if !full {
+		mode += ":cut"
 	}
 	key := fmt.Sprintf("%s:%d:%s", id, p.Revision, mode)
 	r, ok := a.deps.Cache.Get(key)
@@ -220,7 +302,7 @@ func (a *App) pasteView(c *fiber.Ctx, p paste.Paste, body []byte) (views.PasteVi
 					return render.Rendered{HTML: html}
 				}
 			}
-			return a.deps.Highlighter.Render(body, p.Syntax)
+			return renderLines(a.deps.Highlighter, body, p.Syntax, full)
 		}
 		if p.BurnAfterReading {
 			r = renderBody() // never cache what is shown once
@@ -233,6 +315,12 @@ func (a *App) pasteView(c *fiber.Ctx, p paste.Paste, body []byte) (views.PasteVi
 		view.SourceViewURL = "/" + id + "?view=source"
 	} else {
 		view.CodeHTML, view.Binary, view.Truncated = r.HTML, r.Binary, r.Truncated
+		if r.Truncated && !r.Binary {
+			view.LinesShown = r.Lines
+			if !full {
+				view.FullURL = fullURL(c)
+			}
+		}
 		if p.Syntax == "markdown" {
 			view.RenderedURL = "/" + id
 		}
@@ -347,6 +435,7 @@ func (a *App) deletePaste(c *fiber.Ctx) error {
 		return err
 	}
 	c.Cookie(&fiber.Cookie{Name: deleteCookie, Path: "/" + string(id), Expires: time.Unix(0, 0), MaxAge: -1, HTTPOnly: true})
+	a.flash(c, "deleted")
 	return redirect(c, "/")
 }
 

@@ -334,14 +334,32 @@ func TestOwnerSharePanelAfterCreatingLink(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp, body := e.userForm(u, "/"+string(c.Paste.ID)+"/share-links", nil)
+	// Post/Redirect/Get: the URL stays the paste's, and a reload makes no
+	// second link.
+	path := "/" + string(c.Paste.ID)
+	resp, _ := e.userForm(u, path+"/share-links", nil)
+	share := setCookies(resp)["pastel_new_share"]
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != path || share == nil || share.Path != path {
+		t.Fatalf("creating a link = %d to %q, cookie %v", resp.StatusCode, resp.Header.Get("Location"), share)
+	}
+	resp, body := e.getWith(u, path, "pastel_new_share", share.Value)
 	doc := parse(t, body)
 	url := strings.TrimSpace(doc.Find(`[data-testid="new-share-url"]`).Text())
-	if resp.StatusCode != 200 || !strings.HasPrefix(url, "http://pastel.test/s/") || doc.Find(`[data-testid="revoke-share"]`).Length() != 1 {
+	if resp.StatusCode != 200 || url != "http://pastel.test/s/"+share.Value || doc.Find(`[data-testid="revoke-share"]`).Length() != 1 {
 		t.Fatalf("after creating a link: %d, url %q", resp.StatusCode, url)
 	}
 	if resp.Header.Get("Cache-Control") != "no-store" {
 		t.Fatal("a page showing a secret link must not be cached")
+	}
+	if c := setCookies(resp)["pastel_new_share"]; c == nil || c.MaxAge >= 0 {
+		t.Fatal("the new link's cookie is not cleared once shown")
+	}
+	if _, body := e.userGet(u, path); parse(t, body).Find(`[data-testid="new-share-url"]`).Length() != 0 {
+		t.Fatal("the new link is shown again")
+	}
+	// A stranger's planted cookie shows nothing: the panel is the owner's.
+	if _, body := e.getWith(nil, path, "pastel_new_share", share.Value); strings.Contains(string(body), share.Value) {
+		t.Fatal("a share token echoed to someone who is not the owner")
 	}
 }
 

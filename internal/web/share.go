@@ -107,31 +107,22 @@ func (a *App) updatePaste(c *fiber.Ctx) error {
 	return redirect(c, "/"+string(p.ID))
 }
 
-// createShareLink answers with the paste page showing the new link once.
+// createShareLink sends the owner back to the paste's page (Post/Redirect/
+// Get: a reload makes no second link), which shows the new link once. The
+// token travels in a short-lived cookie scoped to the page, not the URL.
 func (a *App) createShareLink(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	v, ok, err := a.requireUser(c)
 	if !ok {
 		return err
 	}
-	token, _, err := a.deps.Pastes.CreateShareLink(ctx, v, paste.ID(c.Params("id")))
+	id := paste.ID(c.Params("id"))
+	token, _, err := a.deps.Pastes.CreateShareLink(ctx, v, id)
 	if err != nil {
 		return err
 	}
-	p, err := a.deps.Pastes.Get(ctx, v, paste.ID(c.Params("id")))
-	if err != nil {
-		return err
-	}
-	view, err := a.pasteView(c, p, nil)
-	if err != nil {
-		return err
-	}
-	if err := a.ownerExtras(c, v, &view); err != nil {
-		return err
-	}
-	view.NewShareURL = a.link("/s/" + token)
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	return a.render(c, fiber.StatusOK, views.PastePage(a.page(c, titleOf(p)), view))
+	a.setOnce(c, newShareCookie, token, "/"+string(id))
+	return redirect(c, "/"+string(id))
 }
 
 func (a *App) revokeShareLink(c *fiber.Ctx) error {
@@ -182,7 +173,7 @@ func (a *App) showShared(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	view.RawURL, view.DownloadURL, view.URL = base+"/raw", base+"/dl", a.link(base)
+	sharedURLs(&view, base, a.link(base))
 	if err := a.ownerExtras(c, v, &view); err != nil {
 		return err
 	}
@@ -205,10 +196,25 @@ func (a *App) revealShared(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	base := "/s/" + c.Params("token")
-	view.RawURL, view.DownloadURL, view.URL = base+"/raw", base+"/dl", a.link(base)
+	sharedURLs(&view, "/s/"+c.Params("token"), a.link("/s/"+c.Params("token")))
 	view.Burned = p.BurnAfterReading
+	if view.Burned {
+		// Raw and Download would be 404 by now: the page offers Copy.
+		view.RawURL, view.DownloadURL = "", ""
+	}
 	return a.render(c, fiber.StatusOK, views.PastePage(a.page(c, titleOf(p)), view))
+}
+
+// sharedURLs points every link of a share-link page at the share link:
+// the page is for someone who has the link, not the paste's own ID.
+func sharedURLs(view *views.PasteView, base, abs string) {
+	view.RawURL, view.DownloadURL, view.URL = base+"/raw", base+"/dl", abs
+	if view.SourceViewURL != "" {
+		view.SourceViewURL = base + "?view=source"
+	}
+	if view.RenderedURL != "" {
+		view.RenderedURL = base
+	}
 }
 
 func (a *App) sharedRaw(c *fiber.Ctx) error {
