@@ -174,6 +174,27 @@ func TestPublicBurnPastesAreNeverListed(t *testing.T) {
 			t.Errorf("%s lists a public burn-after-reading paste", path)
 		}
 	}
+	// Popular is a cache up to a minute old: a paste made burn-after-
+	// reading after it was ranked leaves at once.
+	fan := e.register("fan")
+	if _, err := e.svc.RatePaste(ctx, viewerOf(fan), paste.ID(kept), 1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.RefreshPopular(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, body := e.get("/explore?sort=popular"); !strings.Contains(string(body), kept) {
+		t.Fatal("the ranked paste is not on Popular")
+	}
+	on := true
+	if _, err := e.svc.Update(ctx, viewerOf(u), paste.ID(kept), paste.UpdateInput{BurnAfterReading: &on}); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/explore?sort=popular", "/api/v1/pastes?sort=popular"} {
+		if _, body := e.get(path); strings.Contains(string(body), kept) {
+			t.Errorf("%s lists a paste made burn-after-reading", path)
+		}
+	}
 	// Its owner still finds it among their own.
 	if _, body := e.userGet(u, "/u/erin"); !strings.Contains(string(body), burn) {
 		t.Error("the owner's own list hides their burn paste")
