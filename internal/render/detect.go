@@ -14,9 +14,11 @@ import (
 	"github.com/go-enry/go-enry/v2/data"
 )
 
-// classifyPrefix is how much of a body the Linguist classifier reads: its
-// tokenizer is linear, and 16 KiB is well past what identifies a language.
-const classifyPrefix = 16 << 10
+// classifyPrefix is how much of a body detection reads at all (the
+// classifier, the shape checks); the signals read the first detectPrefix of
+// it. 8 KiB is well past what identifies a language, and bounds the cost of
+// a 10 MiB body to that of 8 KiB.
+const classifyPrefix = 8 << 10
 
 // classifierCandidates are the languages the Linguist classifier may pick
 // from when there is no file name: the languages people paste. Letting it

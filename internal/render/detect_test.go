@@ -69,7 +69,9 @@ index 1111111..2222222 100644
 }
 
 // TestDetectBoundedOnTenMiB checks detection reads a bounded prefix: a
-// 10 MiB body costs about what its first 16 KiB cost.
+// 10 MiB body costs about what its first 8 KiB cost (compared with each
+// other, so that a loaded machine does not fail the test), and stays well
+// under a page's time budget.
 func TestDetectBoundedOnTenMiB(t *testing.T) {
 	s := NewSyntaxes()
 	src, err := os.ReadFile("testdata/detect/go/02")
@@ -77,21 +79,24 @@ func TestDetectBoundedOnTenMiB(t *testing.T) {
 		t.Fatal(err)
 	}
 	big := bytes.Repeat(src, 10<<20/len(src)+1)[:10<<20]
-	var best time.Duration
-	var got string
-	for range 3 {
-		start := time.Now()
-		got = s.Detect("", big)
-		if d := time.Since(start); best == 0 || d < best {
-			best = d
+	small := big[:classifyPrefix]
+	fastest := func(b []byte) time.Duration {
+		var best time.Duration
+		for range 5 {
+			start := time.Now()
+			if got := s.Detect("", b); got != "go" {
+				t.Fatalf("Detect = %q, want go", got)
+			}
+			if d := time.Since(start); best == 0 || d < best {
+				best = d
+			}
 		}
+		return best
 	}
-	t.Logf("Detect on 10 MiB of Go: %v (%s)", best, got)
-	if got != "go" {
-		t.Errorf("Detect = %q, want go", got)
-	}
-	if best > 200*time.Millisecond {
-		t.Errorf("Detect on 10 MiB took %v", best)
+	dSmall, dBig := fastest(small), fastest(big)
+	t.Logf("Detect: 10 MiB of Go %v, its first 8 KiB %v", dBig, dSmall)
+	if dBig > 3*dSmall+5*time.Millisecond || dBig > time.Second {
+		t.Errorf("Detect on 10 MiB took %v, on 8 KiB %v: not bounded by the prefix", dBig, dSmall)
 	}
 }
 

@@ -2,7 +2,7 @@ package render
 
 import (
 	"regexp"
-	"strings"
+	"sort"
 )
 
 // A signal is a construct that, on a line of its own, all but names a
@@ -75,10 +75,16 @@ func signalKey(text string) string {
 	// One pass of each signal over the whole text: much cheaper than
 	// matching every line against every signal. A signal counts once per
 	// line it matches on.
+	var starts []int // where each line after the first starts
+	for i := 0; i < len(text); i++ {
+		if text[i] == '\n' {
+			starts = append(starts, i+1)
+		}
+	}
 	for _, s := range signals {
 		last := -1
 		for _, m := range s.re.FindAllStringIndex(text, -1) {
-			line := strings.Count(text[:m[0]], "\n")
+			line := sort.SearchInts(starts, m[0]+1)
 			if line != last {
 				scores[s.key] += s.weight
 				last = line
