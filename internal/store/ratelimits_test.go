@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -139,4 +140,32 @@ func TestRateLimitSweepAndFailClosed(t *testing.T) {
 	if _, err := minute.Allow(ctx, "k", 1); !errors.Is(err, paste.ErrUnavailable) {
 		t.Fatalf("database gone: %v, want ErrUnavailable", err)
 	}
+}
+
+// BenchmarkRateLimiterAllow measures one write's cost in the limiter: one
+// upsert round trip, on one hot key (a single address's burst) and on
+// distinct keys.
+func BenchmarkRateLimiterAllow(b *testing.B) {
+	st := store.New(pgtest.NewPool(b))
+	l := st.RateLimiter("bench", ratelimit.PerMinute(1<<30), nil)
+	ctx := context.Background()
+	b.Run("one key", func(b *testing.B) {
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				if _, err := l.Allow(ctx, "addr:192.0.2.1", 1); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	})
+	b.Run("many keys", func(b *testing.B) {
+		var n atomic.Int64
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				if _, err := l.Allow(ctx, "addr:"+strconv.FormatInt(n.Add(1), 10), 1); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	})
 }
