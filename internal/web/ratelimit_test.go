@@ -28,7 +28,7 @@ func writeBudget(user, addr int) envOption {
 	return withRateLimits(api.RateLimits{User: 1 << 20, Anonymous: 1 << 20, UserCreates: user, AnonCreates: addr})
 }
 
-// retryAfter returns the Retry-After seconds, failing unless they are
+// retryAfterSecs returns the Retry-After seconds, failing unless they are
 // within [1, most].
 func retryAfterSecs(t *testing.T, resp *http.Response, most int) int {
 	t.Helper()
