@@ -340,7 +340,7 @@ func TestSettingsStates(t *testing.T) {
 	// Errors: per field, kept name, focus on the first field in error.
 	s = SettingsView{
 		Username:       "alice",
-		PasswordErrors: map[string]string{"old_password": "is not your current password"},
+		PasswordErrors: map[string]string{"old_password": "That is not your current password."},
 		TokenErrors:    map[string]string{"name": "must not be empty", "": "Try again."},
 		NewTokenName:   "  ",
 	}
@@ -350,7 +350,7 @@ func TestSettingsStates(t *testing.T) {
 		"name": doc.Find(`[data-testid="error-name"]`).Text(),
 		"form": doc.Find(`[data-testid="token-form"] [data-testid="error-form"]`).Text(),
 	}
-	want := map[string]string{"old": "Current password is not your current password.", "name": "The name must not be empty.", "form": "Try again."}
+	want := map[string]string{"old": "That is not your current password.", "name": "The name must not be empty.", "form": "Try again."}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("errors (-want +got):\n%s", diff)
 	}

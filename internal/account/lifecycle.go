@@ -20,7 +20,7 @@ func (s *Service) CheckPassword(ctx context.Context, userID int64, password stri
 		return err
 	}
 	if !ok {
-		return paste.FieldError("password", "is not your password")
+		return paste.FieldError("password", "That is not your password.")
 	}
 	return nil
 }

@@ -196,7 +196,7 @@ func (s *Service) ChangePassword(ctx context.Context, userID int64, oldPassword,
 		return err
 	}
 	if !ok {
-		return paste.FieldError("old_password", "is not your current password")
+		return paste.FieldError("old_password", "That is not your current password.")
 	}
 	if msg := auth.CheckPassword(newPassword); msg != "" {
 		return paste.FieldError("new_password", msg)
