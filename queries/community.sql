@@ -43,24 +43,21 @@ WHERE c.paste_id = sqlc.arg(paste_id) AND c.parent_id IS NULL
 ORDER BY c.created_at, c.id
 LIMIT sqlc.arg(max_rows);
 
--- name: ListThreadReplies :many
-SELECT sqlc.embed(c), coalesce(u.username, '')::text AS author_name,
-       (u.disabled_at IS NOT NULL)::boolean AS author_disabled, coalesce(v.value, 0)::smallint AS my_vote
+-- name: ListReplySkeleton :many
+-- The shape of a page of threads, without bodies: enough to put the
+-- replies in reading order and pick the ones a page shows.
+SELECT c.id, c.parent_id, c.root_id
 FROM comments c
-LEFT JOIN users u ON u.id = c.author_id
-LEFT JOIN comment_votes v ON v.comment_id = c.id AND v.user_id = sqlc.arg(viewer_id)::bigint
 WHERE c.root_id = ANY(sqlc.arg(root_ids)::bigint[])
 ORDER BY c.created_at, c.id;
 
--- name: ListThread :many
--- A thread: its top-level comment first, then every reply.
+-- name: CommentsByIDs :many
 SELECT sqlc.embed(c), coalesce(u.username, '')::text AS author_name,
        (u.disabled_at IS NOT NULL)::boolean AS author_disabled, coalesce(v.value, 0)::smallint AS my_vote
 FROM comments c
 LEFT JOIN users u ON u.id = c.author_id
 LEFT JOIN comment_votes v ON v.comment_id = c.id AND v.user_id = sqlc.arg(viewer_id)::bigint
-WHERE c.id = sqlc.arg(root_id)::bigint OR c.root_id = sqlc.arg(root_id)::bigint
-ORDER BY c.parent_id NULLS FIRST, c.created_at, c.id;
+WHERE c.id = ANY(sqlc.arg(ids)::bigint[]);
 
 -- name: CountComments :one
 SELECT count(*) FROM comments WHERE paste_id = $1 AND deleted_at IS NULL;
@@ -110,7 +107,9 @@ RETURNING likes, dislikes;
 -- Stars ----------------------------------------------------------------------
 
 -- name: InsertStar :execrows
-INSERT INTO stars (user_id, paste_id, created_at) VALUES ($1, $2, $3)
+-- starred_id keeps the ID the paste had when starred: it does not follow a
+-- new ID (ListStars).
+INSERT INTO stars (user_id, paste_id, created_at, starred_id) VALUES ($1, $2, $3, $2)
 ON CONFLICT (user_id, paste_id) DO NOTHING;
 
 -- name: DeleteStar :execrows
@@ -127,13 +126,16 @@ SELECT stars FROM pastes WHERE id = $1;
 SELECT EXISTS (SELECT 1 FROM stars WHERE user_id = $1 AND paste_id = $2)::boolean;
 
 -- name: ListStars :many
--- A starred paste its owner made private, or that expired, drops out.
+-- A starred paste its owner made private, or that expired, drops out; so
+-- does one that stopped being public under a new ID the starrer never had
+-- (a public paste made unlisted). Its owner always sees it.
 SELECT sqlc.embed(p), coalesce(u.username, '')::text AS owner_name, s.created_at AS starred_at
 FROM stars s
 JOIN pastes p ON p.id = s.paste_id
 LEFT JOIN users u ON u.id = p.owner_id
 WHERE s.user_id = sqlc.arg(user_id)
-  AND (p.visibility <> 'private' OR p.owner_id = s.user_id)
+  AND (((p.visibility = 'public' OR (p.visibility = 'unlisted' AND p.id = s.starred_id)) AND NOT p.burn_after_reading)
+       OR p.owner_id = s.user_id)
   AND u.disabled_at IS NULL
   AND (p.expires_at IS NULL OR p.expires_at > sqlc.arg(now)::timestamptz)
   AND (s.created_at, s.paste_id) < (sqlc.arg(before_created_at)::timestamptz, sqlc.arg(before_id)::text)

@@ -93,16 +93,36 @@ type CommentFormView struct {
 	OOB       bool // rendered out of band after a successful HTMX post
 }
 
-// ThreadView is a top-level comment and its replies in reading order.
+// ThreadView is a top-level comment and its first replies in reading
+// order.
 type ThreadView struct {
 	RootID   int64
 	Comments []CommentView
+	MoreURL  string // the next replies; "" when all are shown
+}
+
+// RepliesView is a page of one thread's replies: what the "More replies"
+// link fetches, ending with the link to the next page.
+type RepliesView struct {
+	Comments []CommentView
+	MoreURL  string // "" at the end of the thread
+}
+
+// ThreadPageView is the page of a thread's replies for browsers without
+// JavaScript.
+type ThreadPageView struct {
+	PasteTitle string
+	PasteURL   string // back to the thread on the paste's page
+	StartURL   string // the thread's first replies
+	FirstPage  bool
+	Root       CommentView
+	Replies    RepliesView
 }
 
 // CommentView is one comment with what the viewer may do with it.
 type CommentView struct {
 	Comment   paste.Comment
-	ReplyURL  string // where replies post (the paste's comments)
+	ReplyURL  string // where replies post (the paste's comments); "" with CanReply false
 	EditURL   string
 	DeleteURL string
 	Votes     VoteView

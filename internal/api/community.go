@@ -27,7 +27,7 @@ func (h *handler) registerCommunity(r fiber.Router) {
 // a placeholder for its replies has deleted true, no body and no author.
 type commentJSON struct {
 	ID        int64     `json:"id"`
-	PasteID   string    `json:"paste_id"`
+	PasteID   string    `json:"paste_id"` // "" where the caller is not shown it
 	ParentID  *int64    `json:"parent_id"`
 	Depth     int       `json:"depth"`
 	Author    *string   `json:"author"`
@@ -38,6 +38,10 @@ type commentJSON struct {
 	Dislikes  int64     `json:"dislikes"`
 	MyRating  int       `json:"my_rating"`
 	Deleted   bool      `json:"deleted"`
+	// RepliesNextCursor, on a top-level comment in a list, fetches the
+	// replies of its thread the list leaves out
+	// (GET …/comments?thread_id={id}&cursor=).
+	RepliesNextCursor *string `json:"replies_next_cursor,omitempty"`
 }
 
 func toCommentJSON(c paste.Comment) commentJSON {
@@ -64,16 +68,39 @@ type commentListJSON struct {
 }
 
 // listComments answers a page of threads in reading order (each top-level
-// comment followed by its replies, depth first).
+// comment followed by its first replies, depth first), or with thread_id a
+// page of that thread's replies.
 func (h *handler) listComments(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	page, err := h.Pastes.Comments(ctx, paste.ViewerFrom(ctx), paste.ID(c.Params("id")), c.Query("cursor"))
+	v, id := paste.ViewerFrom(ctx), paste.ID(c.Params("id"))
+	if s := c.Query("thread_id"); s != "" {
+		root, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || root <= 0 {
+			return paste.FieldError("thread_id", "is not a top-level comment on this paste")
+		}
+		page, err := h.Pastes.Replies(ctx, v, id, root, c.Query("cursor"), 0)
+		if err != nil {
+			return err
+		}
+		out := commentListJSON{Items: make([]commentJSON, len(page.Items))}
+		for i, cm := range page.Items {
+			out.Items[i] = toCommentJSON(cm)
+		}
+		if page.NextCursor != "" {
+			out.NextCursor = &page.NextCursor
+		}
+		return c.JSON(out)
+	}
+	page, err := h.Pastes.Comments(ctx, v, id, c.Query("cursor"))
 	if err != nil {
 		return err
 	}
 	out := commentListJSON{Items: make([]commentJSON, len(page.Items)), Total: page.Total}
 	for i, cm := range page.Items {
 		out.Items[i] = toCommentJSON(cm)
+		if cur, ok := page.MoreReplies[cm.ID]; ok && cm.ParentID == 0 {
+			out.Items[i].RepliesNextCursor = &cur
+		}
 	}
 	if page.NextCursor != "" {
 		out.NextCursor = &page.NextCursor
@@ -143,7 +170,14 @@ func (h *handler) updateComment(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(toCommentJSON(cm))
+	out := toCommentJSON(cm)
+	// Addressed by comment ID alone: the paste is named only to whom it
+	// is no news (see the web's cameFrom). Its author may not have it: a
+	// public paste made unlisted gets a new ID.
+	if p, err := h.Pastes.Get(c.UserContext(), v, cm.PasteID); err != nil || (p.Visibility != paste.Public && !v.Owns(p)) {
+		out.PasteID = ""
+	}
+	return c.JSON(out)
 }
 
 func (h *handler) deleteComment(c *fiber.Ctx) error {

@@ -15,9 +15,15 @@ import (
 const (
 	// MaxCommentRunes is the longest comment body accepted.
 	MaxCommentRunes = 10000
-	// CommentsPerPage is how many top-level comments (each with all its
-	// replies) one page of comments holds.
+	// CommentsPerPage is how many top-level comments one page of comments
+	// holds, each with at most RepliesShown replies.
 	CommentsPerPage = 50
+	// RepliesShown is how many replies of each thread a page of comments
+	// holds, in reading order; the rest come in pages of RepliesPerPage.
+	// Together they bound a page whatever the size of a thread.
+	RepliesShown = 5
+	// RepliesPerPage is how many replies one further page of a thread holds.
+	RepliesPerPage = 20
 	// MaxCommentDepth is the deepest indentation shown: deeper replies are
 	// shown at this depth, in order, under their thread.
 	MaxCommentDepth = 3
@@ -59,11 +65,21 @@ func (c Comment) Edited() bool { return c.UpdatedAt.After(c.CreatedAt) }
 func (c Comment) DisplayDepth() int { return min(c.Depth, MaxCommentDepth) }
 
 // CommentPage is a page of threads in reading order: each top-level comment
-// followed by its replies, depth first, oldest first at every level.
+// followed by its first RepliesShown replies, depth first, oldest first at
+// every level.
 type CommentPage struct {
 	Items      []Comment
 	NextCursor string // "" when there are no more threads
 	Total      int64  // live (not deleted) comments on the paste
+	// MoreReplies maps a thread (its top-level comment's ID) whose replies
+	// do not all fit to the cursor of its next replies (Replies).
+	MoreReplies map[int64]string
+}
+
+// ReplyPage is a page of one thread's replies in reading order.
+type ReplyPage struct {
+	Items      []Comment
+	NextCursor string // "" at the end of the thread
 }
 
 // Rating is the vote tally of a paste or comment and the viewer's vote.
@@ -100,6 +116,33 @@ type CommentQuery struct {
 	ViewerID int64 // for MyVote; 0: anonymous
 	After    *CommentCursor
 	Limit    int // top-level comments
+	Replies  int // replies of each thread, in reading order
+}
+
+// CommentRows are the rows of a page of threads: the top-level comments,
+// oldest first, the first replies of each thread in reading order, and the
+// threads that have more replies than those.
+type CommentRows struct {
+	Tops    []Comment
+	Replies []Comment
+	More    map[int64]bool
+}
+
+// ReplyQuery selects a page of one thread's replies in reading order.
+type ReplyQuery struct {
+	RootID   int64
+	ViewerID int64
+	After    *ReplyCursor // nil: from the first reply
+	At       int64        // not 0: from this reply (inclusive) instead
+	Limit    int
+}
+
+// ReplyRows are a page of a thread's replies: Start is the index of the
+// first in the thread's reading order; More says whether others follow.
+type ReplyRows struct {
+	Items []Comment
+	Start int
+	More  bool
 }
 
 // StarredPaste is a paste in someone's stars, with when it was starred.
@@ -129,10 +172,16 @@ type CommunityRepository interface {
 	// placeholder. Placeholders left without replies are removed too.
 	DeleteComment(ctx context.Context, id int64, now time.Time) error
 	// ListComments returns a page of top-level comments, oldest first, and
-	// every reply in their threads.
-	ListComments(ctx context.Context, q CommentQuery) (tops, replies []Comment, err error)
-	// Thread returns a thread: its top-level comment first, then its replies.
-	Thread(ctx context.Context, rootID, viewerID int64) ([]Comment, error)
+	// the first q.Replies replies of each thread in reading order
+	// (ReplyOrder).
+	ListComments(ctx context.Context, q CommentQuery) (CommentRows, error)
+	// ListThread is ListComments for the one thread rootID: Tops holds its
+	// top-level comment, or nothing when it is gone.
+	ListThread(ctx context.Context, rootID, viewerID int64, replies int) (CommentRows, error)
+	// ListReplies returns up to q.Limit replies of a thread in reading
+	// order after q.After (or from q.At). When the reply q.After is gone
+	// since, the page starts at index q.After.Pos.
+	ListReplies(ctx context.Context, q ReplyQuery) (ReplyRows, error)
 	// CountComments counts a paste's live comments.
 	CountComments(ctx context.Context, id ID) (int64, error)
 
@@ -198,6 +247,39 @@ func DecodeCommentCursor(s string) (*CommentCursor, error) {
 		return nil, bad
 	}
 	return &CommentCursor{CreatedAt: time.UnixMicro(micros).UTC(), ID: n}, nil
+}
+
+// ReplyCursor is a position in a thread's replies in reading order: after
+// the reply After, which was at index Pos (the fallback when After is gone
+// since).
+type ReplyCursor struct {
+	After int64
+	Pos   int
+}
+
+// Encode returns the opaque text form of c.
+func (c ReplyCursor) Encode() string {
+	raw := "t" + strconv.FormatInt(c.After, 10) + ":" + strconv.Itoa(c.Pos)
+	return base64.RawURLEncoding.EncodeToString([]byte(raw))
+}
+
+// DecodeReplyCursor parses a reply cursor; "" is no cursor.
+func DecodeReplyCursor(s string) (*ReplyCursor, error) {
+	if s == "" {
+		return nil, nil
+	}
+	bad := FieldError("cursor", "is not a valid cursor")
+	raw, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil || !strings.HasPrefix(string(raw), "t") {
+		return nil, bad
+	}
+	after, pos, ok := strings.Cut(string(raw[1:]), ":")
+	n, err1 := strconv.ParseInt(after, 10, 64)
+	i, err2 := strconv.Atoi(pos)
+	if !ok || err1 != nil || err2 != nil || n <= 0 || i < 0 {
+		return nil, bad
+	}
+	return &ReplyCursor{After: n, Pos: i}, nil
 }
 
 // encodeRank and decodeRank are the popular list's cursor: the last rank seen.
@@ -311,18 +393,53 @@ func (s *Service) commentPage(ctx context.Context, repo CommunityRepository, v V
 	if err != nil {
 		return CommentPage{}, err
 	}
-	tops, replies, err := repo.ListComments(ctx, CommentQuery{PasteID: p.ID, ViewerID: v.UserID, After: after, Limit: CommentsPerPage + 1})
+	rows, err := repo.ListComments(ctx, CommentQuery{
+		PasteID: p.ID, ViewerID: v.UserID, After: after, Limit: CommentsPerPage + 1, Replies: RepliesShown,
+	})
 	if err != nil {
 		return CommentPage{}, err
 	}
 	var page CommentPage
+	tops := rows.Tops
 	if len(tops) > CommentsPerPage {
 		tops = tops[:CommentsPerPage]
 		last := tops[len(tops)-1]
 		page.NextCursor = CommentCursor{CreatedAt: last.CreatedAt, ID: last.ID}.Encode()
 	}
-	page.Items = threadOrder(tops, replies)
+	page.Items, page.MoreReplies = threadPage(tops, rows)
 	return page, nil
+}
+
+// threadPage puts the rows of a page of threads in reading order and gives
+// each thread with more replies the cursor after its last one shown.
+func threadPage(tops []Comment, rows CommentRows) ([]Comment, map[int64]string) {
+	items := make([]Comment, 0, len(tops)+len(rows.Replies))
+	var more map[int64]string
+	byRoot := make(map[int64][]Comment)
+	for _, r := range rows.Replies {
+		byRoot[r.RootID] = append(byRoot[r.RootID], r)
+	}
+	for _, t := range tops {
+		replies := byRoot[t.ID]
+		items = append(items, t)
+		items = append(items, replies...)
+		if rows.More[t.ID] && len(replies) > 0 {
+			if more == nil {
+				more = make(map[int64]string)
+			}
+			last := replies[len(replies)-1]
+			more[t.ID] = ReplyCursor{After: last.ID, Pos: len(replies)}.Encode()
+		}
+	}
+	return items, more
+}
+
+// ReplyOrder puts one thread's replies in reading order: depth first,
+// oldest first among siblings. replies must be oldest first; a reply whose
+// parent is not among them (nor the thread's top-level comment) is left
+// out.
+func ReplyOrder(rootID int64, replies []Comment) []Comment {
+	return threadOrder([]Comment{{ID: rootID}}, replies)[1:]
 }
 
 // threadOrder puts threads in reading order: each top-level comment, then
@@ -366,21 +483,59 @@ func (s *Service) Comment(ctx context.Context, v Viewer, commentID int64) (Comme
 	return c, nil
 }
 
-// Thread returns the thread a comment belongs to, in reading order; nil
-// when the whole thread is gone.
-func (s *Service) Thread(ctx context.Context, v Viewer, pasteID ID, rootID int64) ([]Comment, error) {
-	p, repo, err := s.readable(ctx, v, pasteID)
+// Thread returns one thread of p, a paste the caller has just read for v,
+// as a page of comments holds it: its top-level comment and first
+// RepliesShown replies. Items is empty when the thread is gone (or rootID
+// is not a top-level comment on p).
+func (s *Service) Thread(ctx context.Context, v Viewer, p Paste, rootID int64) (CommentPage, error) {
+	repo, err := s.community()
 	if err != nil {
-		return nil, err
+		return CommentPage{}, err
 	}
-	all, err := repo.Thread(ctx, rootID, v.UserID)
+	if !s.canRead(v, p) {
+		return CommentPage{}, ErrNotFound
+	}
+	rows, err := repo.ListThread(ctx, rootID, v.UserID, RepliesShown)
 	if err != nil {
-		return nil, err
+		return CommentPage{}, err
 	}
-	if len(all) == 0 || all[0].PasteID != p.ID || all[0].ParentID != 0 {
-		return nil, nil
+	if len(rows.Tops) != 1 || rows.Tops[0].PasteID != p.ID || rows.Tops[0].ParentID != 0 {
+		return CommentPage{}, nil
 	}
-	return threadOrder(all[:1], all[1:]), nil
+	var page CommentPage
+	page.Items, page.MoreReplies = threadPage(rows.Tops, rows)
+	return page, nil
+}
+
+// Replies returns a page of the replies of thread rootID on a paste the
+// viewer may read, in reading order: after cursor, or starting at the
+// reply at when at is not 0. An unknown thread is ErrNotFound.
+func (s *Service) Replies(ctx context.Context, v Viewer, id ID, rootID int64, cursor string, at int64) (ReplyPage, error) {
+	p, repo, err := s.readable(ctx, v, id)
+	if err != nil {
+		return ReplyPage{}, err
+	}
+	after, err := DecodeReplyCursor(cursor)
+	if err != nil {
+		return ReplyPage{}, err
+	}
+	root, err := repo.CommentByID(ctx, rootID)
+	if err != nil {
+		return ReplyPage{}, err
+	}
+	if root.PasteID != p.ID || root.ParentID != 0 {
+		return ReplyPage{}, ErrNotFound
+	}
+	rows, err := repo.ListReplies(ctx, ReplyQuery{RootID: rootID, ViewerID: v.UserID, After: after, At: at, Limit: RepliesPerPage})
+	if err != nil {
+		return ReplyPage{}, err
+	}
+	page := ReplyPage{Items: rows.Items}
+	if rows.More && len(rows.Items) > 0 {
+		last := rows.Items[len(rows.Items)-1]
+		page.NextCursor = ReplyCursor{After: last.ID, Pos: rows.Start + len(rows.Items)}.Encode()
+	}
+	return page, nil
 }
 
 // AddComment posts a comment on a paste the viewer may read, or a reply to

@@ -197,27 +197,27 @@ func deleteComment(ctx context.Context, q *dbgen.Queries, id int64, keep func(db
 }
 
 // ListComments implements paste.CommunityRepository.
-func (s *Community) ListComments(ctx context.Context, q paste.CommentQuery) ([]paste.Comment, []paste.Comment, error) {
+func (s *Community) ListComments(ctx context.Context, q paste.CommentQuery) (paste.CommentRows, error) {
 	// The first page as anonymous visitors see it is what nearly every page
 	// view asks for: it is kept in the read cache.
 	cacheable := q.After == nil && q.ViewerID == 0
 	var epoch uint64
 	if cacheable {
-		if e := s.cache.get(q.PasteID); e != nil && e.firstPage != nil && e.firstPage.limit == q.Limit {
-			return e.firstPage.tops, e.firstPage.replies, nil
+		if e := s.cache.get(q.PasteID); e != nil && e.firstPage != nil && e.firstPage.limit == q.Limit && e.firstPage.replies == q.Replies {
+			return e.firstPage.rows, nil
 		}
 		epoch = s.cache.begin()
 	}
-	tops, replies, err := s.listComments(ctx, q)
+	rows, err := s.listComments(ctx, q)
 	if err == nil && cacheable {
 		s.cache.put(epoch, q.PasteID, func(e *cacheEntry) {
-			e.firstPage = &commentPage{limit: q.Limit, tops: tops, replies: replies}
+			e.firstPage = &commentPage{limit: q.Limit, replies: q.Replies, rows: rows}
 		})
 	}
-	return tops, replies, err
+	return rows, err
 }
 
-func (s *Community) listComments(ctx context.Context, q paste.CommentQuery) ([]paste.Comment, []paste.Comment, error) {
+func (s *Community) listComments(ctx context.Context, q paste.CommentQuery) (paste.CommentRows, error) {
 	afterAt, afterID := time.Time{}, int64(0)
 	if q.After != nil {
 		afterAt, afterID = q.After.CreatedAt, q.After.ID
@@ -226,39 +226,139 @@ func (s *Community) listComments(ctx context.Context, q paste.CommentQuery) ([]p
 		ViewerID: q.ViewerID, PasteID: string(q.PasteID), AfterCreatedAt: afterAt, AfterID: afterID, MaxRows: int32(q.Limit),
 	})
 	if err != nil {
-		return nil, nil, translate(err)
+		return paste.CommentRows{}, translate(err)
 	}
 	tops := make([]paste.Comment, len(rows))
-	roots := make([]int64, len(rows))
 	for i, r := range rows {
 		tops[i] = hideDisabled(toComment(r.Comment, r.AuthorName, r.MyVote), r.AuthorDisabled)
-		roots[i] = r.Comment.ID
 	}
-	if len(roots) == 0 {
-		return tops, nil, nil
-	}
-	rrows, err := s.q.ListThreadReplies(ctx, dbgen.ListThreadRepliesParams{ViewerID: q.ViewerID, RootIds: roots})
-	if err != nil {
-		return nil, nil, translate(err)
-	}
-	replies := make([]paste.Comment, len(rrows))
-	for i, r := range rrows {
-		replies[i] = hideDisabled(toComment(r.Comment, r.AuthorName, r.MyVote), r.AuthorDisabled)
-	}
-	return tops, replies, nil
+	return s.withReplies(ctx, q.ViewerID, tops, q.Replies)
 }
 
-// Thread implements paste.CommunityRepository.
-func (s *Community) Thread(ctx context.Context, rootID, viewerID int64) ([]paste.Comment, error) {
-	rows, err := s.q.ListThread(ctx, dbgen.ListThreadParams{RootID: rootID, ViewerID: viewerID})
+// ListThread implements paste.CommunityRepository.
+func (s *Community) ListThread(ctx context.Context, rootID, viewerID int64, replies int) (paste.CommentRows, error) {
+	roots, err := s.commentsByIDs(ctx, viewerID, []int64{rootID})
+	if err != nil {
+		return paste.CommentRows{}, err
+	}
+	return s.withReplies(ctx, viewerID, roots, replies)
+}
+
+// withReplies completes a page of threads with the first n replies of each
+// in reading order. Only the shape of the threads (IDs and parents) is read
+// whole; bodies are read for the replies shown.
+func (s *Community) withReplies(ctx context.Context, viewerID int64, tops []paste.Comment, n int) (paste.CommentRows, error) {
+	out := paste.CommentRows{Tops: tops}
+	if len(tops) == 0 {
+		return out, nil
+	}
+	roots := make([]int64, len(tops))
+	for i, t := range tops {
+		roots[i] = t.ID
+	}
+	threads, err := s.replyOrder(ctx, roots)
+	if err != nil {
+		return paste.CommentRows{}, err
+	}
+	var ids []int64
+	for _, root := range roots {
+		order := threads[root]
+		if len(order) > n {
+			order = order[:n]
+			if out.More == nil {
+				out.More = make(map[int64]bool)
+			}
+			out.More[root] = true
+		}
+		ids = append(ids, order...)
+	}
+	out.Replies, err = s.commentsByIDs(ctx, viewerID, ids)
+	if err != nil {
+		return paste.CommentRows{}, err
+	}
+	return out, nil
+}
+
+// replyOrder returns the reply IDs of each thread in reading order.
+func (s *Community) replyOrder(ctx context.Context, roots []int64) (map[int64][]int64, error) {
+	rows, err := s.q.ListReplySkeleton(ctx, roots)
 	if err != nil {
 		return nil, translate(err)
 	}
-	out := make([]paste.Comment, len(rows))
-	for i, r := range rows {
-		out[i] = hideDisabled(toComment(r.Comment, r.AuthorName, r.MyVote), r.AuthorDisabled)
+	byRoot := make(map[int64][]paste.Comment, len(roots))
+	for _, r := range rows {
+		if r.ParentID == nil || r.RootID == nil {
+			continue
+		}
+		byRoot[*r.RootID] = append(byRoot[*r.RootID], paste.Comment{ID: r.ID, ParentID: *r.ParentID, RootID: *r.RootID})
+	}
+	out := make(map[int64][]int64, len(byRoot))
+	for root, replies := range byRoot {
+		ordered := paste.ReplyOrder(root, replies)
+		ids := make([]int64, len(ordered))
+		for i, c := range ordered {
+			ids[i] = c.ID
+		}
+		out[root] = ids
 	}
 	return out, nil
+}
+
+// commentsByIDs reads comments for viewerID in the order of ids; IDs gone
+// meanwhile are left out.
+func (s *Community) commentsByIDs(ctx context.Context, viewerID int64, ids []int64) ([]paste.Comment, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := s.q.CommentsByIDs(ctx, dbgen.CommentsByIDsParams{ViewerID: viewerID, Ids: ids})
+	if err != nil {
+		return nil, translate(err)
+	}
+	byID := make(map[int64]paste.Comment, len(rows))
+	for _, r := range rows {
+		byID[r.Comment.ID] = hideDisabled(toComment(r.Comment, r.AuthorName, r.MyVote), r.AuthorDisabled)
+	}
+	out := make([]paste.Comment, 0, len(ids))
+	for _, id := range ids {
+		if c, ok := byID[id]; ok {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+// ListReplies implements paste.CommunityRepository.
+func (s *Community) ListReplies(ctx context.Context, q paste.ReplyQuery) (paste.ReplyRows, error) {
+	threads, err := s.replyOrder(ctx, []int64{q.RootID})
+	if err != nil {
+		return paste.ReplyRows{}, err
+	}
+	order := threads[q.RootID]
+	start := 0
+	switch {
+	case q.At != 0:
+		start = len(order) // an unknown reply: nothing
+		for i, id := range order {
+			if id == q.At {
+				start = i
+				break
+			}
+		}
+	case q.After != nil:
+		start = min(q.After.Pos, len(order))
+		for i, id := range order {
+			if id == q.After.After {
+				start = i + 1
+				break
+			}
+		}
+	}
+	end := min(start+q.Limit, len(order))
+	items, err := s.commentsByIDs(ctx, q.ViewerID, order[start:end])
+	if err != nil {
+		return paste.ReplyRows{}, err
+	}
+	return paste.ReplyRows{Items: items, Start: start, More: end < len(order)}, nil
 }
 
 // CountComments implements paste.CommunityRepository.

@@ -55,7 +55,7 @@ type cacheEntry struct {
 	paste    *paste.Paste
 	comments *int64
 	// The first page of comments for anonymous visitors, as ListComments
-	// returned it for limit.
+	// returned it for limit threads of up to replies replies each.
 	firstPage *commentPage
 	// Something a surface derived from the above (the web's rendered page)
 	// and its size in bytes.
@@ -64,8 +64,8 @@ type cacheEntry struct {
 }
 
 type commentPage struct {
-	limit         int
-	tops, replies []paste.Comment
+	limit, replies int
+	rows           paste.CommentRows
 }
 
 // ReadCacheOptions configure a ReadCache.

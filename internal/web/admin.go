@@ -99,7 +99,11 @@ func (a *App) reportComment(c *fiber.Ctx) error {
 		return err
 	}
 	_, err = a.deps.Admin.Report(c.UserContext(), v, admin.ReportInput{CommentID: cid, Reason: c.FormValue("reason"), Details: c.FormValue("details")})
-	return a.reported(c, "/"+string(cm.PasteID), "#"+views.CommentElemID(cid), err)
+	// Back to the page only when the form says it came from it (cameFrom).
+	if back := reportBack(c, cm.PasteID); back != "" {
+		return a.reported(c, back, "#"+views.CommentElemID(cid), err)
+	}
+	return a.reported(c, "/", "", err)
 }
 
 // reported sends the reporter back to the item with a notice.

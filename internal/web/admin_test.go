@@ -720,7 +720,8 @@ func TestReportsAreDeduplicatedPerUserAndItem(t *testing.T) {
 	if r, _ := e.apiJSON(bob, "POST", cpath, `{"reason":"abuse"}`); r.StatusCode != 409 {
 		t.Errorf("second comment report = %d", r.StatusCode)
 	}
-	r, _ = e.userForm(dave, "/c/"+strconv.FormatInt(cid, 10)+"/report", map[string]string{"reason": "abuse", "details": "rude"})
+	// The form says which page it is on (cameFrom); the answer goes back there.
+	r, _ = e.userForm(dave, "/c/"+strconv.FormatInt(cid, 10)+"/report", map[string]string{"reason": "abuse", "details": "rude", "next": "/" + pid})
 	if r.StatusCode != http.StatusSeeOther || !strings.HasPrefix(r.Header.Get("Location"), "/"+pid+"?reported=1#comment-") {
 		t.Errorf("comment form = %d %s", r.StatusCode, r.Header.Get("Location"))
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/xml"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/a-h/templ"
@@ -22,12 +23,61 @@ func (a *App) registerCommunity() {
 	a.Post("/c/:cid/edit", a.limitWrite, a.editComment)
 	a.Post("/c/:cid/delete", a.deleteComment)
 	a.Post("/c/:cid/rate", a.limitWrite, a.rateComment)
+	a.Get("/:id/comments/:root", a.threadPage)
 	a.Post("/:id/comments", a.limitWrite, a.postComment)
 	a.Post("/:id/rate", a.limitWrite, a.ratePaste)
 	a.Post("/:id/star", a.limitWrite, a.starPaste)
 }
 
 func pastePath(id paste.ID) string { return "/" + string(id) }
+
+// cameFrom returns the page (path and query, no fragment) a comment form
+// says it was posted from, when that page is paste id's own: its page, or a
+// page under it. Otherwise "".
+//
+// Comment routes (/c/{n}/…) are addressed by comment ID, and comment IDs
+// are sequential: an answer that named the paste would hand anyone who
+// walks them the ID of every unlisted paste with a comment. So those
+// answers name the paste only to a caller that shows it has the ID already,
+// through the next field its page put in the form.
+func cameFrom(c *fiber.Ctx, id paste.ID) string {
+	next := c.FormValue("next")
+	if next == "" || safeNext(next) != next {
+		return ""
+	}
+	next, _, _ = strings.Cut(next, "#")
+	path, _, _ := strings.Cut(next, "?")
+	base := pastePath(id)
+	if path != base && !strings.HasPrefix(path, base+"/") {
+		return ""
+	}
+	return next
+}
+
+// backTo is where a comment route sends a browser without JavaScript: the
+// page it came from, at anchor, or the home page when the form did not say
+// (see cameFrom).
+func backTo(c *fiber.Ctx, id paste.ID, anchor string) error {
+	if back := cameFrom(c, id); back != "" {
+		return c.Redirect(back+anchor, fiber.StatusSeeOther)
+	}
+	return c.Redirect("/", fiber.StatusSeeOther)
+}
+
+// reportBack is the path a comment report returns to ("" for none, see
+// cameFrom): the page's path, which the report notice's query joins.
+func reportBack(c *fiber.Ctx, id paste.ID) string {
+	path, _, _ := strings.Cut(cameFrom(c, id), "?")
+	return path
+}
+
+// withNext adds the page a comment form is on to a comment route's URL.
+func withNext(action, back string) string {
+	if back == "" {
+		return action
+	}
+	return action + "?next=" + url.QueryEscape(back)
+}
 
 // communityExtras fills the paste page's votes, star and comments, and
 // counts the visit (draft == nil: a real page view, not a re-render after a
@@ -75,6 +125,10 @@ func (a *App) commentsView(c *fiber.Ctx, v paste.Viewer, p paste.Paste, cursor s
 		return views.CommentsView{}, err
 	}
 	base := pastePath(p.ID)
+	back := base
+	if cursor != "" {
+		back = base + "?comments=" + url.QueryEscape(cursor)
+	}
 	cv := views.CommentsView{
 		PasteID:   p.ID,
 		SignedIn:  v.SignedIn(),
@@ -83,7 +137,7 @@ func (a *App) commentsView(c *fiber.Ctx, v paste.Viewer, p paste.Paste, cursor s
 		FirstPage: cursor == "",
 		FirstURL:  base + "#" + views.CommentsID,
 		Form:      views.CommentFormView{Action: base + "/comments", CSRFToken: csrfToken(c)},
-		Threads:   a.threads(c, v, p, page.Items, draft),
+		Threads:   a.threads(c, v, p, back, page, draft),
 	}
 	if page.NextCursor != "" {
 		cv.NextURL = base + "?comments=" + url.QueryEscape(page.NextCursor) + "#" + views.CommentsID
@@ -94,38 +148,53 @@ func (a *App) commentsView(c *fiber.Ctx, v paste.Viewer, p paste.Paste, cursor s
 	return cv, nil
 }
 
-// threads groups comments in reading order into their threads.
-func (a *App) threads(c *fiber.Ctx, v paste.Viewer, p paste.Paste, items []paste.Comment, draft *views.CommentDraft) []views.ThreadView {
+// threads groups comments in reading order into their threads. back is the
+// page they are shown on ("" in an answer to a caller who has not shown it
+// has p's ID: nothing then names p).
+func (a *App) threads(c *fiber.Ctx, v paste.Viewer, p paste.Paste, back string, page paste.CommentPage, draft *views.CommentDraft) []views.ThreadView {
 	var out []views.ThreadView
-	for _, cm := range items {
+	for _, cm := range page.Items {
 		if len(out) == 0 || out[len(out)-1].RootID != cm.ThreadID() {
 			out = append(out, views.ThreadView{RootID: cm.ThreadID()})
+			if cur := page.MoreReplies[cm.ThreadID()]; cur != "" && back != "" {
+				out[len(out)-1].MoreURL = repliesURL(p.ID, cm.ThreadID(), "cursor", cur)
+			}
 		}
 		t := &out[len(out)-1]
-		t.Comments = append(t.Comments, a.commentView(c, v, p, cm, draft))
+		t.Comments = append(t.Comments, a.commentView(c, v, p, back, cm, draft))
 	}
 	return out
 }
 
-func (a *App) commentView(c *fiber.Ctx, v paste.Viewer, p paste.Paste, cm paste.Comment, draft *views.CommentDraft) views.CommentView {
+// repliesURL is the page of a thread's replies from a cursor (key
+// "cursor") or starting at a reply (key "at").
+func repliesURL(id paste.ID, root int64, key, value string) string {
+	return pastePath(id) + "/comments/" + strconv.FormatInt(root, 10) + "?" + key + "=" + url.QueryEscape(value)
+}
+
+func (a *App) commentView(c *fiber.Ctx, v paste.Viewer, p paste.Paste, back string, cm paste.Comment, draft *views.CommentDraft) views.CommentView {
 	cid := strconv.FormatInt(cm.ID, 10)
 	cv := views.CommentView{
 		Comment:   cm,
-		ReplyURL:  pastePath(p.ID) + "/comments",
-		EditURL:   "/c/" + cid + "/edit",
-		DeleteURL: "/c/" + cid + "/delete",
+		EditURL:   withNext("/c/"+cid+"/edit", back),
+		DeleteURL: withNext("/c/"+cid+"/delete", back),
 		Votes: views.VoteView{
-			ElemID: views.CommentVotesID(cm.ID), Action: "/c/" + cid + "/rate",
+			ElemID: views.CommentVotesID(cm.ID), Action: withNext("/c/"+cid+"/rate", back),
 			Rating:   paste.Rating{Likes: cm.Likes, Dislikes: cm.Dislikes, Mine: cm.MyVote},
 			SignedIn: v.SignedIn(), CSRFToken: csrfToken(c),
 		},
-		CanReply:  v.SignedIn() && !cm.Deleted,
+		// Replies post to the paste, which only a page that has its ID
+		// may name.
+		CanReply:  v.SignedIn() && !cm.Deleted && back != "",
 		CanEdit:   v.SignedIn() && !cm.Deleted && cm.AuthorID == v.UserID,
 		CanDelete: paste.CanDeleteComment(v, p, cm),
 		CSRFToken: csrfToken(c),
 	}
+	if cv.CanReply {
+		cv.ReplyURL = pastePath(p.ID) + "/comments"
+	}
 	if v.SignedIn() && !cm.Deleted && a.deps.Admin != nil {
-		cv.Report = &views.ReportFormView{Action: "/c/" + cid + "/report", CSRFToken: csrfToken(c), TestID: "report-comment"}
+		cv.Report = &views.ReportFormView{Action: withNext("/c/"+cid+"/report", back), CSRFToken: csrfToken(c), TestID: "report-comment"}
 	}
 	if draft != nil {
 		if draft.ParentID == cm.ID {
@@ -163,22 +232,29 @@ func (a *App) postComment(c *fiber.Ctx) error {
 	cm, err := a.deps.Pastes.AddComment(ctx, v, id, body, parent)
 	var verr *paste.ValidationError
 	if asValidation(err, &verr) {
-		return a.commentFailed(c, v, id, &views.CommentDraft{ParentID: parent, Body: body, Errors: verr.Fields})
+		return a.commentFailed(c, v, id, pastePath(id), &views.CommentDraft{ParentID: parent, Body: body, Errors: verr.Fields})
 	}
 	if err != nil {
 		return err
 	}
-	if !isHTMX(c) {
-		return c.Redirect(pastePath(cm.PasteID)+"#"+views.CommentElemID(cm.ID), fiber.StatusSeeOther)
-	}
+	// The caller named the paste: answers may too.
 	p, err := a.deps.Pastes.Get(ctx, v, cm.PasteID)
 	if err != nil {
 		return err
 	}
-	thread, err := a.threadView(c, v, p, cm.ThreadID(), nil)
+	back := pastePath(p.ID)
+	page, err := a.deps.Pastes.Thread(ctx, v, p, cm.ThreadID())
 	if err != nil {
 		return err
 	}
+	if !containsComment(page.Items, cm.ID) {
+		// Past the replies a page shows: the thread's own page, at it.
+		return redirect(c, repliesURL(p.ID, cm.ThreadID(), "at", strconv.FormatInt(cm.ID, 10))+"#"+views.CommentElemID(cm.ID))
+	}
+	if !isHTMX(c) {
+		return c.Redirect(back+"#"+views.CommentElemID(cm.ID), fiber.StatusSeeOther)
+	}
+	thread := a.threadOf(c, v, p, back, page, nil)
 	if parent != 0 {
 		return a.render(c, fiber.StatusOK, views.Thread(thread))
 	}
@@ -190,30 +266,98 @@ func (a *App) postComment(c *fiber.Ctx) error {
 	return a.render(c, fiber.StatusOK, templ.Join(views.Thread(thread), views.CommentForm(form), views.CommentCountOOB(social.Comments)))
 }
 
-// threadView builds one thread for an HTMX answer.
-func (a *App) threadView(c *fiber.Ctx, v paste.Viewer, p paste.Paste, rootID int64, draft *views.CommentDraft) (views.ThreadView, error) {
-	items, err := a.deps.Pastes.Thread(c.UserContext(), v, p.ID, rootID)
+func containsComment(items []paste.Comment, id int64) bool {
+	for _, c := range items {
+		if c.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// threadOf builds the one thread of page for an HTMX answer.
+func (a *App) threadOf(c *fiber.Ctx, v paste.Viewer, p paste.Paste, back string, page paste.CommentPage, draft *views.CommentDraft) views.ThreadView {
+	if ts := a.threads(c, v, p, back, page, draft); len(ts) == 1 {
+		return ts[0]
+	}
+	return views.ThreadView{}
+}
+
+// threadPage is a page of one thread's replies (GET
+// /{id}/comments/{root}?cursor= or ?at=): the "More replies" link of the
+// paste page. htmx asks for the replies alone, which replace the link;
+// without JavaScript it is a page of its own.
+func (a *App) threadPage(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	v := paste.ViewerFrom(ctx)
+	root, err := strconv.ParseInt(c.Params("root"), 10, 64)
+	if err != nil || root <= 0 {
+		return paste.ErrNotFound
+	}
+	p, err := a.deps.Pastes.Get(ctx, v, paste.ID(c.Params("id")))
 	if err != nil {
-		return views.ThreadView{}, err
+		return err
 	}
-	t := views.ThreadView{RootID: rootID}
-	if ts := a.threads(c, v, p, items, draft); len(ts) == 1 {
-		t = ts[0]
+	if p.BurnAfterReading || !a.deps.Pastes.HasCommunity() {
+		return paste.ErrNotFound
 	}
-	return t, nil
+	var at int64
+	if s := c.Query("at"); s != "" {
+		if at, err = strconv.ParseInt(s, 10, 64); err != nil || at <= 0 {
+			return paste.FieldError("at", "is not a reply in this thread")
+		}
+	}
+	replies, err := a.deps.Pastes.Replies(ctx, v, p.ID, root, c.Query("cursor"), at)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "private, no-cache")
+	c.Vary("HX-Request")
+	back := pastePath(p.ID) + "/comments/" + strconv.FormatInt(root, 10)
+	if s := c.Request().URI().QueryString(); len(s) > 0 {
+		back += "?" + string(s)
+	}
+	rv := views.RepliesView{}
+	for _, cm := range replies.Items {
+		rv.Comments = append(rv.Comments, a.commentView(c, v, p, back, cm, nil))
+	}
+	if replies.NextCursor != "" {
+		rv.MoreURL = repliesURL(p.ID, root, "cursor", replies.NextCursor)
+	}
+	if isHTMX(c) {
+		return a.render(c, fiber.StatusOK, views.Replies(rv))
+	}
+	thread, err := a.deps.Pastes.Thread(ctx, v, p, root)
+	if err != nil {
+		return err
+	}
+	if len(thread.Items) == 0 {
+		return paste.ErrNotFound
+	}
+	tv := views.ThreadPageView{
+		PasteTitle: titleOf(p),
+		PasteURL:   pastePath(p.ID) + "#" + views.ThreadElemID(root),
+		StartURL:   repliesURL(p.ID, root, "cursor", ""),
+		FirstPage:  c.Query("cursor") == "" && at == 0,
+		Root:       a.commentView(c, v, p, back, thread.Items[0], nil),
+		Replies:    rv,
+	}
+	return a.render(c, fiber.StatusOK, views.ThreadPage(a.page(c, "Replies: "+titleOf(p)), tv))
 }
 
 // commentFailed answers a comment form that failed validation with 422:
 // for htmx the fragment holding the form (the new-comment form, the
 // thread of a reply, or the edited comment), otherwise the whole paste page
-// with the form open and its errors.
-func (a *App) commentFailed(c *fiber.Ctx, v paste.Viewer, id paste.ID, draft *views.CommentDraft) error {
+// with the form open and its errors. back is the page the form is on, ""
+// when the caller has not shown it has the paste's ID (see cameFrom): then
+// the answer is the bare error.
+func (a *App) commentFailed(c *fiber.Ctx, v paste.Viewer, id paste.ID, back string, draft *views.CommentDraft) error {
 	ctx := c.UserContext()
 	p, err := a.deps.Pastes.Get(ctx, v, id)
 	if err != nil {
 		return err
 	}
-	if p.BurnAfterReading {
+	if p.BurnAfterReading || back == "" {
 		return &paste.ValidationError{Fields: draft.Errors}
 	}
 	const status = fiber.StatusUnprocessableEntity
@@ -224,17 +368,21 @@ func (a *App) commentFailed(c *fiber.Ctx, v paste.Viewer, id paste.ID, draft *vi
 			if err != nil {
 				return err
 			}
-			return a.render(c, status, views.CommentItem(a.commentView(c, v, p, cm, draft)))
+			return a.render(c, status, views.CommentItem(a.commentView(c, v, p, back, cm, draft)))
 		case draft.ParentID != 0:
 			cm, err := a.deps.Pastes.Comment(ctx, v, draft.ParentID)
 			if err != nil || cm.PasteID != p.ID {
 				return &paste.ValidationError{Fields: draft.Errors}
 			}
-			t, err := a.threadView(c, v, p, cm.ThreadID(), draft)
+			page, err := a.deps.Pastes.Thread(ctx, v, p, cm.ThreadID())
 			if err != nil {
 				return err
 			}
-			return a.render(c, status, views.Thread(t))
+			if !containsComment(page.Items, cm.ID) {
+				// The form was on a later page of replies: its errors alone.
+				return &paste.ValidationError{Fields: draft.Errors}
+			}
+			return a.render(c, status, views.Thread(a.threadOf(c, v, p, back, page, draft)))
 		}
 		c.Set("HX-Retarget", "#"+views.CommentFormID)
 		c.Set("HX-Reswap", "outerHTML")
@@ -270,19 +418,19 @@ func (a *App) editComment(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		return a.commentFailed(c, v, old.PasteID, &views.CommentDraft{EditID: cid, Body: body, Errors: verr.Fields})
+		return a.commentFailed(c, v, old.PasteID, cameFrom(c, old.PasteID), &views.CommentDraft{EditID: cid, Body: body, Errors: verr.Fields})
 	}
 	if err != nil {
 		return err
 	}
 	if !isHTMX(c) {
-		return c.Redirect(pastePath(cm.PasteID)+"#"+views.CommentElemID(cm.ID), fiber.StatusSeeOther)
+		return backTo(c, cm.PasteID, "#"+views.CommentElemID(cm.ID))
 	}
 	p, err := a.deps.Pastes.Get(ctx, v, cm.PasteID)
 	if err != nil {
 		return err
 	}
-	return a.render(c, fiber.StatusOK, views.CommentItem(a.commentView(c, v, p, cm, nil)))
+	return a.render(c, fiber.StatusOK, views.CommentItem(a.commentView(c, v, p, cameFrom(c, p.ID), cm, nil)))
 }
 
 func (a *App) deleteComment(c *fiber.Ctx) error {
@@ -297,21 +445,21 @@ func (a *App) deleteComment(c *fiber.Ctx) error {
 		return err
 	}
 	if !isHTMX(c) {
-		return c.Redirect(pastePath(old.PasteID)+"#"+views.CommentsID, fiber.StatusSeeOther)
+		return backTo(c, old.PasteID, "#"+views.CommentsID)
 	}
 	p, err := a.deps.Pastes.Get(ctx, v, old.PasteID)
 	if err != nil {
 		return err
 	}
-	items, err := a.deps.Pastes.Thread(ctx, v, p.ID, old.ThreadID())
+	page, err := a.deps.Pastes.Thread(ctx, v, p, old.ThreadID())
 	if err != nil {
 		return err
 	}
-	if len(items) == 0 {
+	if len(page.Items) == 0 {
 		// The whole thread is gone: an empty answer removes it.
 		return c.Status(fiber.StatusOK).SendString("")
 	}
-	return a.render(c, fiber.StatusOK, views.Thread(a.threads(c, v, p, items, nil)[0]))
+	return a.render(c, fiber.StatusOK, views.Thread(a.threadOf(c, v, p, cameFrom(c, p.ID), page, nil)))
 }
 
 // voteValue parses the value field of a vote form: 1, -1 or 0.
@@ -376,10 +524,11 @@ func (a *App) rateComment(c *fiber.Ctx) error {
 		return err
 	}
 	if !isHTMX(c) {
-		return c.Redirect(pastePath(cm.PasteID)+"#"+views.CommentElemID(cid), fiber.StatusSeeOther)
+		return backTo(c, cm.PasteID, "#"+views.CommentElemID(cid))
 	}
 	return a.render(c, fiber.StatusOK, views.VoteWidget(views.VoteView{
-		ElemID: views.CommentVotesID(cid), Action: "/c/" + strconv.FormatInt(cid, 10) + "/rate", Rating: r, SignedIn: true, CSRFToken: csrfToken(c),
+		ElemID: views.CommentVotesID(cid), Action: withNext("/c/"+strconv.FormatInt(cid, 10)+"/rate", cameFrom(c, cm.PasteID)),
+		Rating: r, SignedIn: true, CSRFToken: csrfToken(c),
 	}))
 }
 

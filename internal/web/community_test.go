@@ -148,7 +148,7 @@ func TestCommentsHTML(t *testing.T) {
 	if resp, _ := e.htmxForm(ann, "/c/"+cid+"/edit", map[string]string{"body": "owner edit"}); resp.StatusCode != 403 {
 		t.Fatalf("paste owner editing a comment = %d, want 403", resp.StatusCode)
 	}
-	resp, body = e.htmxForm(bob, "/c/"+cid+"/edit", map[string]string{"body": ""})
+	resp, body = e.htmxForm(bob, "/c/"+cid+"/edit", map[string]string{"body": "", "next": "/" + id})
 	if resp.StatusCode != 422 || parse(t, body).Find(`[data-testid="error-body"]`).Length() != 1 {
 		t.Fatalf("empty edit = %d", resp.StatusCode)
 	}

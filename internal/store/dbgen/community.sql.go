@@ -147,6 +147,63 @@ func (q *Queries) CommentVoteValue(ctx context.Context, arg CommentVoteValuePara
 	return value, err
 }
 
+const commentsByIDs = `-- name: CommentsByIDs :many
+SELECT c.id, c.paste_id, c.parent_id, c.root_id, c.depth, c.author_id, c.body, c.created_at, c.updated_at, c.deleted_at, c.likes, c.dislikes, coalesce(u.username, '')::text AS author_name,
+       (u.disabled_at IS NOT NULL)::boolean AS author_disabled, coalesce(v.value, 0)::smallint AS my_vote
+FROM comments c
+LEFT JOIN users u ON u.id = c.author_id
+LEFT JOIN comment_votes v ON v.comment_id = c.id AND v.user_id = $1::bigint
+WHERE c.id = ANY($2::bigint[])
+`
+
+type CommentsByIDsParams struct {
+	ViewerID int64
+	Ids      []int64
+}
+
+type CommentsByIDsRow struct {
+	Comment        Comment
+	AuthorName     string
+	AuthorDisabled bool
+	MyVote         int16
+}
+
+func (q *Queries) CommentsByIDs(ctx context.Context, arg CommentsByIDsParams) ([]CommentsByIDsRow, error) {
+	rows, err := q.db.Query(ctx, commentsByIDs, arg.ViewerID, arg.Ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []CommentsByIDsRow{}
+	for rows.Next() {
+		var i CommentsByIDsRow
+		if err := rows.Scan(
+			&i.Comment.ID,
+			&i.Comment.PasteID,
+			&i.Comment.ParentID,
+			&i.Comment.RootID,
+			&i.Comment.Depth,
+			&i.Comment.AuthorID,
+			&i.Comment.Body,
+			&i.Comment.CreatedAt,
+			&i.Comment.UpdatedAt,
+			&i.Comment.DeletedAt,
+			&i.Comment.Likes,
+			&i.Comment.Dislikes,
+			&i.AuthorName,
+			&i.AuthorDisabled,
+			&i.MyVote,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const countComments = `-- name: CountComments :one
 SELECT count(*) FROM comments WHERE paste_id = $1 AND deleted_at IS NULL
 `
@@ -295,7 +352,7 @@ func (q *Queries) InsertComment(ctx context.Context, arg InsertCommentParams) (C
 
 const insertStar = `-- name: InsertStar :execrows
 
-INSERT INTO stars (user_id, paste_id, created_at) VALUES ($1, $2, $3)
+INSERT INTO stars (user_id, paste_id, created_at, starred_id) VALUES ($1, $2, $3, $2)
 ON CONFLICT (user_id, paste_id) DO NOTHING
 `
 
@@ -306,6 +363,8 @@ type InsertStarParams struct {
 }
 
 // Stars ----------------------------------------------------------------------
+// starred_id keeps the ID the paste had when starred: it does not follow a
+// new ID (ListStars).
 func (q *Queries) InsertStar(ctx context.Context, arg InsertStarParams) (int64, error) {
 	result, err := q.db.Exec(ctx, insertStar, arg.UserID, arg.PasteID, arg.CreatedAt)
 	if err != nil {
@@ -331,7 +390,7 @@ func (q *Queries) IsStarred(ctx context.Context, arg IsStarredParams) (bool, err
 }
 
 const listPopularPastes = `-- name: ListPopularPastes :many
-SELECT p.id, p.owner_id, p.title, p.syntax, p.visibility, p.size, p.blob_key, p.source_url, p.burn_after_reading, p.delete_token_hash, p.revision, p.created_at, p.updated_at, p.expires_at, p.likes, p.dislikes, p.stars, p.views, coalesce(u.username, '')::text AS owner_name, pp.rank
+SELECT p.id, p.owner_id, p.title, p.syntax, p.visibility, p.size, p.blob_key, p.source_url, p.burn_after_reading, p.delete_token_hash, p.revision, p.created_at, p.updated_at, p.expires_at, p.likes, p.dislikes, p.stars, p.views, p.preview, coalesce(u.username, '')::text AS owner_name, pp.rank
 FROM popular_pastes pp
 JOIN pastes p ON p.id = pp.paste_id
 LEFT JOIN users u ON u.id = p.owner_id
@@ -385,6 +444,7 @@ func (q *Queries) ListPopularPastes(ctx context.Context, arg ListPopularPastesPa
 			&i.Paste.Dislikes,
 			&i.Paste.Stars,
 			&i.Paste.Views,
+			&i.Paste.Preview,
 			&i.OwnerName,
 			&i.Rank,
 		); err != nil {
@@ -398,13 +458,49 @@ func (q *Queries) ListPopularPastes(ctx context.Context, arg ListPopularPastesPa
 	return items, nil
 }
 
+const listReplySkeleton = `-- name: ListReplySkeleton :many
+SELECT c.id, c.parent_id, c.root_id
+FROM comments c
+WHERE c.root_id = ANY($1::bigint[])
+ORDER BY c.created_at, c.id
+`
+
+type ListReplySkeletonRow struct {
+	ID       int64
+	ParentID *int64
+	RootID   *int64
+}
+
+// The shape of a page of threads, without bodies: enough to put the
+// replies in reading order and pick the ones a page shows.
+func (q *Queries) ListReplySkeleton(ctx context.Context, rootIds []int64) ([]ListReplySkeletonRow, error) {
+	rows, err := q.db.Query(ctx, listReplySkeleton, rootIds)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ListReplySkeletonRow{}
+	for rows.Next() {
+		var i ListReplySkeletonRow
+		if err := rows.Scan(&i.ID, &i.ParentID, &i.RootID); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const listStars = `-- name: ListStars :many
-SELECT p.id, p.owner_id, p.title, p.syntax, p.visibility, p.size, p.blob_key, p.source_url, p.burn_after_reading, p.delete_token_hash, p.revision, p.created_at, p.updated_at, p.expires_at, p.likes, p.dislikes, p.stars, p.views, coalesce(u.username, '')::text AS owner_name, s.created_at AS starred_at
+SELECT p.id, p.owner_id, p.title, p.syntax, p.visibility, p.size, p.blob_key, p.source_url, p.burn_after_reading, p.delete_token_hash, p.revision, p.created_at, p.updated_at, p.expires_at, p.likes, p.dislikes, p.stars, p.views, p.preview, coalesce(u.username, '')::text AS owner_name, s.created_at AS starred_at
 FROM stars s
 JOIN pastes p ON p.id = s.paste_id
 LEFT JOIN users u ON u.id = p.owner_id
 WHERE s.user_id = $1
-  AND (p.visibility <> 'private' OR p.owner_id = s.user_id)
+  AND (((p.visibility = 'public' OR (p.visibility = 'unlisted' AND p.id = s.starred_id)) AND NOT p.burn_after_reading)
+       OR p.owner_id = s.user_id)
   AND u.disabled_at IS NULL
   AND (p.expires_at IS NULL OR p.expires_at > $2::timestamptz)
   AND (s.created_at, s.paste_id) < ($3::timestamptz, $4::text)
@@ -426,7 +522,9 @@ type ListStarsRow struct {
 	StarredAt time.Time
 }
 
-// A starred paste its owner made private, or that expired, drops out.
+// A starred paste its owner made private, or that expired, drops out; so
+// does one that stopped being public under a new ID the starrer never had
+// (a public paste made unlisted). Its owner always sees it.
 func (q *Queries) ListStars(ctx context.Context, arg ListStarsParams) ([]ListStarsRow, error) {
 	rows, err := q.db.Query(ctx, listStars,
 		arg.UserID,
@@ -461,125 +559,9 @@ func (q *Queries) ListStars(ctx context.Context, arg ListStarsParams) ([]ListSta
 			&i.Paste.Dislikes,
 			&i.Paste.Stars,
 			&i.Paste.Views,
+			&i.Paste.Preview,
 			&i.OwnerName,
 			&i.StarredAt,
-		); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
-const listThread = `-- name: ListThread :many
-SELECT c.id, c.paste_id, c.parent_id, c.root_id, c.depth, c.author_id, c.body, c.created_at, c.updated_at, c.deleted_at, c.likes, c.dislikes, coalesce(u.username, '')::text AS author_name,
-       (u.disabled_at IS NOT NULL)::boolean AS author_disabled, coalesce(v.value, 0)::smallint AS my_vote
-FROM comments c
-LEFT JOIN users u ON u.id = c.author_id
-LEFT JOIN comment_votes v ON v.comment_id = c.id AND v.user_id = $1::bigint
-WHERE c.id = $2::bigint OR c.root_id = $2::bigint
-ORDER BY c.parent_id NULLS FIRST, c.created_at, c.id
-`
-
-type ListThreadParams struct {
-	ViewerID int64
-	RootID   int64
-}
-
-type ListThreadRow struct {
-	Comment        Comment
-	AuthorName     string
-	AuthorDisabled bool
-	MyVote         int16
-}
-
-// A thread: its top-level comment first, then every reply.
-func (q *Queries) ListThread(ctx context.Context, arg ListThreadParams) ([]ListThreadRow, error) {
-	rows, err := q.db.Query(ctx, listThread, arg.ViewerID, arg.RootID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	items := []ListThreadRow{}
-	for rows.Next() {
-		var i ListThreadRow
-		if err := rows.Scan(
-			&i.Comment.ID,
-			&i.Comment.PasteID,
-			&i.Comment.ParentID,
-			&i.Comment.RootID,
-			&i.Comment.Depth,
-			&i.Comment.AuthorID,
-			&i.Comment.Body,
-			&i.Comment.CreatedAt,
-			&i.Comment.UpdatedAt,
-			&i.Comment.DeletedAt,
-			&i.Comment.Likes,
-			&i.Comment.Dislikes,
-			&i.AuthorName,
-			&i.AuthorDisabled,
-			&i.MyVote,
-		); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
-const listThreadReplies = `-- name: ListThreadReplies :many
-SELECT c.id, c.paste_id, c.parent_id, c.root_id, c.depth, c.author_id, c.body, c.created_at, c.updated_at, c.deleted_at, c.likes, c.dislikes, coalesce(u.username, '')::text AS author_name,
-       (u.disabled_at IS NOT NULL)::boolean AS author_disabled, coalesce(v.value, 0)::smallint AS my_vote
-FROM comments c
-LEFT JOIN users u ON u.id = c.author_id
-LEFT JOIN comment_votes v ON v.comment_id = c.id AND v.user_id = $1::bigint
-WHERE c.root_id = ANY($2::bigint[])
-ORDER BY c.created_at, c.id
-`
-
-type ListThreadRepliesParams struct {
-	ViewerID int64
-	RootIds  []int64
-}
-
-type ListThreadRepliesRow struct {
-	Comment        Comment
-	AuthorName     string
-	AuthorDisabled bool
-	MyVote         int16
-}
-
-func (q *Queries) ListThreadReplies(ctx context.Context, arg ListThreadRepliesParams) ([]ListThreadRepliesRow, error) {
-	rows, err := q.db.Query(ctx, listThreadReplies, arg.ViewerID, arg.RootIds)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	items := []ListThreadRepliesRow{}
-	for rows.Next() {
-		var i ListThreadRepliesRow
-		if err := rows.Scan(
-			&i.Comment.ID,
-			&i.Comment.PasteID,
-			&i.Comment.ParentID,
-			&i.Comment.RootID,
-			&i.Comment.Depth,
-			&i.Comment.AuthorID,
-			&i.Comment.Body,
-			&i.Comment.CreatedAt,
-			&i.Comment.UpdatedAt,
-			&i.Comment.DeletedAt,
-			&i.Comment.Likes,
-			&i.Comment.Dislikes,
-			&i.AuthorName,
-			&i.AuthorDisabled,
-			&i.MyVote,
 		); err != nil {
 			return nil, err
 		}
