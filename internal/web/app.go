@@ -159,6 +159,7 @@ func New(d Deps, o Options) *App {
 	a.registerSearch()
 	a.registerAPIDocs()
 	a.registerAdmin()
+	a.registerFeeds()
 	a.Get("/raw/:id", a.raw)
 	a.Get("/dl/:id", a.download)
 	a.Get("/:id", a.showPaste)
@@ -191,7 +192,7 @@ func (a *App) StaticPath(name string) string { return a.deps.Assets.Path(name) }
 func (a *App) render(c *fiber.Ctx, status int, comp templ.Component) error {
 	c.Status(status)
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	ctx := templ.WithNonce(c.UserContext(), nonce(c))
+	ctx := templ.WithNonce(views.WithSyntaxLabels(c.UserContext(), a.deps.Syntaxes.Label), nonce(c))
 	return comp.Render(ctx, c.Response().BodyWriter())
 }
 
@@ -208,6 +209,7 @@ func (a *App) page(c *fiber.Ctx, title string) views.Page {
 			CSS:       a.deps.Assets.Path("app.css"),
 			ChromaCSS: a.deps.Assets.Path("chroma.css"),
 			Script:    a.deps.Assets.Path("bundle.js"),
+			Prefs:     a.deps.Assets.Path("prefs.js"),
 			Favicon:   a.deps.Assets.Path("favicon.svg"),
 		},
 	}

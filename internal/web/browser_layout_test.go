@@ -8,12 +8,14 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"pastel/internal/browsertest"
+	"pastel/internal/paste"
 )
 
 // layoutReport is what layoutProbe finds on a page.
@@ -129,6 +131,11 @@ func TestBrowserLayoutEveryPage(t *testing.T) {
 			}
 		}
 	}
+	// At 1280x800 the new-paste form's Create button is in view.
+	browsertest.Do(t, anon, chromedp.EmulateViewport(1280, 800), chromedp.Navigate(e.base+"/"), chromedp.WaitVisible(chromedp.CSS(`[data-testid="submit"]`)))
+	if bottom := browsertest.Get(t, anon, chromedp.Evaluate[float64](`document.querySelector('[data-testid="submit"]').getBoundingClientRect().bottom`)); bottom > 800 {
+		t.Errorf("the Create button ends at %.0f px, below an 800 px window", bottom)
+	}
 	var problems []string
 	for _, p := range b.Problems() {
 		if !strings.Contains(p, "/no-such-paste") { // the 404 page's own status
@@ -182,4 +189,117 @@ func colourScheme(scheme string) chromedp.Action[chromedp.Void] {
 		})
 		return err
 	})
+}
+
+// TestBrowserThemeWrapAndCutLines: the wrap toggle wraps long lines and is
+// remembered across pages; the theme toggle goes system → light → dark and
+// the choice is on <html> when the next page is drawn; a link to a line
+// past the first 5,000 of a long paste opens the whole paste at that line.
+func TestBrowserThemeWrapAndCutLines(t *testing.T) {
+	e := newEnv(t, served(), withMaxBytes(4<<20))
+	ctx := context.Background()
+	long, err := e.svc.Create(ctx, paste.Anonymous, paste.CreateInput{Content: []byte(strings.Repeat("wide_", 400) + "\nshort\n"), Visibility: paste.Public})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var many strings.Builder
+	for i := 1; i <= 6000; i++ {
+		fmt.Fprintf(&many, "line %d\n", i)
+	}
+	tall, err := e.svc.Create(ctx, paste.Anonymous, paste.CreateInput{Content: []byte(many.String()), Visibility: paste.Public})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := browsertest.New(t)
+	tab, cancel := b.Tab()
+	defer cancel()
+
+	page := e.base + "/" + string(long.Paste.ID)
+	overflows := `(() => { const p = document.querySelector('pre.code'); return p.scrollWidth > p.clientWidth + 1; })()`
+	browsertest.Do(t, tab, colourScheme("light"), chromedp.Navigate(page), chromedp.WaitVisible(chromedp.CSS(`[data-testid="wrap-toggle"]`)))
+	if !browsertest.Get(t, tab, chromedp.Evaluate[bool](overflows)) {
+		t.Fatal("a 2,000-character line does not scroll before wrapping")
+	}
+	browsertest.Do(t, tab, chromedp.Click(chromedp.CSS(`[data-testid="wrap-toggle"]`)))
+	if browsertest.Get(t, tab, chromedp.Evaluate[bool](overflows)) {
+		t.Error("after Wrap lines the line still scrolls sideways")
+	}
+	browsertest.Do(t, tab, chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(`[data-testid="wrap-toggle"]`)))
+	if browsertest.Get(t, tab, chromedp.Evaluate[bool](overflows)) {
+		t.Error("wrapping was not remembered")
+	}
+	if got := browsertest.Get(t, tab, chromedp.Evaluate[string](`document.querySelector('[data-testid="wrap-toggle"]').getAttribute('aria-pressed')`)); got != "true" {
+		t.Errorf("wrap toggle aria-pressed = %q after reload", got)
+	}
+
+	bg := `getComputedStyle(document.body).backgroundColor`
+	light := browsertest.Get(t, tab, chromedp.Evaluate[string](bg))
+	for _, want := range []string{"light", "dark"} {
+		browsertest.Do(t, tab, chromedp.Click(chromedp.CSS(`[data-testid="theme-toggle"]`)))
+		if got := browsertest.Get(t, tab, chromedp.Evaluate[string](`document.documentElement.dataset.theme || ''`)); got != want {
+			t.Fatalf("theme after a click = %q, want %q", got, want)
+		}
+	}
+	// On the next page the choice is applied by the script in <head>,
+	// before <body> exists: checked from the first script that runs in it.
+	browsertest.Do(t, tab, chromedp.Navigate(e.base+"/explore"), chromedp.WaitReady(chromedp.CSS("footer")))
+	if got := browsertest.Get(t, tab, chromedp.Evaluate[string](`document.documentElement.dataset.theme`)); got != "dark" {
+		t.Fatalf("theme on the next page = %q", got)
+	}
+	if dark := browsertest.Get(t, tab, chromedp.Evaluate[string](bg)); dark == light {
+		t.Errorf("dark theme chosen on a light system, background still %s", dark)
+	}
+	if label := browsertest.Get(t, tab, chromedp.Evaluate[string](`document.querySelector('[data-testid="theme-toggle"]').getAttribute('aria-label')`)); !strings.Contains(label, "dark") {
+		t.Errorf("theme toggle label %q", label)
+	}
+	browsertest.Do(t, tab, chromedp.Click(chromedp.CSS(`[data-testid="theme-toggle"]`)))
+	if got := browsertest.Get(t, tab, chromedp.Evaluate[bool](`document.documentElement.hasAttribute('data-theme')`)); got {
+		t.Error("a third click does not go back to the system's theme")
+	}
+
+	// #L5500 on the cut page: the whole paste, at that line.
+	browsertest.Do(t, tab, chromedp.Navigate(e.base+"/"+string(tall.Paste.ID)+"#L5500"), chromedp.WaitReady(chromedp.CSS("#L5500")))
+	loc := browsertest.Get(t, tab, chromedp.Location())
+	if !strings.HasSuffix(loc, "?full=1#L5500") {
+		t.Errorf("a line past the cut opened %q", loc)
+	}
+	if problems := b.Problems(); len(problems) > 0 {
+		t.Fatalf("pages reported problems:\n%s", strings.Join(problems, "\n"))
+	}
+}
+
+// TestBrowserLongPasteOpensQuickly times opening a 60,000-line paste in
+// Chromium, until the load event: the page with the first 5,000 lines
+// against the page with every line (what every view was before).
+func TestBrowserLongPasteOpensQuickly(t *testing.T) {
+	e := newEnv(t, served(), withMaxBytes(8<<20))
+	var b strings.Builder
+	for i := 1; i <= 60000; i++ {
+		fmt.Fprintf(&b, "x := f(%d) // %d\n", i, i)
+	}
+	p, err := e.svc.Create(context.Background(), paste.Anonymous, paste.CreateInput{Syntax: "go", Content: []byte(b.String()), Visibility: paste.Public})
+	if err != nil {
+		t.Fatal(err)
+	}
+	br := browsertest.New(t)
+	tab, cancel := br.Tab()
+	defer cancel()
+	open := func(url string) time.Duration {
+		browsertest.Do(t, tab, chromedp.Navigate(e.base+"/"), chromedp.WaitReady(chromedp.CSS("footer")))
+		// The full page may take longer than browsertest's 30 s on a busy
+		// machine: that is the problem being measured.
+		tctx, cancel := context.WithTimeout(tab, 3*time.Minute)
+		defer cancel()
+		start := time.Now()
+		if err := chromedp.Do(tctx, chromedp.Navigate(url), chromedp.WaitReady(chromedp.CSS("footer"))); err != nil {
+			t.Fatalf("open %s: %v", url, err)
+		}
+		return time.Since(start)
+	}
+	url := e.base + "/" + string(p.Paste.ID)
+	cut, full := open(url), open(url+"?full=1")
+	t.Logf("60,000-line paste in Chromium: first 5,000 lines %v, every line %v", cut, full)
+	if cut*2 > full {
+		t.Errorf("opening the cut page took %v, the full one %v", cut, full)
+	}
 }

@@ -657,7 +657,7 @@ func (a *App) sendFeed(c *fiber.Ctx, title, home, self string, items []paste.Pas
 			Title: titleOf(p), ID: a.link(pastePath(p.ID)),
 			Link:      atomLink{Href: a.link(pastePath(p.ID)), Rel: "alternate", Type: "text/html"},
 			Published: p.CreatedAt.UTC().Format(time.RFC3339), Updated: p.UpdatedAt.UTC().Format(time.RFC3339),
-			Summary: p.Syntax + ", " + views.HumanBytes(p.Size),
+			Summary: a.feedSummary(p),
 		}
 		if p.OwnerName != "" {
 			e.Author = &atomAuthor{Name: p.OwnerName, URI: a.link("/u/" + url.PathEscape(p.OwnerName))}
