@@ -12,16 +12,32 @@ VERSITYGW_VERSION := v1.8.0
 GOTOOLCHAIN ?= go1.27.3
 export GOTOOLCHAIN
 
-.PHONY: run test generate check-generate lint bench bench-go bench-http soak vuln fuzz tools devdb help
+
+.PHONY: admin-grant admin-revoke devdb-stop devdb-remove run test generate check-generate lint bench bench-go bench-http soak vuln fuzz tools devdb help
 FUZZTIME ?= 5s
 
 help:
 	@echo "make run | test | generate | check-generate | lint | vuln | bench | soak | fuzz | tools"
 
-## run: serve on 127.0.0.1:8080; without DATABASE_URL a private PostgreSQL is started in the background
+## run: serve on 127.0.0.1:8080; without DATABASE_URL a private PostgreSQL is started in the background. Ctrl-C stops the server (the database keeps running: make devdb-stop)
 run:
 	@if [ -z "$$DATABASE_URL" ]; then url="$$(tools/devdb.sh)" || exit 1; export DATABASE_URL="$$url"; fi; \
-	exec $(GO) run ./cmd/web
+	$(GO) build -o $(BIN)/web ./cmd/web || exit 1; \
+	echo "Pastel: open $${BASE_URL:-http://$${HTTP_ADDR:-127.0.0.1:8080}}  (Ctrl-C stops it)"; \
+	exec $(BIN)/web
+
+## admin-grant / admin-revoke: make USER=alice an admin (or not), on the database make run uses
+admin-grant admin-revoke:
+	@if [ "$(origin USER)" != "command line" ]; then echo "usage: make $@ USER=username"; exit 2; fi; \
+	if [ -z "$$DATABASE_URL" ]; then url="$$(tools/devdb.sh)" || exit 1; export DATABASE_URL="$$url"; fi; \
+	$(GO) run ./cmd/web admin $(subst admin-,,$@) "$(USER)"
+
+## devdb-stop / devdb-remove: stop the private database of make run, or remove it with every paste in it
+devdb-stop:
+	@tools/devdb.sh stop
+
+devdb-remove:
+	@tools/devdb.sh remove
 
 ## devdb: start (or reuse) the private development database and print its URL
 devdb:

@@ -25,6 +25,16 @@ if [ "$(id -u)" = 0 ]; then
 else
   dir="$PWD/.dev/pg"
 fi
+case "${1:-}" in
+  stop)
+    if [ -f "$dir/data/PG_VERSION" ]; then "${as[@]}" "$bindir/pg_ctl" -D "$dir/data" -m fast stop >/dev/null 2>&1 || true; fi
+    echo "devdb: stopped ($dir)"; exit 0 ;;
+  remove)
+    if [ -f "$dir/data/PG_VERSION" ]; then "${as[@]}" "$bindir/pg_ctl" -D "$dir/data" -m fast stop >/dev/null 2>&1 || true; fi
+    rm -rf "$dir"; echo "devdb: removed $dir"; exit 0 ;;
+  "") ;;
+  *) echo "usage: tools/devdb.sh [stop|remove]" >&2; exit 2 ;;
+esac
 if [ ! -f "$dir/data/PG_VERSION" ]; then
   mkdir -p "$dir"
   if [ ${#as[@]} -gt 0 ]; then chown postgres: "$dir"; fi

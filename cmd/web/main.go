@@ -48,7 +48,7 @@ func run(args []string) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 2
 	}
-	log := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	log := newLogger(os.Stderr, cfg)
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	switch cmd {
@@ -67,10 +67,32 @@ func run(args []string) int {
 		return 2
 	}
 	if err != nil {
-		log.Error(cmd+" failed", "err", err)
+		if cmd == "serve" {
+			log.Error("serve failed", "err", err)
+		} else {
+			// A command someone typed answers in words, not log records.
+			fmt.Fprintf(os.Stderr, "web %s: %v\n", cmd, err)
+		}
 		return 1
 	}
 	return 0
+}
+
+// newLogger writes readable text to a terminal and JSON elsewhere, unless
+// LOG_FORMAT says which.
+func newLogger(w *os.File, cfg config.Config) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	format := cfg.LogFormat
+	if format == "" {
+		format = "json"
+		if fi, err := w.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+			format = "text"
+		}
+	}
+	if format == "text" {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
 }
 
 // adminCommand grants or revokes the admin role: `web admin grant NAME`.
@@ -200,6 +222,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 			AllowAnonymous: cfg.AllowAnonymous,
 			TrustedProxies: proxies,
 			SessionKey:     []byte(cfg.SessionKey.Reveal()),
+			MaxConnsPerIP:  cfg.MaxConnsPerIP,
 			APIRateLimits: api.RateLimits{
 				User: cfg.APIRateLimit, Anonymous: cfg.APIRateLimit,
 				UserCreates: cfg.APICreateRateLimit, AnonCreates: cfg.APICreateRateLimit,
@@ -249,7 +272,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		}
 		serveErr := make(chan error, 1)
 		go func() { serveErr <- app.Listener(ln) }()
-		log.Info("serving", "addr", ln.Addr().String(), "base_url", cfg.BaseURL.String())
+		log.Info("serving: open "+cfg.BaseURL.String()+" (Ctrl-C stops)", "addr", ln.Addr().String(), "base_url", cfg.BaseURL.String())
 
 		select {
 		case err := <-serveErr:

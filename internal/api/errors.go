@@ -22,6 +22,10 @@ type errorBody struct {
 	Error Error `json:"error"`
 }
 
+// ErrNoRoute answers a path under /api/v1 that no route serves; the web
+// app turns it into 405 with Allow when another method serves the path.
+var ErrNoRoute error = &requestError{fiber.StatusNotFound, "not_found", "no such API route"}
+
 // requestError is an API-specific client error with its own status.
 type requestError struct {
 	status  int
@@ -36,7 +40,7 @@ func badRequest(msg string) error {
 }
 
 var (
-	errRoute       = &requestError{fiber.StatusNotFound, "not_found", "no such API route"}
+	errRoute       = ErrNoRoute
 	errMediaType   = &requestError{fiber.StatusUnsupportedMediaType, "unsupported_media_type", "send application/json, text/plain, application/octet-stream or multipart/form-data"}
 	errUnsupported = &requestError{fiber.StatusUnsupportedMediaType, "unsupported_content_encoding", "Content-Encoding must be gzip, deflate or identity"}
 )
@@ -89,6 +93,9 @@ func codeFor(status int) string {
 		return "method_not_allowed"
 	case fiber.StatusRequestEntityTooLarge:
 		return "too_large"
+	case fiber.StatusUnsupportedMediaType:
+		// The web app's body gate refuses request codings with a 415.
+		return "unsupported_content_encoding"
 	case fiber.StatusTooManyRequests:
 		return "rate_limited"
 	case fiber.StatusRequestTimeout:

@@ -60,6 +60,12 @@ type Config struct {
 	AllowAnonymous  bool
 	TrustedProxies  []netip.Prefix
 	LogLevel        slog.Level
+	// LogFormat is "text" (readable, for a terminal) or "json" (for a
+	// collector); empty: text when standard error is a terminal, else JSON.
+	LogFormat string
+	// MaxConnsPerIP caps open connections per peer address; 0: the
+	// server's default (64, or none behind TRUSTED_PROXIES); -1: no cap.
+	MaxConnsPerIP int
 	// APIRateLimit replaces the API's per-caller request budgets (per
 	// minute, per replica); APICreateRateLimit the write budgets (creates,
 	// edits, comments, votes, stars, reports, share links per minute per
@@ -137,6 +143,8 @@ func Load(getenv func(string) string) (Config, error) {
 		AllowAnonymous:  l.boolean("ALLOW_ANONYMOUS", true),
 		TrustedProxies:  l.prefixes("TRUSTED_PROXIES"),
 		LogLevel:        l.level("LOG_LEVEL"),
+		LogFormat:       l.str("LOG_FORMAT", ""),
+		MaxConnsPerIP:   l.whole("MAX_CONNS_PER_IP", 0, -1, "must be a whole number: connections per client address (0: default, -1: no cap)"),
 
 		APIRateLimit:       l.count("API_RATE_LIMIT"),
 		APICreateRateLimit: l.count("API_CREATE_RATE_LIMIT"),
@@ -153,6 +161,11 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	if u, err := url.Parse(c.DatabaseURL.Reveal()); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
 		l.bad("DATABASE_URL", "must be a postgres:// URL")
+	}
+	switch c.LogFormat {
+	case "", "text", "json":
+	default:
+		l.bad("LOG_FORMAT", "must be text or json")
 	}
 	if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
 		l.bad("HTTP_ADDR", "must be host:port")

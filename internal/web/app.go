@@ -76,6 +76,8 @@ type App struct {
 	log     *slog.Logger
 	proxies []netip.Prefix // TrustedProxies, parsed
 	csrfKey []byte
+	// routeTable knows which methods serve a path (405 with Allow).
+	routeTable *routeTable
 }
 
 // New builds the app: middleware, routes, and the error handler.
@@ -169,6 +171,7 @@ func New(d Deps, o Options) *App {
 	a.Post("/:id/edit", a.limitWrite, a.updatePaste)
 	a.Post("/:id/share-links", a.limitWrite, a.createShareLink)
 	a.Post("/:id/share-links/:lid/revoke", a.revokeShareLink)
+	a.routeTable = newRouteTable(a.App.GetRoutes(true))
 	return a
 }
 

@@ -20,6 +20,7 @@ var errCSRF = fiber.NewError(fiber.StatusForbidden, "This form has expired or ca
 // otherwise. 5xx are logged here, once, with the request ID, and their bodies
 // stay generic.
 func (a *App) handleError(c *fiber.Ctx, err error) error {
+	err = a.methodNotAllowed(c, err)
 	status, body := api.Status(err)
 	if status >= 500 {
 		a.logger(c).Error("request failed", "status", status, "method", c.Method(), "err", err)

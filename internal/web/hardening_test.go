@@ -373,3 +373,38 @@ func TestReferrerPolicyMetaMatchesHeader(t *testing.T) {
 		t.Fatalf("meta referrer %q differs from the header %q", meta, h)
 	}
 }
+
+// TestWrongMethodIs405WithAllow: a path that exists under another method
+// answers 405 with Allow, on pages and in the API (JSON there); an
+// unknown API path is the API's JSON 404.
+func TestWrongMethodIs405WithAllow(t *testing.T) {
+	e := newEnv(t)
+	cases := []struct {
+		method, path, allow string
+		json                bool
+	}{
+		{"DELETE", "/", "GET, HEAD, POST", false},
+		{"PUT", "/login", "GET, HEAD, POST", false},
+		{"GET", "/logout", "POST", false},
+		{"PUT", "/api/v1/pastes", "GET, HEAD, POST", true},
+		{"POST", "/api/v1/me", "DELETE, GET, HEAD", true},
+		{"GET", "/api/v1/auth/token", "POST", true},
+	}
+	for _, c := range cases {
+		resp, body := e.do(httptest.NewRequest(c.method, c.path, nil))
+		if resp.StatusCode != http.StatusMethodNotAllowed || resp.Header.Get("Allow") != c.allow {
+			t.Errorf("%s %s = %d Allow %q, want 405 Allow %q: %.120s", c.method, c.path, resp.StatusCode, resp.Header.Get("Allow"), c.allow, body)
+		}
+		if c.json && !bytes.Contains(body, []byte(`"method_not_allowed"`)) {
+			t.Errorf("%s %s: not the API's JSON error: %.200s", c.method, c.path, body)
+		}
+	}
+	resp, body := e.get("/api/v1/no/such/route")
+	if resp.StatusCode != http.StatusNotFound || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") || !bytes.Contains(body, []byte(`"not_found"`)) {
+		t.Errorf("unknown API path = %d %s: %.200s", resp.StatusCode, resp.Header.Get("Content-Type"), body)
+	}
+	// A paste ID that does not exist is still a plain 404.
+	if resp, _ := e.get("/NoSuchId"); resp.StatusCode != http.StatusNotFound || resp.Header.Get("Allow") != "" {
+		t.Errorf("GET /NoSuchId = %d Allow %q", resp.StatusCode, resp.Header.Get("Allow"))
+	}
+}
