@@ -189,7 +189,9 @@
       el.className = "field-error";
       el.setAttribute("role", "alert");
       el.setAttribute("data-testid", "size-error");
-      ta.insertAdjacentElement("afterend", el);
+      // Above the editor: below it, a long text (or the sticky actions)
+      // would hide it.
+      ta.insertAdjacentElement("beforebegin", el);
     }
     el.textContent = message;
     ta.setAttribute("aria-invalid", "true");

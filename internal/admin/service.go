@@ -247,11 +247,17 @@ func (s *Service) Report(ctx context.Context, v paste.Viewer, in ReportInput) (i
 		if c.Deleted {
 			return 0, paste.ErrNotFound
 		}
+		if c.AuthorID == v.UserID {
+			return 0, paste.FieldError("reason", "You cannot report your own comment; edit or delete it instead.")
+		}
 		r.CommentID = c.ID
 	} else {
 		p, err := s.pastes.Get(ctx, v, in.PasteID)
 		if err != nil {
 			return 0, err
+		}
+		if v.Owns(p) {
+			return 0, paste.FieldError("reason", "You cannot report your own paste; edit or delete it instead.")
 		}
 		r.PasteID = p.ID
 	}

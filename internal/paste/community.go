@@ -651,6 +651,10 @@ func (s *Service) RatePaste(ctx context.Context, v Viewer, id ID, value int) (Ra
 	if err := checkVote(value); err != nil {
 		return Rating{}, err
 	}
+	if value != 0 && v.Owns(p) {
+		// Clearing (0) stays allowed, for a vote cast before this rule.
+		return Rating{}, FieldError("value", "You cannot vote on your own paste.")
+	}
 	return repo.RatePaste(ctx, p.ID, v.UserID, value, s.now())
 }
 
@@ -668,6 +672,9 @@ func (s *Service) RateComment(ctx context.Context, v Viewer, commentID int64, va
 	}
 	if err := checkVote(value); err != nil {
 		return Rating{}, err
+	}
+	if value != 0 && c.AuthorID == v.UserID {
+		return Rating{}, FieldError("value", "You cannot vote on your own comment.")
 	}
 	return s.opts.Community.RateComment(ctx, commentID, v.UserID, value, s.now())
 }

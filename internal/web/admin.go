@@ -106,9 +106,13 @@ func (a *App) reportComment(c *fiber.Ctx) error {
 	return a.reported(c, "/", "", err)
 }
 
-// reported sends the reporter back to the item with a notice.
+// reported sends the reporter back to the item with a notice. A refused
+// report (one's own item) says why in words.
 func (a *App) reported(c *fiber.Ctx, path, anchor string, err error) error {
+	var verr *paste.ValidationError
 	switch {
+	case errors.As(err, &verr) && verr.Fields["reason"] != "":
+		return fiber.NewError(fiber.StatusUnprocessableEntity, verr.Fields["reason"])
 	case errors.Is(err, admin.ErrAlreadyReported):
 		return redirect(c, path+"?reported=already"+anchor)
 	case err != nil:

@@ -327,3 +327,52 @@ func TestOversizePasteKeepsTextAndSaysTheLimit(t *testing.T) {
 		t.Fatalf("htmx oversize create = %d", resp.StatusCode)
 	}
 }
+
+// TestOwnersDoNotVoteOrReportTheirOwn: the server refuses with a clear 422,
+// on the web and the API; the paste page offers no Report to its owner.
+func TestOwnersDoNotVoteOrReportTheirOwn(t *testing.T) {
+	e := newEnv(t)
+	owner, other := e.register("owner1"), e.register("other1")
+	pid := e.apiPaste(owner, `{"content":"my own"}`)
+	cid := e.apiComment(owner, pid, "my own comment", 0)
+	for _, c := range []struct{ path, body, want string }{
+		{"/api/v1/pastes/" + pid + "/rating", `{"value":1}`, "own paste"},
+		{fmt.Sprintf("/api/v1/comments/%d/rating", cid), `{"value":-1}`, "own comment"},
+		{"/api/v1/pastes/" + pid + "/reports", `{"reason":"spam"}`, "own paste"},
+		{fmt.Sprintf("/api/v1/comments/%d/reports", cid), `{"reason":"spam"}`, "own comment"},
+	} {
+		method := "PUT"
+		if strings.HasSuffix(c.path, "/reports") {
+			method = "POST"
+		}
+		resp, body := e.apiAs(owner.access, method, c.path, c.body)
+		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(string(body), c.want) {
+			t.Errorf("%s %s by its owner = %d %s", method, c.path, resp.StatusCode, body)
+		}
+		// Anyone else may.
+		want := http.StatusOK
+		if method == "POST" {
+			want = http.StatusCreated
+		}
+		if resp, body := e.apiAs(other.access, method, c.path, c.body); resp.StatusCode != want {
+			t.Errorf("%s %s by someone else = %d %s", method, c.path, resp.StatusCode, body)
+		}
+	}
+	// Clearing a vote stays possible.
+	if resp, body := e.apiAs(owner.access, "PUT", "/api/v1/pastes/"+pid+"/rating", `{"value":0}`); resp.StatusCode != http.StatusOK {
+		t.Errorf("clearing one's vote = %d %s", resp.StatusCode, body)
+	}
+	// The web form says so too.
+	resp, body := e.userForm(owner, "/"+pid+"/report", map[string]string{"reason": "spam"})
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(string(body), "cannot report your own paste") {
+		t.Errorf("web report of one's own paste = %d", resp.StatusCode)
+	}
+	_, body = e.userGet(owner, "/"+pid)
+	if parse(t, body).Find(`[data-testid="report-paste"]`).Length() != 0 {
+		t.Error("Report offered to the paste's owner")
+	}
+	_, body = e.userGet(other, "/"+pid)
+	if parse(t, body).Find(`[data-testid="report-paste"]`).Length() == 0 {
+		t.Error("Report not offered to someone else")
+	}
+}

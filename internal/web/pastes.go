@@ -271,7 +271,8 @@ func (a *App) pasteView(c *fiber.Ctx, p paste.Paste, body []byte) (views.PasteVi
 		CanDelete: v.Owns(p) || v.IsAdmin ||
 			(p.IsAnonymous() && paste.SecretMatches(c.Cookies(deleteCookie), p.DeleteTokenHash)),
 	}
-	if v.SignedIn() && v.Shared == "" && a.deps.Admin != nil {
+	// Owners do not report their own pastes (the service refuses too).
+	if v.SignedIn() && v.Shared == "" && a.deps.Admin != nil && !v.Owns(p) {
 		view.Report = &views.ReportFormView{Action: "/" + id + "/report", CSRFToken: csrfToken(c), TestID: "report-paste"}
 	}
 	// A burn paste's page is its only showing: the source (which Copy
