@@ -6,6 +6,9 @@ const (
 	CreatedURLID = "created-url"
 	// DeleteTokenID is the anonymous creator's delete token in the notice.
 	DeleteTokenID = "delete-token"
+	// CommentsLinkID is the social bar's "N comments" link, which HTMX
+	// comment answers update out of band.
+	CommentsLinkID = "comments-link"
 )
 
 // CreatedNotice is what the creator of a paste sees once, right after

@@ -255,12 +255,13 @@ func (a *App) postComment(c *fiber.Ctx) error {
 		return c.Redirect(back+"#"+views.CommentElemID(cm.ID), fiber.StatusSeeOther)
 	}
 	thread := a.threadOf(c, v, p, back, page, nil)
-	if parent != 0 {
-		return a.render(c, fiber.StatusOK, views.Thread(thread))
-	}
 	social, err := a.deps.Pastes.Social(ctx, v, p)
 	if err != nil {
 		return err
+	}
+	if parent != 0 {
+		// A reply changes the counts too (heading and social bar).
+		return a.render(c, fiber.StatusOK, templ.Join(views.Thread(thread), views.CommentCountOOB(social.Comments)))
 	}
 	form := views.CommentFormView{Action: pastePath(p.ID) + "/comments", CSRFToken: csrfToken(c), OOB: true}
 	return a.render(c, fiber.StatusOK, templ.Join(views.Thread(thread), views.CommentForm(form), views.CommentCountOOB(social.Comments)))
@@ -455,11 +456,16 @@ func (a *App) deleteComment(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if len(page.Items) == 0 {
-		// The whole thread is gone: an empty answer removes it.
-		return c.Status(fiber.StatusOK).SendString("")
+	social, err := a.deps.Pastes.Social(ctx, v, p)
+	if err != nil {
+		return err
 	}
-	return a.render(c, fiber.StatusOK, views.Thread(a.threadOf(c, v, p, cameFrom(c, p.ID), page, nil)))
+	count := views.CommentCountOOB(social.Comments) // the counts drop by one
+	if len(page.Items) == 0 {
+		// The whole thread is gone: an answer of only the counts removes it.
+		return a.render(c, fiber.StatusOK, count)
+	}
+	return a.render(c, fiber.StatusOK, templ.Join(views.Thread(a.threadOf(c, v, p, cameFrom(c, p.ID), page, nil)), count))
 }
 
 // voteValue parses the value field of a vote form: 1, -1 or 0.

@@ -376,3 +376,41 @@ func TestOwnersDoNotVoteOrReportTheirOwn(t *testing.T) {
 		t.Error("Report not offered to someone else")
 	}
 }
+
+// TestCommentCountsStayTrueAfterHTMXRepliesAndDeletes: every HTMX answer
+// that changes the number of comments carries both counts (the heading's
+// and the social bar's) out of band.
+func TestCommentCountsStayTrueAfterHTMXRepliesAndDeletes(t *testing.T) {
+	e := newEnv(t)
+	u := e.register("counter")
+	pid := e.apiPaste(u, `{"content":"talk about me"}`)
+	counts := func(what string, body []byte) (string, string) {
+		t.Helper()
+		doc := parse(t, body)
+		head := doc.Find(`[data-testid="comment-count"][hx-swap-oob="true"]`)
+		link := doc.Find(`#comments-link[hx-swap-oob="true"]`)
+		if head.Length() != 1 || link.Length() != 1 {
+			t.Fatalf("%s: out-of-band counts %d and %d, want one of each: %s", what, head.Length(), link.Length(), body)
+		}
+		return strings.TrimSpace(head.Text()), strings.TrimSpace(link.Text())
+	}
+	resp, body := e.htmxForm(u, "/"+pid+"/comments", map[string]string{"body": "first"})
+	if h, l := counts("comment", body); resp.StatusCode != http.StatusOK || h != "1" || l != "1 comment" {
+		t.Fatalf("after a comment: %d, counts %q %q", resp.StatusCode, h, l)
+	}
+	top := e.apiComment(u, pid, "second", 0)
+	resp, body = e.htmxForm(u, "/"+pid+"/comments", map[string]string{"body": "a reply", "parent_id": fmt.Sprint(top)})
+	if h, l := counts("reply", body); resp.StatusCode != http.StatusOK || h != "3" || l != "3 comments" {
+		t.Fatalf("after a reply: %d, counts %q %q", resp.StatusCode, h, l)
+	}
+	lone := e.apiComment(u, pid, "alone", 0)
+	resp, body = e.htmxForm(u, fmt.Sprintf("/c/%d/delete", lone), nil)
+	if h, l := counts("delete", body); resp.StatusCode != http.StatusOK || h != "3" || l != "3 comments" {
+		t.Fatalf("after a delete: %d, counts %q %q", resp.StatusCode, h, l)
+	}
+	// The page's social bar link is the element those answers replace.
+	_, body = e.userGet(u, "/"+pid)
+	if got := strings.TrimSpace(parse(t, body).Find(`[data-testid="social-bar"] #comments-link`).Text()); got != "3 comments" {
+		t.Fatalf("social bar link %q", got)
+	}
+}
