@@ -103,7 +103,8 @@ func (a *App) communityExtras(c *fiber.Ctx, v paste.Viewer, view *views.PasteVie
 	view.Community = &views.PasteCommunity{
 		Votes: views.VoteView{
 			ElemID: views.PasteVotesID, Action: pastePath(p.ID) + "/rate", Rating: social.Rating,
-			SignedIn: v.SignedIn(), CSRFToken: csrfToken(c),
+			// Owners see the counts, not buttons: nobody votes on their own.
+			SignedIn: v.SignedIn() && !v.Owns(p), CSRFToken: csrfToken(c),
 		},
 		Star: views.StarView{
 			Action: pastePath(p.ID) + "/star", Starred: social.Starred, Stars: p.Stars,
@@ -181,7 +182,7 @@ func (a *App) commentView(c *fiber.Ctx, v paste.Viewer, p paste.Paste, back stri
 		Votes: views.VoteView{
 			ElemID: views.CommentVotesID(cm.ID), Action: withNext("/c/"+cid+"/rate", back),
 			Rating:   paste.Rating{Likes: cm.Likes, Dislikes: cm.Dislikes, Mine: cm.MyVote},
-			SignedIn: v.SignedIn(), CSRFToken: csrfToken(c),
+			SignedIn: v.SignedIn() && cm.AuthorID != v.UserID, CSRFToken: csrfToken(c),
 		},
 		// Replies post to the paste, which only a page that has its ID
 		// may name.
@@ -193,7 +194,7 @@ func (a *App) commentView(c *fiber.Ctx, v paste.Viewer, p paste.Paste, back stri
 	if cv.CanReply {
 		cv.ReplyURL = pastePath(p.ID) + "/comments"
 	}
-	if v.SignedIn() && !cm.Deleted && a.deps.Admin != nil {
+	if v.SignedIn() && !cm.Deleted && a.deps.Admin != nil && cm.AuthorID != v.UserID {
 		cv.Report = &views.ReportFormView{Action: withNext("/c/"+cid+"/report", back), CSRFToken: csrfToken(c), TestID: "report-comment"}
 	}
 	if draft != nil {

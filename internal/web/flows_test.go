@@ -371,9 +371,19 @@ func TestOwnersDoNotVoteOrReportTheirOwn(t *testing.T) {
 	if parse(t, body).Find(`[data-testid="report-paste"]`).Length() != 0 {
 		t.Error("Report offered to the paste's owner")
 	}
+	doc := parse(t, body)
+	comment := doc.Find(fmt.Sprintf("#comment-%d", cid))
+	if doc.Find(`#paste-votes [data-testid="like"]`).Length() != 0 || comment.Find(`[data-testid="like"], [data-testid="report-comment"]`).Length() != 0 {
+		t.Error("vote or report buttons offered on the owner's own paste or comment")
+	}
+	if doc.Find(`#paste-votes [data-testid="likes"]`).Length() != 1 {
+		t.Error("the owner does not see the paste's likes")
+	}
 	_, body = e.userGet(other, "/"+pid)
-	if parse(t, body).Find(`[data-testid="report-paste"]`).Length() == 0 {
-		t.Error("Report not offered to someone else")
+	doc = parse(t, body)
+	if doc.Find(`[data-testid="report-paste"]`).Length() == 0 || doc.Find(`#paste-votes [data-testid="like"]`).Length() != 1 ||
+		doc.Find(fmt.Sprintf("#comment-%d", cid)).Find(`[data-testid="like"], [data-testid="report-comment"]`).Length() != 2 {
+		t.Error("Report or votes not offered to someone else")
 	}
 }
 
