@@ -214,7 +214,7 @@ func TestSecurityHeadersOnEveryRoute(t *testing.T) {
 				{"404 static", 404, httptest.NewRequest("GET", "/static/nope.css", nil)},
 				{"404 api", 404, httptest.NewRequest("GET", "/api/v1/pastes/Zzzzzzzz", nil)},
 				{"404 htmx", 404, htmxReq(httptest.NewRequest("GET", "/Zzzzzzzz", nil))},
-				{"unknown API method", 404, httptest.NewRequest("PUT", "/api/v1/me", nil)},
+				{"unknown API method", 405, httptest.NewRequest("PUT", "/api/v1/me", nil)},
 				{"413 api", 413, big},
 				{"422 api", 422, jsonReq("POST", "/api/v1/pastes", `{"content":"x","syntax":"nope"}`)},
 				{"400 api", 400, badJSON},

@@ -112,6 +112,13 @@ func TestReadmeShellFunction(t *testing.T) {
 	if out, err := cmd.Output(); err == nil || len(out) != 0 {
 		t.Fatalf("missing file: err %v, out %q", err, out)
 	}
+	// A refused paste fails and shows the server's own words.
+	cmd = exec.Command("sh", "-c", fn+"\nprintf x | pastel - text sideways")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "PASTEL_URL="+e.base, "PASTEL_TOKEN=")
+	if out, err := cmd.CombinedOutput(); err == nil || !strings.Contains(string(out), "visibility") {
+		t.Fatalf("refused paste: err %v, output %q: the server's message is not shown", err, out)
+	}
 }
 
 // TestAPIDocsPage checks /api lists the served routes with examples for
