@@ -96,6 +96,9 @@ type Config struct {
 	// DebugAddr, when set, serves the Go profiler (/debug/pprof/) on its
 	// own listener; it must be a loopback address.
 	DebugAddr string
+	// MetricsAddr, when set, serves GET /metrics (Prometheus text format)
+	// on its own listener, never on HTTP_ADDR; unset: not served.
+	MetricsAddr string
 }
 
 // Defaults.
@@ -158,6 +161,7 @@ func Load(getenv func(string) string) (Config, error) {
 		OrphanSweepInterval: l.duration("ORPHAN_SWEEP_INTERVAL", DefaultOrphanSweepInterval),
 		OrphanGrace:         l.duration("ORPHAN_GRACE", DefaultOrphanGrace),
 		DebugAddr:           l.str("DEBUG_ADDR", ""),
+		MetricsAddr:         l.str("METRICS_ADDR", ""),
 	}
 	if u, err := url.Parse(c.DatabaseURL.Reveal()); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
 		l.bad("DATABASE_URL", "must be a postgres:// URL")
@@ -203,6 +207,16 @@ func Load(getenv func(string) string) (Config, error) {
 		host, _, err := net.SplitHostPort(c.DebugAddr)
 		if ip, perr := netip.ParseAddr(host); err != nil || perr != nil || !ip.IsLoopback() {
 			l.bad("DEBUG_ADDR", "must be a loopback host:port such as 127.0.0.1:6060 (the profiler is not for the public)")
+		}
+	}
+	if c.MetricsAddr != "" {
+		_, port, err := net.SplitHostPort(c.MetricsAddr)
+		n, perr := strconv.ParseUint(port, 10, 16)
+		switch {
+		case err != nil || perr != nil || n == 0:
+			l.bad("METRICS_ADDR", "must be host:port such as 127.0.0.1:9090")
+		case c.MetricsAddr == c.HTTPAddr:
+			l.bad("METRICS_ADDR", "must differ from HTTP_ADDR (metrics are never served on the public listener)")
 		}
 	}
 	if c.RenderCacheBytes < 0 || c.RenderCacheBytes > 1<<34 {
