@@ -4,7 +4,6 @@ import (
 	"sort"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -134,11 +133,9 @@ func TestDetect(t *testing.T) {
 func TestDetectIsCheapOnHugeInput(t *testing.T) {
 	s := NewSyntaxes()
 	big := []byte(strings.Repeat("lorem ipsum (dolor) {sit} <amet> 'x' \"y\" # ; \n", 10<<20/48))
-	start := time.Now()
+	// Its cost is checked against the prefix's (TestDetectBoundedOnTenMiB)
+	// and measured in BenchmarkDetectTenMiB, not against a wall clock.
 	got := s.Detect("", big)
-	if d := time.Since(start); d > 500*time.Millisecond {
-		t.Errorf("Detect on 10 MiB took %v", d)
-	}
 	if _, ok := s.Canonical(got); !ok {
 		t.Errorf("Detect returned unknown key %q", got)
 	}
