@@ -148,6 +148,21 @@
     p.then(function () { flash(btn, "Copied"); }, function () { flash(btn, "Copy failed"); });
   });
 
+  /* ---- Cancel in a form inside <details> (comment edit and reply): puts
+   * the text back and closes it; without JavaScript the summary closes it ---- */
+
+  document.addEventListener("click", function (ev) {
+    var btn = ev.target instanceof Element ? ev.target.closest("[data-close-details]") : null;
+    if (!btn) return;
+    var details = btn.closest("details");
+    if (btn.form) btn.form.reset();
+    if (details) {
+      details.open = false;
+      var summary = details.querySelector("summary");
+      if (summary) summary.focus();
+    }
+  });
+
   /* ---- confirmation for destructive forms: <form data-confirm="..."> ---- */
 
   document.addEventListener("submit", function (ev) {

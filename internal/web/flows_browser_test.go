@@ -181,3 +181,59 @@ func TestBrowserMarkdownFlows(t *testing.T) {
 		t.Fatalf("pages reported problems:\n%s", strings.Join(problems, "\n"))
 	}
 }
+
+// TestBrowserCommentActionsKeepTheirRow: opening Edit (or Report) puts its
+// form on a line of its own below the row of actions, which stays where it
+// was; Cancel closes it and puts the text back.
+func TestBrowserCommentActionsKeepTheirRow(t *testing.T) {
+	e := newEnv(t, served())
+	owner, me := e.register("poster"), e.register("talker")
+	pid := e.apiPaste(owner, `{"content":"discuss"}`)
+	cid := e.apiComment(me, pid, "my words", 0)
+	e.apiComment(owner, pid, "their words", 0)
+	b := browsertest.New(t)
+	ctx, cancel := b.Tab()
+	defer cancel()
+	browsertest.Do(t, ctx,
+		chromedp.Navigate(e.base+"/login"),
+		chromedp.WaitVisible(chromedp.CSS(`form[action="/login"] input[name="username"]`)),
+		chromedp.SendKeys(chromedp.CSS(`form[action="/login"] input[name="username"]`), me.name),
+		chromedp.SendKeys(chromedp.CSS(`form[action="/login"] input[name="password"]`), me.password),
+		chromedp.Submit(chromedp.CSS(`form[action="/login"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="nav-settings"]`)),
+		chromedp.Navigate(e.base+"/"+pid),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="comment"]`)),
+	)
+	mine := fmt.Sprintf("#comment-%d", cid)
+	rowTop := fmt.Sprintf(`Math.round(document.querySelector(%q).getBoundingClientRect().top)`, mine+` [data-testid="delete-comment"]`)
+	before := browsertest.Get(t, ctx, chromedp.Evaluate[int](rowTop))
+	browsertest.Do(t, ctx,
+		chromedp.Click(chromedp.CSS(mine+` [data-testid="edit-toggle"]`)),
+		chromedp.WaitVisible(chromedp.CSS(mine+` [data-testid="edit-cancel"]`)),
+		chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.querySelector(%q).value = "changed my mind"`, mine+` [data-testid="edit-body-input"]`)),
+	)
+	if after := browsertest.Get(t, ctx, chromedp.Evaluate[int](rowTop)); after != before {
+		t.Errorf("opening Edit moved the row of actions: Delete at %d px, was %d", after, before)
+	}
+	shoot(t, ctx, "comment-edit")
+	browsertest.Do(t, ctx, chromedp.Click(chromedp.CSS(mine+` [data-testid="edit-cancel"]`)))
+	state := browsertest.Get(t, ctx, chromedp.Evaluate[string](fmt.Sprintf(`document.querySelector(%q).open + " " + document.querySelector(%q).value`, mine+` details.comment-edit`, mine+` [data-testid="edit-body-input"]`)))
+	if state != "false my words" {
+		t.Errorf("after Cancel: open and text %q, want closed and the text put back", state)
+	}
+	// Someone else's comment: Report opens below, the row stays.
+	other := `[data-testid="comment"]:not(` + mine + `)`
+	otherTop := fmt.Sprintf(`Math.round(document.querySelector(%q).getBoundingClientRect().top)`, other+` [data-testid="like"]`)
+	before = browsertest.Get(t, ctx, chromedp.Evaluate[int](otherTop))
+	browsertest.Do(t, ctx,
+		chromedp.Click(chromedp.CSS(other+` [data-testid="report-toggle"]`)),
+		chromedp.WaitVisible(chromedp.CSS(other+` [data-testid="report-submit"]`)),
+	)
+	if after := browsertest.Get(t, ctx, chromedp.Evaluate[int](otherTop)); after != before {
+		t.Errorf("opening Report moved the row of actions: %d px, was %d", after, before)
+	}
+	shoot(t, ctx, "comment-report")
+	if problems := b.Problems(); len(problems) > 0 {
+		t.Fatalf("pages reported problems:\n%s", strings.Join(problems, "\n"))
+	}
+}
