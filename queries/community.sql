@@ -210,6 +210,7 @@ JOIN pastes p ON p.id = pp.paste_id
 LEFT JOIN users u ON u.id = p.owner_id
 WHERE pp.rank > sqlc.arg(after_rank)::integer
   AND p.visibility = 'public'
+  AND NOT p.burn_after_reading
   AND u.disabled_at IS NULL
   AND (p.expires_at IS NULL OR p.expires_at > sqlc.arg(now)::timestamptz)
 ORDER BY pp.rank

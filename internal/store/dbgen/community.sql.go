@@ -396,6 +396,7 @@ JOIN pastes p ON p.id = pp.paste_id
 LEFT JOIN users u ON u.id = p.owner_id
 WHERE pp.rank > $1::integer
   AND p.visibility = 'public'
+  AND NOT p.burn_after_reading
   AND u.disabled_at IS NULL
   AND (p.expires_at IS NULL OR p.expires_at > $2::timestamptz)
 ORDER BY pp.rank
