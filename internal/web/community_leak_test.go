@@ -88,12 +88,13 @@ func TestCommentRoutesDoNotLeakUnlistedIDs(t *testing.T) {
 	// From the page, the forms carry where they are: a browser without
 	// JavaScript comes back to it.
 	_, body := e.userGet(bob, "/"+string(id))
-	action, _ := parse(t, body).Find(`#comment-votes-` + fmt.Sprint(root.ID) + ` form`).Attr("action")
+	// (On ann's reply: nobody votes on their own comment.)
+	action, _ := parse(t, body).Find(`#comment-votes-` + fmt.Sprint(reply.ID) + ` form`).Attr("action")
 	if !strings.Contains(action, "next=") {
 		t.Fatalf("comment vote form action %q carries no next", action)
 	}
 	resp, _ := e.userForm(bob, action, map[string]string{"value": "1"})
-	if loc := resp.Header.Get("Location"); resp.StatusCode != 303 || loc != "/"+string(id)+"#comment-"+fmt.Sprint(root.ID) {
+	if loc := resp.Header.Get("Location"); resp.StatusCode != 303 || loc != "/"+string(id)+"#comment-"+fmt.Sprint(reply.ID) {
 		t.Fatalf("vote from the page = %d %q, want back to the comment", resp.StatusCode, loc)
 	}
 	report, _ := parse(t, body).Find(`#comment-` + fmt.Sprint(reply.ID) + ` [data-testid="report-comment"] form`).Attr("action")
