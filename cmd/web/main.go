@@ -7,16 +7,19 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/http/pprof"
 	"os"
 	"os/signal"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"pastel/internal/account"
@@ -25,6 +28,8 @@ import (
 	"pastel/internal/auth"
 	"pastel/internal/blob"
 	"pastel/internal/config"
+	"pastel/internal/logging"
+	"pastel/internal/metrics"
 	"pastel/internal/paste"
 	"pastel/internal/ratelimit"
 	"pastel/internal/render"
@@ -48,7 +53,16 @@ func run(args []string) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 2
 	}
-	log := newLogger(os.Stderr, cfg)
+	// The server's log goes out in batches (an access line per request
+	// would otherwise be a write system call per request); commands write
+	// straight through.
+	var out io.Writer = os.Stderr
+	if cmd == "serve" {
+		buffered := logging.NewWriter(os.Stderr, 64<<10, 200*time.Millisecond)
+		defer buffered.Close()
+		out = buffered
+	}
+	log := newLogger(out, isTerminal(os.Stderr), cfg)
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	switch cmd {
@@ -78,14 +92,19 @@ func run(args []string) int {
 	return 0
 }
 
+func isTerminal(f *os.File) bool {
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
 // newLogger writes readable text to a terminal and JSON elsewhere, unless
 // LOG_FORMAT says which.
-func newLogger(w *os.File, cfg config.Config) *slog.Logger {
+func newLogger(w io.Writer, terminal bool, cfg config.Config) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
 	format := cfg.LogFormat
 	if format == "" {
 		format = "json"
-		if fi, err := w.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+		if terminal {
 			format = "text"
 		}
 	}
@@ -120,7 +139,12 @@ func adminCommand(ctx context.Context, cfg config.Config, args []string) error {
 // withPool opens the database, waits up to a minute for it to answer (a
 // container stack starts in any order), applies migrations, and runs fn.
 func withPool(ctx context.Context, cfg config.Config, fn func(*pgxpool.Pool) error) error {
-	pool, err := store.Open(ctx, store.Options{URL: cfg.DatabaseURL.Reveal()})
+	return withTracedPool(ctx, cfg, nil, fn)
+}
+
+// withTracedPool is withPool with a tracer that sees every query (metrics).
+func withTracedPool(ctx context.Context, cfg config.Config, tracer pgx.QueryTracer, fn func(*pgxpool.Pool) error) error {
+	pool, err := store.Open(ctx, store.Options{URL: cfg.DatabaseURL.Reveal(), Tracer: tracer})
 	if err != nil {
 		return err
 	}
@@ -161,13 +185,24 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if err := cfg.EnsureSecrets(); err != nil {
 		return err
 	}
-	return withPool(ctx, cfg, func(pool *pgxpool.Pool) error {
+	// With METRICS_ADDR the app records what it does; without, m is nil
+	// and every metrics call below is a no-op that returns what it wraps.
+	var m *metrics.Metrics
+	var requestMetrics web.RequestMetrics
+	if cfg.MetricsAddr != "" {
+		m = metrics.New()
+		requestMetrics = m
+	}
+	return withTracedPool(ctx, cfg, m.DB(), func(pool *pgxpool.Pool) error {
 		blobs, err := openBlobs(ctx, cfg)
 		if err != nil {
 			return fmt.Errorf("blob store: %w", err)
 		}
+		blobs = m.Blobs(blobs) // timed under the cache: the store itself
 		if cfg.BodyCacheBytes > 0 {
-			blobs = blob.NewCached(blobs, cfg.BodyCacheBytes)
+			cached := blob.NewCached(blobs, cfg.BodyCacheBytes)
+			m.Cache("body", cached.Stats)
+			blobs = cached
 		}
 		st := store.New(pool)
 		// Page snapshots are rendered pages: they share RENDER_CACHE_BYTES'
@@ -176,6 +211,14 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 			MaxPastes: cfg.PasteCacheEntries, MaxSnapshotBytes: cfg.RenderCacheBytes / 2, Logger: log,
 		})
 		st.UseCache(readCache)
+		m.Cache("paste_rows", func() (uint64, uint64) { s := readCache.Stats(); return s.Hits, s.Misses })
+		m.Cache("page_snapshots", func() (uint64, uint64) { s := readCache.Stats(); return s.SnapshotHits, s.SnapshotMisses })
+		renderCache := render.NewCache(cfg.RenderCacheBytes / 2)
+		m.Cache("render", renderCache.Stats)
+		m.Gauge("pastel_search_queue_depth", "Jobs waiting in the search queue.", func(ctx context.Context) (float64, error) {
+			n, err := st.CountSearchJobs(ctx)
+			return float64(n), err
+		})
 		tokens, err := auth.NewTokens(auth.TokenOptions{
 			Secret: []byte(cfg.JWTSecret.Reveal()), Issuer: cfg.BaseURL.String(), Audience: cfg.BaseURL.String() + "/api",
 		})
@@ -185,10 +228,10 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		accounts := account.NewService(st.Accounts(), account.Options{Tokens: tokens, Logger: log})
 		sessionStore := st.Sessions(store.SessionOptions{Secure: cfg.BaseURL.Scheme == "https"})
 		syntaxes := render.NewSyntaxes()
-		community := store.NewCommunity(st, store.CommunityOptions{Logger: log})
-		engine, indexer := searchEngine(ctx, cfg, st, log)
+		community := store.NewCommunity(st, store.CommunityOptions{Logger: log, ObserveJob: m.ObserveJob})
+		engine, indexer := searchEngine(ctx, cfg, st, log, m)
 		adminLog := admin.NewLog(st.Admin(), nil)
-		pastes := paste.NewService(st.Pastes(), blobs, syntaxes, paste.Options{
+		pastes := paste.NewService(m.Pastes(st.Pastes()), blobs, syntaxes, paste.Options{
 			MaxBytes:       cfg.MaxPasteBytes,
 			AllowAnonymous: cfg.AllowAnonymous,
 			Logger:         log,
@@ -197,7 +240,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 			Audit:          adminLog,
 			OrphanGrace:    cfg.OrphanGrace,
 		})
-		admins := admin.NewService(st.Admin(), accounts, pastes, blobs, adminLog, admin.Options{Logger: log})
+		admins := admin.NewService(m.Deletions(st.Admin()), accounts, pastes, blobs, adminLog, admin.Options{Logger: log})
 		proxies := make([]string, len(cfg.TrustedProxies))
 		for i, p := range cfg.TrustedProxies {
 			proxies[i] = p.String()
@@ -211,11 +254,12 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 			PingDB:      st.Ping,
 			Syntaxes:    syntaxes,
 			Highlighter: render.NewHighlighter(render.HighlightOptions{}),
-			Cache:       render.NewCache(cfg.RenderCacheBytes / 2),
+			Cache:       renderCache,
 			Assets:      static.New(map[string][]byte{"chroma.css": []byte(render.CSS())}),
 			Logger:      log,
 			Idempotency: api.NewIdempotency(st.IdempotencyKeys(nil), []byte(cfg.JWTSecret.Reveal())), // derives its own keys from the secret
 			Snapshots:   readCache,
+			Metrics:     requestMetrics,
 		}, web.Options{
 			BaseURL:        cfg.BaseURL,
 			MaxPasteBytes:  cfg.MaxPasteBytes,
@@ -240,9 +284,16 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		if err != nil {
 			return err
 		}
+		var metricsLn net.Listener
+		if m != nil {
+			if metricsLn, err = net.Listen("tcp", cfg.MetricsAddr); err != nil {
+				ln.Close()
+				return fmt.Errorf("metrics: %w", err)
+			}
+		}
 		workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 		var workers sync.WaitGroup
-		startSweepers(workCtx, cfg, &workers, pastes, sessionStore, st, log)
+		startSweepers(workCtx, cfg, &workers, pastes, sessionStore, st, log, m)
 		// The read cache answers while this connection listens for changes.
 		workers.Add(1)
 		go func() { defer workers.Done(); readCache.Listen(workCtx, cfg.DatabaseURL.Reveal()) }()
@@ -269,6 +320,9 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 
 		if cfg.DebugAddr != "" {
 			startProfiler(workCtx, cfg.DebugAddr, log)
+		}
+		if metricsLn != nil {
+			serveMetrics(workCtx, metricsLn, m, log)
 		}
 		serveErr := make(chan error, 1)
 		go func() { serveErr <- app.Listener(ln) }()
@@ -308,21 +362,37 @@ func startProfiler(ctx context.Context, addr string, log *slog.Logger) {
 	log.Info("profiler serving", "addr", addr)
 }
 
+// serveMetrics serves GET /metrics on ln, its own listener (METRICS_ADDR),
+// until ctx ends; the public app never serves it.
+func serveMetrics(ctx context.Context, ln net.Listener, m *metrics.Metrics, log *slog.Logger) {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", m.Handler())
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("metrics", "err", err)
+		}
+	}()
+	context.AfterFunc(ctx, func() { _ = srv.Close() })
+	log.Info("metrics serving", "addr", ln.Addr().String())
+}
+
 // searchEngine returns the search engine and the queue worker: PostgreSQL
 // alone by default; with TYPESENSE_URL, Typesense falling back to
 // PostgreSQL while it is down. Typesense being down at start does not stop
 // Pastel: the collection is made when the worker first reaches it.
-func searchEngine(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Logger) (paste.SearchEngine, *search.Worker) {
+func searchEngine(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Logger, m *metrics.Metrics) (paste.SearchEngine, *search.Worker) {
 	pg := st.Search(0)
+	queue := m.SearchQueue(st)
 	if cfg.TypesenseURL == "" {
-		return pg, search.NewWorker(st, nil, search.WorkerOptions{Logger: log, Poll: time.Minute})
+		return pg, search.NewWorker(queue, nil, search.WorkerOptions{Logger: log, Poll: time.Minute})
 	}
 	ts := search.NewTypesense(search.TypesenseOptions{URL: cfg.TypesenseURL, APIKey: cfg.TypesenseAPIKey.Reveal()})
 	if err := ts.EnsureCollection(ctx); err != nil {
 		log.Warn("typesense not ready; searching PostgreSQL until it is", "err", err)
 	}
 	index := &ensuringIndex{ts: ts}
-	return &search.Fallback{Primary: ts, Secondary: pg, Logger: log}, search.NewWorker(st, index, search.WorkerOptions{Logger: log})
+	return &search.Fallback{Primary: ts, Secondary: pg, Logger: log}, search.NewWorker(queue, index, search.WorkerOptions{Logger: log})
 }
 
 // ensuringIndex creates the Typesense collection before the first delivery
@@ -391,9 +461,11 @@ func reindexCommand(ctx context.Context, cfg config.Config, log *slog.Logger) er
 // startSweepers runs the expiry sweeper every EXPIRY_SWEEP_INTERVAL (a
 // minute), the orphan sweeper every ORPHAN_SWEEP_INTERVAL (an hour) and the
 // stale-session sweeper every hour and the rate-limit sweeper every ten
-// minutes. All are safe to run in several replicas at once.
-func startSweepers(ctx context.Context, cfg config.Config, wg *sync.WaitGroup, pastes *paste.Service, sessions *store.SessionStore, st *store.Store, log *slog.Logger) {
+// minutes. All are safe to run in several replicas at once. Each run counts
+// in m (job "expiry_sweep" and so on).
+func startSweepers(ctx context.Context, cfg config.Config, wg *sync.WaitGroup, pastes *paste.Service, sessions *store.SessionStore, st *store.Store, log *slog.Logger, m *metrics.Metrics) {
 	every := func(name string, period time.Duration, fn func(context.Context) (int, error)) {
+		fn = m.Job(strings.ReplaceAll(name, " ", "_"), fn)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
