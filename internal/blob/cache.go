@@ -38,6 +38,8 @@ type Cached struct {
 	pinging  atomic.Bool
 
 	bodies *lru.Cache[[]byte]
+
+	hits, misses atomic.Uint64
 }
 
 // TrustFor is how long after the store last answered a copy is served
@@ -55,8 +57,10 @@ func NewCached(store paste.Blobs, maxBytes int64) *Cached {
 // read from the store is kept.
 func (c *Cached) Open(ctx context.Context, key string) (io.ReadCloser, error) {
 	if b, ok := c.bodies.Get(key); ok && c.up(ctx) {
+		c.hits.Add(1)
 		return &memBody{Reader: bytes.NewReader(b), b: b}, nil
 	}
+	c.misses.Add(1)
 	rc, err := c.Blobs.Open(ctx, key)
 	c.note(err)
 	if err != nil || c.max <= 0 {
@@ -133,6 +137,10 @@ func (c *Cached) RemoveStaleWrites(ctx context.Context, before time.Time) (int, 
 	}
 	return 0, nil
 }
+
+// Stats returns how many Opens were answered from memory and how many went
+// to the store.
+func (c *Cached) Stats() (hits, misses uint64) { return c.hits.Load(), c.misses.Load() }
 
 // Size returns the bytes held.
 func (c *Cached) Size() int64 { return c.bodies.Size() }

@@ -1,6 +1,8 @@
 package render
 
 import (
+	"sync/atomic"
+
 	"golang.org/x/sync/singleflight"
 
 	"pastel/internal/lru"
@@ -16,7 +18,25 @@ const entryOverhead = 128
 // larger than the whole cache are not kept.
 type Cache struct {
 	*lru.Cache[Rendered]
-	group singleflight.Group
+	group        singleflight.Group
+	hits, misses atomic.Uint64
+}
+
+// Get returns the entry for key and counts a hit or a miss (Stats).
+func (c *Cache) Get(key string) (Rendered, bool) {
+	r, ok := c.Cache.Get(key)
+	if ok {
+		c.hits.Add(1)
+	} else {
+		c.misses.Add(1)
+	}
+	return r, ok
+}
+
+// Stats returns how many Gets found their entry and how many did not.
+// GetOrRender's own look-ups are not counted: callers ask Get first.
+func (c *Cache) Stats() (hits, misses uint64) {
+	return c.hits.Load(), c.misses.Load()
 }
 
 // NewCache returns an empty Cache holding at most maxBytes; maxBytes <= 0
@@ -33,12 +53,12 @@ func entrySize(key string, r Rendered) int64 {
 // returns it. Concurrent misses for one key share a single call of fn. If fn
 // panics, every waiting caller panics and nothing is stored.
 func (c *Cache) GetOrRender(key string, fn func() Rendered) Rendered {
-	if r, ok := c.Get(key); ok {
+	if r, ok := c.Cache.Get(key); ok {
 		return r
 	}
 	v, _, _ := c.group.Do(key, func() (any, error) {
 		// A call that finished between our Get and Do has stored the value.
-		if r, ok := c.Get(key); ok {
+		if r, ok := c.Cache.Get(key); ok {
 			return r, nil
 		}
 		r := fn()

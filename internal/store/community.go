@@ -24,6 +24,9 @@ type CommunityOptions struct {
 	RefreshEvery time.Duration // how often the popular list is rebuilt; 1 min by default
 	MaxPending   int           // queued distinct views kept at most; 100,000 by default
 	PopularSize  int           // pastes kept in the popular list; 1,000 by default
+	// ObserveJob is told of every scheduled run of Run's jobs ("view_flush",
+	// "popular_rebuild") and its error; nil: nobody is.
+	ObserveJob func(job string, err error)
 }
 
 // Community is the PostgreSQL paste.CommunityRepository. It also owns the
@@ -711,14 +714,30 @@ func (s *Community) Run(ctx context.Context) {
 			s.refresh(ctx)
 			continue
 		}
-		if err := s.FlushViews(ctx); err != nil && ctx.Err() == nil {
+		err := s.FlushViews(ctx)
+		if ctx.Err() != nil {
+			continue
+		}
+		s.observe("view_flush", err)
+		if err != nil {
 			s.opts.Logger.Warn("view flush failed; retrying next round", "err", err)
 		}
 	}
 }
 
+func (s *Community) observe(job string, err error) {
+	if s.opts.ObserveJob != nil {
+		s.opts.ObserveJob(job, err)
+	}
+}
+
 func (s *Community) refresh(ctx context.Context) {
-	if _, err := s.RefreshPopular(ctx, s.opts.Now()); err != nil && ctx.Err() == nil {
+	_, err := s.RefreshPopular(ctx, s.opts.Now())
+	if ctx.Err() != nil {
+		return
+	}
+	s.observe("popular_rebuild", err)
+	if err != nil {
 		s.opts.Logger.Warn("popular refresh failed; retrying next round", "err", err)
 	}
 }

@@ -47,7 +47,8 @@ type ReadCache struct {
 	mu      sync.RWMutex
 	entries map[paste.ID]*cacheEntry
 
-	hits, misses atomic.Uint64
+	hits, misses         atomic.Uint64 // reads of rows, counts and comments
+	snapHits, snapMisses atomic.Uint64 // reads of snapshots
 }
 
 // cacheEntry is immutable once stored: put replaces it whole.
@@ -90,8 +91,12 @@ func NewReadCache(o ReadCacheOptions) *ReadCache {
 type ReadCacheStats struct {
 	Entries       int
 	SnapshotBytes int64
-	Hits, Misses  uint64
-	Live          bool
+	// Hits and Misses count the reads of rows, comment counts and
+	// comment pages; SnapshotHits and SnapshotMisses the reads of
+	// snapshots. Reads while the cache is not answering count as neither.
+	Hits, Misses                 uint64
+	SnapshotHits, SnapshotMisses uint64
+	Live                         bool
 }
 
 // Stats returns the cache's counters.
@@ -102,7 +107,8 @@ func (c *ReadCache) Stats() ReadCacheStats {
 	c.mu.RLock()
 	n, sb := len(c.entries), c.snapBytes
 	c.mu.RUnlock()
-	return ReadCacheStats{Entries: n, SnapshotBytes: sb, Hits: c.hits.Load(), Misses: c.misses.Load(), Live: c.live.Load()}
+	return ReadCacheStats{Entries: n, SnapshotBytes: sb, Hits: c.hits.Load(), Misses: c.misses.Load(),
+		SnapshotHits: c.snapHits.Load(), SnapshotMisses: c.snapMisses.Load(), Live: c.live.Load()}
 }
 
 // get returns the entry of id, nil when there is none or the cache is not
@@ -111,14 +117,20 @@ func (c *ReadCache) get(id paste.ID) *cacheEntry {
 	if c == nil || !c.live.Load() {
 		return nil
 	}
-	c.mu.RLock()
-	e := c.entries[id]
-	c.mu.RUnlock()
+	e := c.lookup(id)
 	if e == nil {
 		c.misses.Add(1)
 	} else {
 		c.hits.Add(1)
 	}
+	return e
+}
+
+// lookup returns the entry of id, counting nothing; the cache is live.
+func (c *ReadCache) lookup(id paste.ID) *cacheEntry {
+	c.mu.RLock()
+	e := c.entries[id]
+	c.mu.RUnlock()
 	return e
 }
 
@@ -300,9 +312,14 @@ func (c *ReadCache) Begin() uint64 { return c.begin() }
 // It is forgotten with everything else of the paste: whenever the paste,
 // its comments or a user change.
 func (c *ReadCache) Snapshot(id paste.ID) any {
-	if e := c.get(id); e != nil {
+	if c == nil || !c.live.Load() {
+		return nil
+	}
+	if e := c.lookup(id); e != nil && e.snapshot != nil {
+		c.snapHits.Add(1)
 		return e.snapshot
 	}
+	c.snapMisses.Add(1)
 	return nil
 }
 

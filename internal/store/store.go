@@ -19,6 +19,9 @@ type Options struct {
 	URL            string
 	MaxConns       int32         // 0: pgx's default
 	ConnectTimeout time.Duration // 0: 3 s, so a down database fails fast
+	// Tracer sees every query the pool runs (metrics.DB times them); nil:
+	// none.
+	Tracer pgx.QueryTracer
 }
 
 // Open connects a pool. It does not fail when the database is down: the
@@ -34,6 +37,9 @@ func Open(ctx context.Context, o Options) (*pgxpool.Pool, error) {
 	cfg.ConnConfig.ConnectTimeout = o.ConnectTimeout
 	if cfg.ConnConfig.ConnectTimeout == 0 {
 		cfg.ConnConfig.ConnectTimeout = 3 * time.Second
+	}
+	if o.Tracer != nil {
+		cfg.ConnConfig.Tracer = o.Tracer
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {

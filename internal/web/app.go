@@ -36,6 +36,7 @@ type Deps struct {
 	Logger      *slog.Logger
 	Idempotency api.IdempotencyStore // Idempotency-Key records; nil: in memory
 	Snapshots   Snapshots            // rendered pages kept per paste; nil: every view renders
+	Metrics     RequestMetrics       // records every request (METRICS_ADDR); nil: nothing is
 }
 
 // Snapshots keeps one value per paste that is forgotten whenever the paste,
@@ -127,7 +128,7 @@ func New(d Deps, o Options) *App {
 	}
 	a.App = fiber.New(cfg)
 	a.Server().MaxConnsPerIP = maxConnsPerIP(o)
-	a.Use(a.requestContext, a.accessLog, recover.New(), a.headers, a.boundBody)
+	a.Use(observeRequests(d.Metrics), a.requestContext, a.accessLog, recover.New(), a.headers, a.boundBody)
 	a.Get("/healthz", a.healthz)
 	a.Get("/readyz", a.readyz)
 	a.Get("/static/*", a.staticAsset)
