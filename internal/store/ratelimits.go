@@ -45,12 +45,22 @@ func (s *Store) Budgets(r ratelimit.Rates, now func() time.Time) *ratelimit.Budg
 // returns an error (ErrUnavailable for a lost connection): the caller refuses
 // the request.
 func (l *RateLimiter) Allow(ctx context.Context, key string, cost int) (ratelimit.Decision, error) {
-	w := l.rate.Per
-	now := l.now()
-	start := now.Truncate(w)
+	return l.allowAt(ctx, key, cost, l.now())
+}
+
+// keyHash is the row's key: a SHA-256 of the budget's name and key, so no
+// client address or account name is kept in clear.
+func (l *RateLimiter) keyHash(key string) []byte {
 	h := sha256.Sum256([]byte(l.name + "\x00" + key))
+	return h[:]
+}
+
+// allowAt is Allow at the time now.
+func (l *RateLimiter) allowAt(ctx context.Context, key string, cost int, now time.Time) (ratelimit.Decision, error) {
+	w := l.rate.Per
+	start := now.Truncate(w)
 	row, err := l.q.SpendRateLimit(ctx, dbgen.SpendRateLimitParams{
-		KeyHash:         h[:],
+		KeyHash:         l.keyHash(key),
 		WindowStart:     start,
 		PrevWindowStart: start.Add(-w),
 		PrevWeight:      1 - float64(now.Sub(start))/float64(w),

@@ -69,6 +69,12 @@ type IdempotencyKey struct {
 	KeyID          []byte
 }
 
+type JobRun struct {
+	Name    string
+	LastRun time.Time
+	Runs    int64
+}
+
 type Paste struct {
 	ID               string
 	OwnerID          *int64
