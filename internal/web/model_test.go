@@ -570,6 +570,13 @@ func (s *modelSeq) vote() {
 		}
 		return
 	}
+	if v == p.owner && value != 0 {
+		// Nobody votes on their own paste (clearing stays allowed).
+		if code != http.StatusUnprocessableEntity {
+			s.diverged("owner's vote on %s = %d %s, want 422", p.id, code, resp)
+		}
+		return
+	}
 	if code != http.StatusOK {
 		s.diverged("vote on %s = %d %s, want 200", p.id, code, resp)
 		return
@@ -686,8 +693,10 @@ func (s *modelSeq) search() {
 // their own list, their public list and their stars.
 func (s *modelSeq) checkLists() {
 	s.logf("lists")
+	// Burn-after-reading pastes are never listed to others: anyone could
+	// burn them first.
 	s.compare("recent", s.ids(anon, "/api/v1/pastes?limit=100"), func(p *mPaste) bool {
-		return s.live(p) && p.vis == "public"
+		return s.live(p) && p.vis == "public" && !p.burn
 	})
 	v := s.rng.IntN(len(s.users))
 	u := s.users[v]
@@ -695,10 +704,10 @@ func (s *modelSeq) checkLists() {
 		return s.live(p) && p.owner == v
 	})
 	s.compare(u.name+"'s public list", s.ids(anon, "/api/v1/pastes?limit=100&owner="+url.QueryEscape(u.name)), func(p *mPaste) bool {
-		return s.live(p) && p.owner == v && p.vis == "public"
+		return s.live(p) && p.owner == v && p.vis == "public" && !p.burn
 	})
 	s.compare(u.name+"'s stars", s.ids(v, "/api/v1/stars?limit=100"), func(p *mPaste) bool {
-		return s.live(p) && p.stars[v] && (p.vis != "private" || p.owner == v)
+		return s.live(p) && p.stars[v] && ((p.vis != "private" && !p.burn) || p.owner == v)
 	})
 }
 
