@@ -45,8 +45,8 @@ var crashPoints = []string{
 	crashpoint.SearchAfterDelivery,
 }
 
-// TestCrashSafety kills the real server with SIGKILL at each named crash
-// point (internal/crashpoint) while several clients create, read, edit,
+// TestCrashSafety kills the real server (built with -tags crashpoints) with
+// SIGKILL at each named crash point (internal/crashpoint) while several clients create, read, edit,
 // delete, burn and expire pastes, then restarts it without the crash point
 // and checks what survived: every acknowledged paste reads back exactly;
 // no row points at a missing body; nothing acknowledged as deleted, burned
@@ -74,7 +74,8 @@ func TestCrashSafety(t *testing.T) {
 	t.Logf("seed %d (PASTEL_CRASH_SEED=%d replays the operation mix), %d runs", seed, seed, runs)
 	rng := rand.New(rand.NewPCG(seed, 7))
 
-	bin := buildWeb(t)
+	// Only a binary built with the crashpoints tag reads PASTEL_CRASHPOINT.
+	bin := buildWeb(t, "crashpoints")
 	dbURL := pgtest.NewURL(t)
 	dataDir := t.TempDir()
 	ts := searchtest.NewTypesense(t, "crash-test-key")

@@ -22,13 +22,13 @@ import (
 // This file runs the real binary as a child process, for the tests that
 // kill it (crash_test.go) or stop what it depends on under it.
 
-// buildWeb builds this command into a temporary folder and returns the
-// binary's path. The race detector is not needed in the child: the tests
-// look at what survives a crash, not at data races.
-func buildWeb(t *testing.T) string {
+// buildWeb builds this command, with the given build tags, into a temporary
+// folder and returns the binary's path. The race detector is not needed in
+// the child: the tests look at what survives a crash, not at data races.
+func buildWeb(t *testing.T, tags ...string) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "web")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	out, err := exec.Command("go", "build", "-tags", strings.Join(tags, ","), "-o", bin, ".").CombinedOutput()
 	if err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
