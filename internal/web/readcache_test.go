@@ -1,8 +1,10 @@
 package web_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -67,6 +69,7 @@ func TestPageSnapshotSecretsAreEachVisitorsOwn(t *testing.T) {
 	e := newEnv(t)
 	p := e.create(paste.CreateInput{Content: []byte("package main\n"), Syntax: "go", Visibility: paste.Public})
 	seenNonces := map[string]bool{}
+	seenTokens := map[string]bool{}
 	var first string
 	for i := range 5 {
 		resp, body := e.get("/" + string(p.ID))
@@ -97,11 +100,23 @@ func TestPageSnapshotSecretsAreEachVisitorsOwn(t *testing.T) {
 			}
 		}
 		hx, _ := doc.Find("body").Attr("hx-headers")
-		if cookie == "" || !strings.Contains(hx, cookie) {
-			t.Fatalf("view %d: hx-headers %q does not carry the cookie's token %q", i, hx, cookie)
+		var hdr map[string]string
+		json.Unmarshal([]byte(hx), &hdr)
+		token := hdr["X-CSRF-Token"]
+		if cookie == "" || token == "" || seenTokens[token] {
+			t.Fatalf("view %d: hx-headers %q: token missing or another visitor's", i, hx)
+		}
+		seenTokens[token] = true
+		// The token is this visitor's own: it passes the CSRF check with
+		// this visitor's cookie (sign-out without a session just redirects).
+		out := httptest.NewRequest("POST", "/logout", nil)
+		out.Header.Set("X-CSRF-Token", token)
+		out.AddCookie(&http.Cookie{Name: "pastel_csrf", Value: cookie})
+		if resp, _ := e.do(out); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("view %d: the page's token with its visitor's cookie = %d, want 303", i, resp.StatusCode)
 		}
 		// Apart from the secrets, every view is the same page.
-		norm := strings.ReplaceAll(strings.ReplaceAll(string(body), nonce, "N"), cookie, "T")
+		norm := strings.ReplaceAll(strings.ReplaceAll(string(body), nonce, "N"), token, "T")
 		if i == 0 {
 			first = norm
 		} else if norm != first {

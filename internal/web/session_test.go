@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -16,7 +17,14 @@ func TestSessionFixationAndReplay(t *testing.T) {
 	}
 	// An attacker plants a session ID before sign-in.
 	planted := "planted-session-id-planted-session-id-000"
+	// The victim's browser then loads the sign-in form with it.
+	page := httptest.NewRequest("GET", "/login", nil)
+	page.AddCookie(&http.Cookie{Name: "pastel_csrf", Value: e.cookie})
+	page.AddCookie(&http.Cookie{Name: "pastel_session", Value: planted})
+	_, pageBody := e.do(page)
+	token, _ := parse(t, pageBody).Find(`input[name="_csrf"]`).First().Attr("value")
 	req := formReq(e, "/login", map[string]string{"username": "vera", "password": url.QueryEscape("the right password")})
+	req.Body = io.NopCloser(strings.NewReader(strings.Replace(readAll(t, req.Body), "_csrf="+e.csrf, "_csrf="+token, 1)))
 	req.AddCookie(&http.Cookie{Name: "pastel_csrf", Value: e.cookie})
 	req.AddCookie(&http.Cookie{Name: "pastel_session", Value: planted})
 	resp, _ := e.do(req)
@@ -126,4 +134,13 @@ func TestHTTPSCookies(t *testing.T) {
 	if resp.Header.Get("Strict-Transport-Security") == "" {
 		t.Fatal("no HSTS on https")
 	}
+}
+
+func readAll(t *testing.T, r io.Reader) string {
+	t.Helper()
+	b, err := io.ReadAll(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
