@@ -215,10 +215,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		m.Cache("page_snapshots", func() (uint64, uint64) { s := readCache.Stats(); return s.SnapshotHits, s.SnapshotMisses })
 		renderCache := render.NewCache(cfg.RenderCacheBytes / 2)
 		m.Cache("render", renderCache.Stats)
-		m.Gauge("pastel_search_queue_depth", "Jobs waiting in the search queue.", func(ctx context.Context) (float64, error) {
-			n, err := st.CountSearchJobs(ctx)
-			return float64(n), err
-		})
+		m.SearchQueueDepth(st.CountSearchJobs)
 		tokens, err := auth.NewTokens(auth.TokenOptions{
 			Secret: []byte(cfg.JWTSecret.Reveal()), Issuer: cfg.BaseURL.String(), Audience: cfg.BaseURL.String() + "/api",
 		})

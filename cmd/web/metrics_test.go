@@ -139,7 +139,7 @@ func TestMetricsServedOnTheirOwnListener(t *testing.T) {
 			t.Errorf("%s: moved by %v", c.what, c.got)
 		}
 	}
-	if !strings.Contains(after, `pastel_job_runs_total{job="expiry_sweep"}`) {
+	if !strings.Contains(after, `pastel_job_runs_total{task="expiry_sweep"}`) {
 		t.Error("no runs of the expiry sweep exported")
 	}
 	// Routes are templates: no paste ID ever becomes a label.

@@ -76,11 +76,11 @@ func New() *Metrics {
 		jobRuns: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "pastel_job_runs_total",
 			Help: "Runs of a background job.",
-		}, []string{"job"}),
+		}, []string{"task"}),
 		jobFailures: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "pastel_job_failures_total",
 			Help: "Failed runs of a background job (account_deletion: each deletion deferred for a retry).",
-		}, []string{"job"}),
+		}, []string{"task"}),
 		created: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "pastel_pastes_created_total",
 			Help: "Pastes created, by visibility.",
@@ -168,20 +168,24 @@ func (m *Metrics) Cache(name string, stats func() (hits, misses uint64)) {
 	m.caches.add(name, stats)
 }
 
-// Gauge exports fn's value, read at each scrape, as a gauge named name;
-// fn gets a context bounded to a few seconds, and an error exports NaN.
-func (m *Metrics) Gauge(name, help string, fn func(ctx context.Context) (float64, error)) {
+// SearchQueueDepth exports count's answer, asked at each scrape with a
+// context bounded to a few seconds, as pastel_search_queue_depth; an error
+// exports NaN. Call it once.
+func (m *Metrics) SearchQueueDepth(count func(ctx context.Context) (int, error)) {
 	if m == nil {
 		return
 	}
-	m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, func() float64 {
+	m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "pastel_search_queue_depth",
+		Help: "Jobs waiting in the search queue.",
+	}, func() float64 {
 		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 		defer cancel()
-		v, err := fn(ctx)
+		n, err := count(ctx)
 		if err != nil {
 			return math.NaN()
 		}
-		return v
+		return float64(n)
 	}))
 }
 
