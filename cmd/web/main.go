@@ -222,7 +222,15 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		if err != nil {
 			return err
 		}
-		accounts := account.NewService(st.Accounts(), account.Options{Tokens: tokens, Logger: log})
+		// Sign-in failures are counted in PostgreSQL, so that replicas
+		// share one budget per account and per client address (5 and 20 in
+		// 15 minutes) instead of each granting its own.
+		accounts := account.NewService(st.Accounts(), account.Options{
+			Tokens: tokens, Logger: log,
+			AccountFailures: 5, AddressFailures: 20, Window: 15 * time.Minute,
+			AccountLimiter: st.SignInLimiter("signin:account", 5, 15*time.Minute),
+			AddressLimiter: st.SignInLimiter("signin:addr", 20, 15*time.Minute),
+		})
 		sessionStore := st.Sessions(store.SessionOptions{Secure: cfg.BaseURL.Scheme == "https"})
 		syntaxes := render.NewSyntaxes()
 		community := store.NewCommunity(st, store.CommunityOptions{Logger: log, ObserveJob: m.ObserveJob})
@@ -458,11 +466,13 @@ func reindexCommand(ctx context.Context, cfg config.Config, log *slog.Logger) er
 // startSweepers runs the expiry sweeper every EXPIRY_SWEEP_INTERVAL (a
 // minute), the orphan sweeper every ORPHAN_SWEEP_INTERVAL (an hour) and the
 // stale-session sweeper every hour and the rate-limit sweeper every ten
-// minutes. All are safe to run in several replicas at once. Each run counts
-// in m (job "expiry_sweep" and so on).
+// minutes. Every replica's timer fires, but each sweep runs once per period
+// across replicas (store.OncePerPeriod: the replica that claims the period
+// in job_runs runs it). Each run counts in m (job "expiry_sweep" and so on).
 func startSweepers(ctx context.Context, cfg config.Config, wg *sync.WaitGroup, pastes *paste.Service, sessions *store.SessionStore, st *store.Store, log *slog.Logger, m *metrics.Metrics) {
 	every := func(name string, period time.Duration, fn func(context.Context) (int, error)) {
-		fn = m.Job(strings.ReplaceAll(name, " ", "_"), fn)
+		job := strings.ReplaceAll(name, " ", "_")
+		fn = st.OncePerPeriod(job, period, m.Job(job, fn))
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

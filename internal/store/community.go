@@ -731,9 +731,15 @@ func (s *Community) observe(job string, err error) {
 	}
 }
 
+// refresh rebuilds the popular list when this replica wins the period
+// (every replica's timer fires; one rebuilds).
 func (s *Community) refresh(ctx context.Context) {
-	_, err := s.RefreshPopular(ctx, s.opts.Now())
-	if ctx.Err() != nil {
+	ran := false
+	_, err := s.OncePerPeriod("popular_rebuild", s.opts.RefreshEvery, func(ctx context.Context) (int, error) {
+		ran = true
+		return s.RefreshPopular(ctx, s.opts.Now())
+	})(ctx)
+	if ctx.Err() != nil || (!ran && err == nil) {
 		return
 	}
 	s.observe("popular_rebuild", err)
