@@ -41,6 +41,7 @@ func TestSessionFixationAndReplay(t *testing.T) {
 		t.Fatalf("cookie attributes on http: %+v", got)
 	}
 	vera := &user{name: "vera", cookie: got.Value}
+	vera.csrf = e.csrfOf(vera)
 	if _, body := e.userGet(&user{cookie: planted}, "/settings"); strings.Contains(string(body), "vera") {
 		t.Fatal("the planted ID signs in")
 	}
