@@ -90,6 +90,19 @@ bench-http:
 soak:
 	bench/soak.sh
 
+## helm-check: helm lint and helm template of deploy/helm/pastel, with production values and with settings it must refuse
+# helm is built once from its Go module at a pinned version into bin/ (not
+# in tools/go.mod: its Kubernetes dependencies would move the generators').
+HELM_VERSION := v3.22.0
+HELM := $(BIN)/helm-$(HELM_VERSION)
+.PHONY: helm-check
+helm-check: $(HELM)
+	HELM=$(HELM) deploy/helm/check.sh
+
+$(HELM):
+	GOBIN=$(BIN)/.helm-build $(GO) install helm.sh/helm/v3/cmd/helm@$(HELM_VERSION)
+	mv $(BIN)/.helm-build/helm $@ && rmdir $(BIN)/.helm-build
+
 ## vuln: govulncheck against an offline copy of the Go vulnerability database
 vuln:
 	tools/vulncheck.sh
