@@ -62,9 +62,14 @@ check-generate: generate
 	@git diff --exit-code -- views internal/store/dbgen || (echo "generated code is stale: run make generate and commit" && exit 1)
 	@test -z "$$(git status --porcelain --untracked-files=all -- views internal/store/dbgen)" || (git status --porcelain -- views internal/store/dbgen; echo "generated files not committed" && exit 1)
 
+## lint: gofmt, go vet (also with the crashpoints tag), go.mod and go.sum tidy (both modules), staticcheck (pinned in tools/go.mod; staticcheck.conf files narrow it per folder); the package import rules are a test (internal/archtest)
 lint:
 	@out="$$(gofmt -l $$(git ls-files '*.go'))"; if [ -n "$$out" ]; then echo "gofmt: $$out"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) vet -tags crashpoints ./internal/crashpoint
+	$(GO) mod tidy -diff
+	cd tools && $(GO) mod tidy -diff
+	$(TOOL) staticcheck ./...
 
 ## fuzz: every fuzz target for FUZZTIME each (the seed corpora also run in make test)
 fuzz:
@@ -100,7 +105,7 @@ helm-check: $(HELM)
 	HELM=$(HELM) deploy/helm/check.sh
 
 $(HELM):
-	GOBIN=$(BIN)/.helm-build $(GO) install helm.sh/helm/v3/cmd/helm@$(HELM_VERSION)
+	GOBIN=$(BIN)/.helm-build $(GO) install -ldflags="-X helm.sh/helm/v3/internal/version.version=$(HELM_VERSION)" helm.sh/helm/v3/cmd/helm@$(HELM_VERSION)
 	mv $(BIN)/.helm-build/helm $@ && rmdir $(BIN)/.helm-build
 
 ## vuln: govulncheck against an offline copy of the Go vulnerability database

@@ -89,11 +89,7 @@ func run(ctx context.Context, o options) error {
 	fmt.Printf("soak: %d req/s for %s against %s\n", o.rate, o.duration, o.base)
 	fmt.Printf("%-8s %8s %7s %9s %9s %9s %9s\n", "window", "requests", "errors", "p50_ms", "p99_ms", "max_ms", "rss_mib")
 
-	type window struct {
-		p99 time.Duration
-		rss float64
-	}
-	var windows []window
+	var windows []windowFigures
 	start := time.Now()
 	tick := time.NewTicker(time.Second / time.Duration(o.rate))
 	defer tick.Stop()
@@ -110,7 +106,7 @@ loop:
 			go func() { defer wg.Done(); s.one(ctx) }()
 		case <-report.C:
 			w := s.reportWindow(winStart, time.Now())
-			windows = append(windows, window{w.p99, w.rss})
+			windows = append(windows, w)
 			winStart = time.Now()
 		case <-done:
 			break loop
@@ -119,7 +115,7 @@ loop:
 	wg.Wait()
 	if time.Since(winStart) > o.window/2 {
 		w := s.reportWindow(winStart, time.Now())
-		windows = append(windows, window{w.p99, w.rss})
+		windows = append(windows, w)
 	}
 	s.mu.Lock()
 	errs := slices.Clone(s.errs)

@@ -55,15 +55,14 @@ func (l *lockedBuffer) String() string {
 
 // child is one running `web serve` process.
 type child struct {
-	t       *testing.T
-	cmd     *exec.Cmd
-	base    string
-	log     *lockedBuffer
-	exited  chan struct{}
-	state   *os.ProcessState
-	killed  bool // by the test, not by a crash point
-	client  *http.Client
-	request int
+	t      *testing.T
+	cmd    *exec.Cmd
+	base   string
+	log    *lockedBuffer
+	exited chan struct{}
+	state  *os.ProcessState
+	killed bool // by the test, not by a crash point
+	client *http.Client
 }
 
 // startChild starts bin with the given variables added to a clean

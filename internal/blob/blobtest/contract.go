@@ -290,7 +290,7 @@ func testConcurrent(t *testing.T, b paste.Blobs) {
 			for r := range rounds {
 				body := bytes.Repeat(fmt.Appendf(nil, "worker %d round %d|", w, r), 200+w*50)
 				if err := b.Put(ctx, key, bytes.NewReader(body), int64(len(body))); err != nil {
-					errs <- fmt.Errorf("Put %s: %w", key, err)
+					errs <- fmt.Errorf("put %s: %w", key, err)
 					return
 				}
 				if got, err := read(ctx, b, key); err != nil {
@@ -305,7 +305,7 @@ func testConcurrent(t *testing.T, b paste.Blobs) {
 				}
 			}
 			if err := b.Delete(ctx, key); err != nil {
-				errs <- fmt.Errorf("Delete %s: %w", key, err)
+				errs <- fmt.Errorf("delete %s: %w", key, err)
 			}
 		})
 	}
@@ -329,7 +329,7 @@ func put(t *testing.T, b paste.Blobs, key string, body []byte) {
 func read(ctx context.Context, b paste.Blobs, key string) ([]byte, error) {
 	rc, err := b.Open(ctx, key)
 	if err != nil {
-		return nil, fmt.Errorf("Open %s: %w", key, err)
+		return nil, fmt.Errorf("open %s: %w", key, err)
 	}
 	defer rc.Close()
 	body, err := io.ReadAll(rc)
