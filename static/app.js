@@ -417,6 +417,9 @@
     }
 
     function open() {
+      // Only for the person typing here: a value set by a script (the
+      // bookmarklet's draft, autofill) must not pop a list over the form.
+      if (document.activeElement !== input) return;
       var q = input.value.trim().toLowerCase();
       var starts = [], contains = [];
       labels.forEach(function (l) {
