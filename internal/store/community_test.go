@@ -362,7 +362,7 @@ func TestConcurrentVotesAndStars(t *testing.T) {
 func TestSwitchingVotes(t *testing.T) {
 	e := newCommunity(t)
 	ctx := context.Background()
-	ann, bob := e.user("ann"), e.user("bob")
+	ann, bob, cid := e.user("ann"), e.user("bob"), e.user("cid")
 	p := e.paste(ann, paste.Public, "switch")
 	steps := []struct {
 		who   paste.Viewer
@@ -372,10 +372,14 @@ func TestSwitchingVotes(t *testing.T) {
 		{bob, 1, paste.Rating{Likes: 1, Dislikes: 0, Mine: 1}},
 		{bob, 1, paste.Rating{Likes: 1, Dislikes: 0, Mine: 1}},
 		{bob, -1, paste.Rating{Likes: 0, Dislikes: 1, Mine: -1}},
-		{ann, -1, paste.Rating{Likes: 0, Dislikes: 2, Mine: -1}},
+		{cid, -1, paste.Rating{Likes: 0, Dislikes: 2, Mine: -1}},
 		{bob, 0, paste.Rating{Likes: 0, Dislikes: 1, Mine: 0}},
 		{bob, 0, paste.Rating{Likes: 0, Dislikes: 1, Mine: 0}},
-		{ann, 1, paste.Rating{Likes: 1, Dislikes: 0, Mine: 1}},
+		{cid, 1, paste.Rating{Likes: 1, Dislikes: 0, Mine: 1}},
+	}
+	// Owners do not vote on their own pastes (ann); two others switch.
+	if _, err := e.svc.RatePaste(ctx, ann, p.ID, 1); err == nil {
+		t.Fatal("the owner voted on their own paste")
 	}
 	for i, s := range steps {
 		got, err := e.svc.RatePaste(ctx, s.who, p.ID, s.value)
@@ -386,7 +390,7 @@ func TestSwitchingVotes(t *testing.T) {
 			t.Fatalf("step %d: %+v, want %+v", i, got, s.want)
 		}
 	}
-	soc, err := e.svc.Social(ctx, ann, p)
+	soc, err := e.svc.Social(ctx, cid, p)
 	if err != nil || soc.Rating != (paste.Rating{Likes: 1, Mine: 1}) {
 		t.Fatalf("social: %+v %v", soc, err)
 	}
