@@ -560,6 +560,12 @@ func (h *hostileRun) register(what string, i int, v string) {
 		}
 	case http.StatusUnprocessableEntity, http.StatusConflict:
 		h.page(what+" register", resp, rb)
+	case http.StatusRequestEntityTooLarge:
+		// Only routes that carry a paste take more than 256 KiB.
+		if len(vals.Encode()) <= 256<<10 {
+			h.fail("%s: register of %d bytes = 413", what, len(vals.Encode()))
+		}
+		h.page(what+" register", resp, rb)
 	default:
 		h.fail("%s: register = %d", what, resp.StatusCode)
 	}

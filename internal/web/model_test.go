@@ -106,6 +106,7 @@ type mPaste struct {
 	token     string    // delete token of an anonymous paste
 	gone      bool      // deleted or burned
 	stars     map[int]bool
+	starredAs map[int]string // the ID each starrer had when starring
 	votes     map[int]int
 	comments  int
 }
@@ -244,13 +245,14 @@ func (s *modelSeq) create() {
 	v := s.viewer()
 	s.serial++
 	p := &mPaste{
-		owner:   v,
-		vis:     []string{"public", "unlisted", "private"}[s.rng.IntN(3)],
-		burn:    s.rng.IntN(5) == 0,
-		title:   fmt.Sprintf("model title %d", s.serial),
-		content: fmt.Sprintf("mseq%dword body %d %x\n", s.n, s.serial, s.rng.Uint32()),
-		stars:   map[int]bool{},
-		votes:   map[int]int{},
+		owner:     v,
+		vis:       []string{"public", "unlisted", "private"}[s.rng.IntN(3)],
+		burn:      s.rng.IntN(5) == 0,
+		title:     fmt.Sprintf("model title %d", s.serial),
+		content:   fmt.Sprintf("mseq%dword body %d %x\n", s.n, s.serial, s.rng.Uint32()),
+		stars:     map[int]bool{},
+		starredAs: map[int]string{},
+		votes:     map[int]int{},
 	}
 	exp := []string{"", "never", "10m", "1h"}[s.rng.IntN(4)]
 	in := map[string]any{"title": p.title, "content": p.content, "visibility": p.vis, "burn_after_reading": p.burn, "expires_in": exp}
@@ -556,6 +558,9 @@ func (s *modelSeq) star() {
 		return
 	}
 	p.stars[v] = on
+	if on {
+		p.starredAs[v] = p.id
+	}
 }
 
 func (s *modelSeq) vote() {
@@ -707,7 +712,11 @@ func (s *modelSeq) checkLists() {
 		return s.live(p) && p.owner == v && p.vis == "public" && !p.burn
 	})
 	s.compare(u.name+"'s stars", s.ids(v, "/api/v1/stars?limit=100"), func(p *mPaste) bool {
-		return s.live(p) && p.stars[v] && ((p.vis != "private" && !p.burn) || p.owner == v)
+		// Another's unlisted paste is listed only under the ID it was
+		// starred by: a public paste made unlisted gets a new ID, which
+		// its old starrers never had.
+		return s.live(p) && p.stars[v] && (p.owner == v ||
+			(!p.burn && (p.vis == "public" || (p.vis == "unlisted" && p.starredAs[v] == p.id))))
 	})
 }
 
