@@ -36,7 +36,7 @@ start_app() {
   port="$(free_port)"
   app="http://127.0.0.1:$port"
   DATABASE_URL="$db_url" HTTP_ADDR="127.0.0.1:$port" DATA_DIR="$work/data" LOG_LEVEL=error \
-    API_RATE_LIMIT=100000000 API_CREATE_RATE_LIMIT=100000000 REGISTRATION_RATE_LIMIT=100000000 MAX_PASTE_BYTES=$((11 << 20)) \
+    API_RATE_LIMIT=100000000 API_CREATE_RATE_LIMIT=100000000 REGISTRATION_RATE_LIMIT=100000000 MAX_CONNS_PER_IP=-1 MAX_PASTE_BYTES=$((11 << 20)) \
     "$work/web" >"$work/app.log" 2>&1 &
   app_pid=$!
   for _ in $(seq 100); do curl -fs "$app/healthz" >/dev/null 2>&1 && return 0; sleep 0.1; done
