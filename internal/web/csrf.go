@@ -52,16 +52,11 @@ func (a *App) csrf(c *fiber.Ctx) error {
 	}
 	secret := c.Cookies(a.csrfCookie())
 	hadSecret := len(secret) >= 20
-	if !hadSecret {
-		secret = randomToken(24)
-		c.Cookie(&fiber.Cookie{
-			Name: a.csrfCookie(), Value: secret, Path: "/", HTTPOnly: true,
-			Secure: a.opts.BaseURL.Scheme == "https", SameSite: fiber.CookieSameSiteLaxMode,
-			Expires: time.Now().Add(365 * 24 * time.Hour),
-		})
+	st := &csrfState{app: a}
+	if hadSecret {
+		st.secret = secret
 	}
-	token := a.csrfFor(secret, c.Cookies(a.sessionName()))
-	c.Locals(localCSRF, token)
+	c.Locals(localCSRF, st)
 	switch c.Method() {
 	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
 		return c.Next()
@@ -78,10 +73,37 @@ func (a *App) csrf(c *fiber.Ctx) error {
 	if sent == "" {
 		sent = bodyFormValue(c, views.CSRFField)
 	}
-	if !hmac.Equal([]byte(sent), []byte(token)) {
+	if !hmac.Equal([]byte(sent), []byte(st.token(c))) {
 		return errCSRF
 	}
 	return c.Next()
+}
+
+// csrfState is a request's CSRF secret and token. The token (an HMAC) and,
+// for a browser without one, the secret's cookie are made only when a page
+// renders a form or a state change is checked: raw views, downloads and
+// static files pay for neither.
+type csrfState struct {
+	app    *App
+	secret string
+	value  string
+}
+
+func (st *csrfState) token(c *fiber.Ctx) string {
+	if st.value != "" {
+		return st.value
+	}
+	a := st.app
+	if st.secret == "" {
+		st.secret = randomToken(24)
+		c.Cookie(&fiber.Cookie{
+			Name: a.csrfCookie(), Value: st.secret, Path: "/", HTTPOnly: true,
+			Secure: a.opts.BaseURL.Scheme == "https", SameSite: fiber.CookieSameSiteLaxMode,
+			Expires: time.Now().Add(365 * 24 * time.Hour),
+		})
+	}
+	st.value = a.csrfFor(st.secret, c.Cookies(a.sessionName()))
+	return st.value
 }
 
 // bodyFormValue returns a field of a urlencoded or multipart request body,
@@ -117,7 +139,11 @@ func (a *App) sameOrigin(c *fiber.Ctx) bool {
 	return err == nil && u.Scheme == a.opts.BaseURL.Scheme && u.Host == a.opts.BaseURL.Host
 }
 
+// csrfToken returns the token for the forms of the page being rendered.
 func csrfToken(c *fiber.Ctx) string {
-	s, _ := c.Locals(localCSRF).(string)
-	return s
+	st, ok := c.Locals(localCSRF).(*csrfState)
+	if !ok {
+		return ""
+	}
+	return st.token(c)
 }

@@ -92,10 +92,10 @@ func (s *pageSnapshot) send(c *fiber.Ctx) {
 // renderSnapshot renders comp, built by build with the CSRF stand-in in
 // place of the request's token, with the nonce stand-in, and returns it cut.
 func (a *App) renderSnapshot(c *fiber.Ctx, revision int32, build func() (templ.Component, error)) (*pageSnapshot, error) {
-	token := csrfToken(c)
-	c.Locals(localCSRF, tokenStandIn)
+	own := c.Locals(localCSRF)
+	c.Locals(localCSRF, &csrfState{value: tokenStandIn})
 	comp, err := build()
-	c.Locals(localCSRF, token)
+	c.Locals(localCSRF, own)
 	if err != nil {
 		return nil, err
 	}
