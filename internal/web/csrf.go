@@ -43,9 +43,9 @@ func (a *App) csrfFor(secret, session string) string {
 // Sec-Fetch-Site) must be this site, and the token from the htmx header or
 // the request body's form field must be the one derived for this browser's
 // cookies. A token in the query string is never read: URLs end up in logs,
-// history and Referer headers. Safe methods only make sure a secret exists
-// for the forms they render. The JSON API is exempt: it uses bearer tokens,
-// never cookies.
+// history and Referer headers. Safe methods pass; a page that renders a
+// form gets the token (and a secret, if the browser has none) through
+// csrfToken. The JSON API is exempt: it uses bearer tokens, never cookies.
 func (a *App) csrf(c *fiber.Ctx) error {
 	if strings.HasPrefix(c.Path(), "/api/") {
 		return c.Next()

@@ -43,16 +43,16 @@ func newRouteTable(routes []fiber.Route) *routeTable {
 
 func (r tableRoute) matches(segs []string) bool {
 	for i, p := range r.parts {
-		if p == "*" {
+		switch {
+		case p == "*":
 			return true
-		}
-		if i >= len(segs) {
-			return p == "" && len(segs) == 0
-		}
-		if !strings.HasPrefix(p, ":") && p != segs[i] {
+		case i >= len(segs):
 			return false
-		}
-		if strings.HasPrefix(p, ":") && segs[i] == "" {
+		case strings.HasPrefix(p, ":"):
+			if segs[i] == "" {
+				return false
+			}
+		case p != segs[i]:
 			return false
 		}
 	}
