@@ -43,16 +43,43 @@ SELECT id FROM users WHERE lower(username) = lower(@username);
 -- so the planner cannot walk created_at hoping to meet a rare term), then
 -- sorted. The caller asks one more candidate than it uses: candidates =
 -- max_candidates means the set was cut, and it walks newest-first instead
--- (SearchRecentWalk).
+-- (SearchRecentWalk). part narrows the matches for relevance tiers: 0 any,
+-- 1 only pastes whose title holds every word, 2 only the others.
+-- tag: pastes carry no tags yet, so a tag filter matches nothing.
 WITH m AS MATERIALIZED (
     SELECT s.paste_id, s.created_at
     FROM paste_search s
     WHERE s.tsv @@ (SELECT search_tsquery(@include::text[], @exclude::text[]))
+      AND (@part::int = 0 OR (@part::int = 1) = (s.tsv @@ (SELECT search_title_tsquery(@include::text[]))))
       AND NOT s.burn
       AND (s.visibility = 'public' OR (@viewer_id::bigint <> 0 AND s.owner_id = @viewer_id::bigint))
       AND (s.expires_at IS NULL OR s.expires_at > @now::timestamptz)
       AND (@owner_id::bigint = 0 OR s.owner_id = @owner_id::bigint)
       AND (@syntax::text = '' OR s.syntax = @syntax::text)
+      AND @tag::text = ''
+      AND (s.created_at, s.paste_id) < (@before_created_at::timestamptz, @before_id::text)
+    LIMIT @max_candidates::int
+)
+SELECT m.paste_id, m.created_at, (SELECT count(*) FROM m)::int AS candidates
+FROM m
+ORDER BY m.created_at DESC, m.paste_id DESC
+LIMIT @max_rows::int;
+
+-- name: SearchTitleCandidates :many
+-- As SearchCandidates with part 1, from the title-only index: a word
+-- common in bodies but absent from titles costs nothing here.
+WITH m AS MATERIALIZED (
+    SELECT s.paste_id, s.created_at
+    FROM paste_search s
+    WHERE search_title_tsv(s.title) @@ (SELECT search_tsquery(@include::text[], '{}'::text[]))
+      AND (s.tsv @@ (SELECT search_tsquery(@include::text[], @exclude::text[]))) IS TRUE
+      AND (s.tsv @@ (SELECT search_title_tsquery(@include::text[]))) IS TRUE
+      AND NOT s.burn
+      AND (s.visibility = 'public' OR (@viewer_id::bigint <> 0 AND s.owner_id = @viewer_id::bigint))
+      AND (s.expires_at IS NULL OR s.expires_at > @now::timestamptz)
+      AND (@owner_id::bigint = 0 OR s.owner_id = @owner_id::bigint)
+      AND (@syntax::text = '' OR s.syntax = @syntax::text)
+      AND @tag::text = ''
       AND (s.created_at, s.paste_id) < (@before_created_at::timestamptz, @before_id::text)
     LIMIT @max_candidates::int
 )
@@ -78,6 +105,8 @@ FROM (
     LIMIT @window_rows::int
 ) w
 WHERE w.tsv @@ (SELECT search_tsquery(@include::text[], @exclude::text[]))
+  AND (@part::int = 0 OR (@part::int = 1) = (w.tsv @@ (SELECT search_title_tsquery(@include::text[]))))
+  AND @tag::text = ''
 ORDER BY w.created_at DESC, w.paste_id DESC
 LIMIT @max_rows::int;
 
@@ -89,11 +118,13 @@ LIMIT @max_rows::int;
 SELECT s.paste_id, s.created_at
 FROM paste_search s
 WHERE (s.tsv @@ (SELECT search_tsquery(@include::text[], @exclude::text[]))) IS TRUE
+  AND (@part::int = 0 OR (@part::int = 1) = (s.tsv @@ (SELECT search_title_tsquery(@include::text[]))))
   AND NOT s.burn
   AND (s.visibility = 'public' OR (@viewer_id::bigint <> 0 AND s.owner_id = @viewer_id::bigint))
   AND (s.expires_at IS NULL OR s.expires_at > @now::timestamptz)
   AND (@owner_id::bigint = 0 OR s.owner_id = @owner_id::bigint)
   AND (@syntax::text = '' OR s.syntax = @syntax::text)
+  AND @tag::text = ''
   AND (s.created_at, s.paste_id) < (@before_created_at::timestamptz, @before_id::text)
 ORDER BY s.created_at DESC, s.paste_id DESC
 LIMIT @max_rows::int;
@@ -101,16 +132,19 @@ LIMIT @max_rows::int;
 -- name: SearchSubstring :many
 -- Trigram fallback for an identifier no whole token matched (HTTPHeader in
 -- parseHTTPHeader), over the indexed terms. pattern is a LIKE pattern whose wildcards the caller
--- escaped; bounded like SearchCandidates.
+-- escaped; bounded like SearchCandidates. Pastes the words match as tokens
+-- are left to the token tiers, so no paste is listed twice.
 WITH m AS MATERIALIZED (
     SELECT s.paste_id, s.created_at
     FROM paste_search s
     WHERE s.terms ILIKE @pattern::text
+      AND (s.tsv @@ (SELECT search_tsquery(@include::text[], @exclude::text[]))) IS NOT TRUE
       AND NOT s.burn
       AND (s.visibility = 'public' OR (@viewer_id::bigint <> 0 AND s.owner_id = @viewer_id::bigint))
       AND (s.expires_at IS NULL OR s.expires_at > @now::timestamptz)
       AND (@owner_id::bigint = 0 OR s.owner_id = @owner_id::bigint)
       AND (@syntax::text = '' OR s.syntax = @syntax::text)
+      AND @tag::text = ''
       AND (s.created_at, s.paste_id) < (@before_created_at::timestamptz, @before_id::text)
     LIMIT @max_candidates::int
 )
@@ -118,6 +152,50 @@ SELECT m.paste_id, m.created_at
 FROM m
 ORDER BY m.created_at DESC, m.paste_id DESC
 LIMIT @max_rows::int;
+
+-- name: SearchWordsByVariant :many
+-- Dictionary words sharing a deletion variant with the query word: the
+-- candidates within its typo budget (the caller checks the distance).
+SELECT DISTINCT v.word FROM search_word_variants v
+WHERE v.variant = ANY(@variants::text[])
+LIMIT 500;
+
+-- name: SearchFacetsRecent :many
+-- Matches per language among the newest @window_rows readable pastes: the
+-- facets of a common term, where counting every match would read its
+-- whole posting list. Without the syntax filter, so the other languages
+-- can be picked.
+SELECT w.syntax, count(*)::int AS hits
+FROM (
+    SELECT s.syntax, s.tsv
+    FROM paste_search s
+    WHERE NOT s.burn
+      AND (s.visibility = 'public' OR (@viewer_id::bigint <> 0 AND s.owner_id = @viewer_id::bigint))
+      AND (s.expires_at IS NULL OR s.expires_at > @now::timestamptz)
+    ORDER BY s.created_at DESC, s.paste_id DESC
+    LIMIT @window_rows::int
+) w
+WHERE w.tsv @@ (SELECT search_tsquery(@include::text[], @exclude::text[]))
+  AND @tag::text = ''
+GROUP BY w.syntax;
+
+-- name: SearchFacetsCandidates :many
+-- Matches per language among up to @max_candidates matches from the GIN
+-- index (all of them for a rarer term). Without the syntax filter.
+WITH m AS MATERIALIZED (
+    SELECT s.syntax
+    FROM paste_search s
+    WHERE s.tsv @@ (SELECT search_tsquery(@include::text[], @exclude::text[]))
+      AND NOT s.burn
+      AND (s.visibility = 'public' OR (@viewer_id::bigint <> 0 AND s.owner_id = @viewer_id::bigint))
+      AND (s.expires_at IS NULL OR s.expires_at > @now::timestamptz)
+      AND (@owner_id::bigint = 0 OR s.owner_id = @owner_id::bigint)
+      AND @tag::text = ''
+    LIMIT @max_candidates::int
+)
+SELECT m.syntax, count(*)::int AS hits
+FROM m
+GROUP BY m.syntax;
 
 -- name: SearchTexts :many
 SELECT paste_id, title, body FROM paste_search WHERE paste_id = ANY(@ids::text[]);

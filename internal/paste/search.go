@@ -2,11 +2,13 @@ package paste
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"html"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -17,29 +19,141 @@ import (
 // visibility and expiry rules of SearchRequest themselves; the Service still
 // re-checks every hit before anyone sees it.
 type SearchEngine interface {
-	// Search returns up to r.Limit hits, newest first (created_at, then ID,
-	// descending), strictly after r.After when it is set.
-	Search(ctx context.Context, r SearchRequest) ([]SearchHit, error)
+	// Search returns up to r.Limit hits in SearchRequest order (tier, then
+	// created_at and ID descending), strictly after r.After when it is set.
+	// When the words as typed match nothing, an engine may answer the hits of
+	// a corrected query (typos forgiven) and name it in Corrected.
+	Search(ctx context.Context, r SearchRequest) (SearchHits, error)
 }
 
-// SearchRequest is one query as the engines receive it. Owner and Syntax are
-// validated (OwnerPattern, SyntaxPattern) before an engine sees them.
+// SearchSort is the order of search results.
+type SearchSort string
+
+// The orders a search may ask for. Relevance puts pastes whose title holds
+// every word above those where the body does; Recent is newest first. In
+// both, matches of the words as typed come before typo matches, which are
+// only looked for when the words as typed match nothing, and recent breaks
+// every tie.
+const (
+	SortRelevance SearchSort = "relevance"
+	SortRecent    SearchSort = "recent"
+)
+
+// Search tiers: a hit's rank class, the first key of the result order.
+// Relevance uses all four; Recent only TierTitle (every exact match) and
+// TierTypoTitle (every typo match).
+const (
+	TierTitle     = 0 // every word in the title (Recent: anywhere)
+	TierBody      = 1 // every word in title and body together, not the title alone
+	TierTypoTitle = 2 // as TierTitle, for the corrected query
+	TierTypoBody  = 3 // as TierBody, for the corrected query
+)
+
+// SearchRequest is one query as the engines receive it. Owner, Syntax and
+// Tag are validated (OwnerPattern, SyntaxPattern, TagPattern) before an
+// engine sees them.
 type SearchRequest struct {
 	Query    Query
 	ViewerID int64  // 0: anonymous; otherwise the viewer's own pastes of any visibility match too
 	Owner    string // username filter, "" for everyone
 	Syntax   string // canonical syntax filter, "" for all
-	Now      time.Time
-	After    *Cursor
-	Limit    int
+	// Tag is a tag filter, "" for all. Pastes carry no tags yet (issue 15):
+	// until they do, no paste has any tag and a tag filter matches nothing.
+	Tag    string
+	Sort   SearchSort // "" is SortRelevance
+	Facets bool       // count matches per language (SearchHits.Facets)
+	Now    time.Time
+	After  *SearchCursor
+	Limit  int
 }
 
-// SearchHit is one match: the paste's ID, its creation time (for cursors)
-// and a snippet of the matched text.
+// Relevance reports whether r orders by relevance (the default).
+func (r SearchRequest) Relevance() bool { return r.Sort != SortRecent }
+
+// SearchHit is one match: the paste's ID, its creation time and tier (for
+// cursors) and a snippet of the matched text.
 type SearchHit struct {
 	ID        ID
 	CreatedAt time.Time
+	Tier      int
 	Snippet   Snippet
+}
+
+// SearchHits is an engine's answer: the hits, the corrected query when they
+// match it rather than the words as typed, and, when asked, how many
+// matches each language has.
+type SearchHits struct {
+	Hits      []SearchHit
+	Corrected Query // empty unless the hits are typo matches
+	Facets    []Facet
+	// FacetsApprox is set when Facets count a sample of the matches (a
+	// common word: the newest matches, or the first few thousand).
+	FacetsApprox bool
+}
+
+// Facet is a value of a filter field and how many matches have it.
+type Facet struct {
+	Value string
+	Count int
+}
+
+// SearchCursor is a position in search results: the tier, created_at and
+// ID of the last hit already seen.
+type SearchCursor struct {
+	Tier      int
+	CreatedAt time.Time
+	ID        ID
+}
+
+// Encode returns the opaque text form of c.
+func (c SearchCursor) Encode() string {
+	raw := strconv.Itoa(c.Tier) + ":" + strconv.FormatInt(c.CreatedAt.UnixMicro(), 10) + ":" + string(c.ID)
+	return base64.RawURLEncoding.EncodeToString([]byte(raw))
+}
+
+// DecodeSearchCursor parses a search cursor; the empty string is none. A
+// list cursor (no tier) reads as tier 0.
+func DecodeSearchCursor(s string) (*SearchCursor, error) {
+	if s == "" {
+		return nil, nil
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return nil, FieldError("cursor", "is not a valid cursor")
+	}
+	parts := strings.Split(string(raw), ":")
+	tier := 0
+	if len(parts) == 3 {
+		tier, err = strconv.Atoi(parts[0])
+		if err != nil || tier < TierTitle || tier > TierTypoBody {
+			return nil, FieldError("cursor", "is not a valid cursor")
+		}
+		parts = parts[1:]
+	}
+	if len(parts) != 2 {
+		return nil, FieldError("cursor", "is not a valid cursor")
+	}
+	micros, err := strconv.ParseInt(parts[0], 10, 64)
+	if err != nil || !ValidID(parts[1]) {
+		return nil, FieldError("cursor", "is not a valid cursor")
+	}
+	return &SearchCursor{Tier: tier, CreatedAt: time.UnixMicro(micros).UTC(), ID: ID(parts[1])}, nil
+}
+
+// Before reports whether hit a comes before b in search order.
+func (a SearchHit) Before(b SearchHit) bool {
+	if a.Tier != b.Tier {
+		return a.Tier < b.Tier
+	}
+	if !a.CreatedAt.Equal(b.CreatedAt) {
+		return a.CreatedAt.After(b.CreatedAt)
+	}
+	return a.ID > b.ID
+}
+
+// AfterHit reports whether h comes after the cursor c in search order.
+func (c SearchCursor) AfterHit(h SearchHit) bool {
+	return SearchHit{ID: c.ID, CreatedAt: c.CreatedAt, Tier: c.Tier}.Before(h)
 }
 
 // Limits of the search input. Longer queries are a validation error rather
@@ -56,6 +170,9 @@ const (
 var (
 	OwnerPattern  = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$`)
 	SyntaxPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9 +#._-]{0,63}$`)
+	// TagPattern is the shape of a tag filter: lower case letters, digits
+	// and - _ . + #, up to 32 characters.
+	TagPattern = regexp.MustCompile(`^[\p{Ll}\p{Lo}0-9][\p{Ll}\p{Lo}0-9._+#-]{0,31}$`)
 )
 
 // Term is one included part of a query: a word (which may be an identifier
@@ -413,6 +530,9 @@ type SearchInput struct {
 	Q      string
 	Syntax string // syntax name or alias; "" for all
 	Owner  string // username, "me" for the viewer; "" for everyone
+	Tag    string // "" for all
+	Sort   string // "relevance" (also ""), "recent"
+	Facets bool   // count matches per language
 	Cursor string
 	Limit  int
 }
@@ -424,15 +544,32 @@ type SearchResult struct {
 }
 
 // SearchPage is one page of results and the cursor for the next, "" at the
-// end.
+// end. Suggestion is the corrected query ("Did you mean …") when the words
+// as typed matched nothing and the items match it instead.
 type SearchPage struct {
-	Items      []SearchResult
-	NextCursor string
-	Query      Query
+	Items        []SearchResult
+	NextCursor   string
+	Query        Query
+	Sort         SearchSort
+	Suggestion   string
+	Facets       []Facet
+	FacetsApprox bool
 }
 
 // ErrSearchDisabled is returned when no search engine is configured.
 var ErrSearchDisabled = fmt.Errorf("search is not configured: %w", ErrUnavailable)
+
+// ParseSearchSort reads a sort name: "" and "relevance" are SortRelevance,
+// "recent" SortRecent.
+func ParseSearchSort(s string) (SearchSort, bool) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "", string(SortRelevance):
+		return SortRelevance, true
+	case string(SortRecent):
+		return SortRecent, true
+	}
+	return "", false
+}
 
 // Search finds pastes the viewer may read: public pastes, and the viewer's
 // own pastes of any visibility. Every hit is re-read and re-checked here
@@ -451,7 +588,7 @@ func (s *Service) Search(ctx context.Context, v Viewer, in SearchInput) (SearchP
 	if q.Empty() && len(in.Q) <= MaxQueryBytes {
 		verr.Add("q", "must contain a word to look for")
 	}
-	req := SearchRequest{Query: q, ViewerID: v.UserID, Now: s.opts.Now()}
+	req := SearchRequest{Query: q, ViewerID: v.UserID, Now: s.opts.Now(), Facets: in.Facets}
 	switch owner := strings.TrimSpace(in.Owner); {
 	case owner == "":
 	case owner == "me":
@@ -471,7 +608,18 @@ func (s *Service) Search(ctx context.Context, v Viewer, in SearchInput) (SearchP
 		}
 		req.Syntax = canon
 	}
-	c, err := DecodeCursor(in.Cursor)
+	if tag := strings.ToLower(strings.TrimSpace(in.Tag)); tag != "" {
+		if !TagPattern.MatchString(tag) {
+			verr.Add("tag", "is not a tag")
+		}
+		req.Tag = tag
+	}
+	sort, ok := ParseSearchSort(in.Sort)
+	if !ok {
+		verr.Add("sort", "must be relevance or recent")
+	}
+	req.Sort = sort
+	c, err := DecodeSearchCursor(in.Cursor)
 	if err != nil {
 		return SearchPage{}, err
 	}
@@ -480,14 +628,18 @@ func (s *Service) Search(ctx context.Context, v Viewer, in SearchInput) (SearchP
 	}
 	limit := ClampLimit(in.Limit)
 	req.After, req.Limit = c, limit+1
-	hits, err := s.opts.Search.Search(ctx, req)
+	res, err := s.opts.Search.Search(ctx, req)
 	if err != nil {
 		return SearchPage{}, err
 	}
-	page := SearchPage{Query: q}
+	hits := res.Hits
+	page := SearchPage{Query: q, Sort: sort, Facets: res.Facets, FacetsApprox: res.FacetsApprox}
+	if !res.Corrected.Empty() && len(hits) > 0 {
+		page.Suggestion = res.Corrected.String()
+	}
 	if len(hits) > limit {
 		last := hits[limit-1]
-		page.NextCursor = Cursor{CreatedAt: last.CreatedAt, ID: last.ID}.Encode()
+		page.NextCursor = SearchCursor{Tier: last.Tier, CreatedAt: last.CreatedAt, ID: last.ID}.Encode()
 		hits = hits[:limit]
 	}
 	for _, h := range hits {

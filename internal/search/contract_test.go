@@ -65,7 +65,7 @@ func (w *pgWorld) remove(t *testing.T, id paste.ID) {
 func TestContractPostgres(t *testing.T) {
 	searchtest.RunContract(t, func(t *testing.T) searchtest.Harness {
 		w := newPGWorld(t)
-		return searchtest.Harness{Engine: w.st.Search(0), AddUser: w.addUser, Put: w.put, Remove: w.remove}
+		return searchtest.Harness{Engine: w.st.Search(0), AddUser: w.addUser, Put: w.put, Remove: w.remove, Stems: true}
 	})
 }
 
@@ -75,7 +75,7 @@ func TestContractPostgres(t *testing.T) {
 func TestContractPostgresWalk(t *testing.T) {
 	searchtest.RunContract(t, func(t *testing.T) searchtest.Harness {
 		w := newPGWorld(t)
-		return searchtest.Harness{Engine: w.st.Search(2), AddUser: w.addUser, Put: w.put, Remove: w.remove}
+		return searchtest.Harness{Engine: w.st.Search(2), AddUser: w.addUser, Put: w.put, Remove: w.remove, Stems: true}
 	})
 }
 

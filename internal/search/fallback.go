@@ -27,7 +27,7 @@ type Fallback struct {
 var _ paste.SearchEngine = (*Fallback)(nil)
 
 // Search implements paste.SearchEngine.
-func (f *Fallback) Search(ctx context.Context, r paste.SearchRequest) ([]paste.SearchHit, error) {
+func (f *Fallback) Search(ctx context.Context, r paste.SearchRequest) (paste.SearchHits, error) {
 	if f.usePrimary() {
 		hits, err := f.Primary.Search(ctx, r)
 		if err == nil {
@@ -35,7 +35,7 @@ func (f *Fallback) Search(ctx context.Context, r paste.SearchRequest) ([]paste.S
 			return hits, nil
 		}
 		if ctx.Err() != nil {
-			return nil, err
+			return paste.SearchHits{}, err
 		}
 		f.mark(true, err)
 	}

@@ -148,15 +148,17 @@ func TestIndexingSurvivesTypesenseOutage(t *testing.T) {
 		t.Fatal(err)
 	}
 	req := paste.SearchRequest{Query: paste.ParseQuery("outage"), Now: time.Now(), Limit: 10}
-	hits, err := ts.Search(ctx, req)
+	res, err := ts.Search(ctx, req)
 	if err != nil {
 		t.Fatal(err)
 	}
+	hits := res.Hits
 	if len(hits) != 1 || hits[0].ID != created[2] {
 		t.Fatalf("anonymous Typesense hits %v, want only %s", hits, created[2])
 	}
 	req.ViewerID = aliceID
-	hits, _ = ts.Search(ctx, req)
+	res, _ = ts.Search(ctx, req)
+	hits = res.Hits
 	got := map[paste.ID]bool{}
 	for _, h := range hits {
 		got[h.ID] = true

@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/typesense/typesense-go/v2/typesense"
 	"github.com/typesense/typesense-go/v2/typesense/api"
@@ -271,27 +273,122 @@ func tsTerm(t paste.Term, neg bool) string {
 	return s
 }
 
-// Search implements paste.SearchEngine.
-func (t *Typesense) Search(ctx context.Context, r paste.SearchRequest) ([]paste.SearchHit, error) {
-	if r.Query.Empty() || r.Limit <= 0 {
-		return nil, nil
+// Search implements paste.SearchEngine with the tiers of the PostgreSQL
+// engine: the words as typed (num_typos 0) first, and only when they match
+// nothing Typesense's typo tolerance (num_typos 2, from 4 and 7 letters as
+// paste.TypoBudget). For relevance each of the two runs has a title tier
+// (query_by title alone) and a body tier (query_by title,body minus the
+// hits whose title holds every word); every tier is newest first.
+func (t *Typesense) Search(ctx context.Context, r paste.SearchRequest) (paste.SearchHits, error) {
+	if r.Query.Empty() || r.Limit <= 0 || r.Tag != "" {
+		// Documents carry no tags yet: a tag filter matches nothing.
+		return paste.SearchHits{}, nil
 	}
-	filter, err := FilterBy(r)
+	// Each tier adds the cursor itself: it holds only in the cursor's tier.
+	uncursored := r
+	uncursored.After = nil
+	filter, err := FilterBy(uncursored)
 	if err != nil {
-		return nil, err
+		return paste.SearchHits{}, err
+	}
+	startTier := paste.TierTitle
+	if r.After != nil {
+		startTier = r.After.Tier
+	}
+	var out paste.SearchHits
+	var matched []string
+	if startTier < paste.TierTypoTitle {
+		out.Hits, _, err = t.tiers(ctx, r, filter, false)
+		if err != nil {
+			return paste.SearchHits{}, err
+		}
+	}
+	typos := false
+	if (r.After == nil && len(out.Hits) == 0) || startTier >= paste.TierTypoTitle {
+		out.Hits, matched, err = t.tiers(ctx, r, filter, true)
+		if err != nil {
+			return paste.SearchHits{}, err
+		}
+		typos = len(out.Hits) > 0
+		if typos {
+			out.Corrected = correctedFrom(r.Query, matched)
+		}
+	}
+	if r.Facets && len(out.Hits) > 0 {
+		if out.Facets, err = t.facets(ctx, r, typos); err != nil {
+			return paste.SearchHits{}, err
+		}
+	}
+	return out, nil
+}
+
+// tiers fills up to r.Limit hits from the tiers of one run (typos or not),
+// from the cursor's tier on. matched are the document words the hits
+// matched (for a typo run: what the words were corrected to).
+func (t *Typesense) tiers(ctx context.Context, r paste.SearchRequest, filter string, typos bool) ([]paste.SearchHit, []string, error) {
+	base := paste.TierTitle
+	if typos {
+		base = paste.TierTypoTitle
+	}
+	parts := []string{"title,body"}
+	if r.Relevance() {
+		parts = []string{"title", "body"}
 	}
 	var out []paste.SearchHit
-	perPage := min(r.Limit+10, 250)
+	var matched []string
+	for i, part := range parts {
+		tier := base + i
+		if r.After != nil && tier < r.After.Tier {
+			continue
+		}
+		var after *paste.SearchCursor
+		if r.After != nil && r.After.Tier == tier {
+			after = r.After
+		}
+		hits, words, err := t.run(ctx, r, filter, part, typos, tier, after, r.Limit-len(out))
+		if err != nil {
+			return nil, nil, err
+		}
+		out = append(out, hits...)
+		matched = append(matched, words...)
+		if len(out) >= r.Limit {
+			break
+		}
+	}
+	return out, matched, nil
+}
+
+// run is one tier: part "title" asks query_by title; "body" asks title and
+// body and drops hits whose title alone matches; "title,body" is every
+// match.
+func (t *Typesense) run(ctx context.Context, r paste.SearchRequest, filter, part string, typos bool, tier int, after *paste.SearchCursor, limit int) ([]paste.SearchHit, []string, error) {
+	if after != nil {
+		filter += " && created_at:<=" + strconv.FormatInt(micros(after.CreatedAt), 10)
+	}
+	queryBy := part
+	if part == "body" {
+		queryBy = "title,body"
+	}
+	numTypos := "0"
+	if typos {
+		numTypos = "2"
+	}
+	var out []paste.SearchHit
+	var matched []string
+	perPage := min(limit+10, 250)
 	// Hits at exactly the cursor's instant are filtered here (Typesense
 	// cannot compare IDs), so a page may need a second fetch.
-	for page := 1; page <= 5 && len(out) < r.Limit; page++ {
+	for page := 1; page <= 5 && len(out) < limit; page++ {
 		res, err := t.client.Collection(t.collection).Documents().Search(ctx, &api.SearchCollectionParams{
 			Q:                       ptr(typesenseQuery(r.Query)),
-			QueryBy:                 ptr("title,body"),
+			QueryBy:                 ptr(queryBy),
 			FilterBy:                ptr(filter),
 			SortBy:                  ptr("created_at:desc"),
-			Prefix:                  ptr("true"),
-			NumTypos:                ptr("1"),
+			Prefix:                  ptr("false"),
+			NumTypos:                ptr(numTypos),
+			MinLen1typo:             ptr(paste.MinLenOneTypo),
+			MinLen2typo:             ptr(paste.MinLenTwoTypos),
+			TypoTokensThreshold:     ptr(1),
 			DropTokensThreshold:     ptr(0),
 			HighlightFields:         ptr("body,title"),
 			HighlightStartTag:       ptr(string(paste.SnippetMarkStart)),
@@ -302,7 +399,7 @@ func (t *Typesense) Search(ctx context.Context, r paste.SearchRequest) ([]paste.
 			PerPage:                 ptr(perPage),
 		})
 		if err != nil {
-			return nil, fmt.Errorf("typesense: search: %w", unavailable(err))
+			return nil, nil, fmt.Errorf("typesense: search: %w", unavailable(err))
 		}
 		if res.Hits == nil {
 			break
@@ -312,25 +409,182 @@ func (t *Typesense) Search(ctx context.Context, r paste.SearchRequest) ([]paste.
 			if !ok {
 				continue
 			}
-			if r.After != nil && hit.CreatedAt.Equal(r.After.CreatedAt) && hit.ID >= r.After.ID {
+			hit.Tier = tier
+			if after != nil && hit.CreatedAt.Equal(after.CreatedAt) && hit.ID >= after.ID {
 				continue
 			}
+			if part == "body" && titleHolds(h, r.Query, typos) {
+				continue // a title tier hit
+			}
 			out = append(out, hit)
+			matched = append(matched, matchedTokens(h)...)
 		}
 		if len(*res.Hits) < perPage {
 			break
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if !out[i].CreatedAt.Equal(out[j].CreatedAt) {
-			return out[i].CreatedAt.After(out[j].CreatedAt)
-		}
-		return out[i].ID > out[j].ID
-	})
-	if len(out) > r.Limit {
-		out = out[:r.Limit]
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Before(out[j]) })
+	if len(out) > limit {
+		out = out[:limit]
 	}
+	return out, matched, nil
+}
+
+// facets counts the matches per language without the language filter
+// (so that the others can be picked): one search that returns no hits.
+func (t *Typesense) facets(ctx context.Context, r paste.SearchRequest, typos bool) ([]paste.Facet, error) {
+	r.Syntax, r.After = "", nil
+	filter, err := FilterBy(r)
+	if err != nil {
+		return nil, err
+	}
+	numTypos := "0"
+	if typos {
+		numTypos = "2"
+	}
+	res, err := t.client.Collection(t.collection).Documents().Search(ctx, &api.SearchCollectionParams{
+		Q:                   ptr(typesenseQuery(r.Query)),
+		QueryBy:             ptr("title,body"),
+		FilterBy:            ptr(filter),
+		Prefix:              ptr("false"),
+		NumTypos:            ptr(numTypos),
+		MinLen1typo:         ptr(paste.MinLenOneTypo),
+		MinLen2typo:         ptr(paste.MinLenTwoTypos),
+		TypoTokensThreshold: ptr(1),
+		DropTokensThreshold: ptr(0),
+		FacetBy:             ptr("syntax"),
+		MaxFacetValues:      ptr(50),
+		PerPage:             ptr(0),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("typesense: facets: %w", unavailable(err))
+	}
+	var out []paste.Facet
+	if res.FacetCounts != nil {
+		for _, fc := range *res.FacetCounts {
+			if fc.FieldName == nil || *fc.FieldName != "syntax" || fc.Counts == nil {
+				continue
+			}
+			for _, c := range *fc.Counts {
+				if c.Value != nil && c.Count != nil && *c.Count > 0 {
+					out = append(out, paste.Facet{Value: *c.Value, Count: *c.Count})
+				}
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Count != out[j].Count {
+			return out[i].Count > out[j].Count
+		}
+		return out[i].Value < out[j].Value
+	})
 	return out, nil
+}
+
+// titleHolds reports whether the hit's title alone holds every word of q
+// (within the typo budget on a typo run): Typesense's title tier would
+// have it.
+func titleHolds(h api.SearchResultHit, q paste.Query, typos bool) bool {
+	if h.Document == nil {
+		return false
+	}
+	title, _ := (*h.Document)["title"].(string)
+	toks := tokenize(title)
+	for _, term := range q.Terms {
+		words := tokenize(term.Text)
+		if term.Phrase {
+			if !containsRun(toks, words) {
+				return false
+			}
+			continue
+		}
+		for _, w := range words {
+			if !holdsWord(toks, w, typos) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func holdsWord(toks []string, w string, typos bool) bool {
+	for _, t := range toks {
+		if t == w || (typos && paste.EditDistance(t, w) <= paste.TypoBudget(w)) {
+			return true
+		}
+	}
+	return false
+}
+
+func containsRun(toks, run []string) bool {
+	for i := 0; len(run) > 0 && i+len(run) <= len(toks); i++ {
+		if slices.Equal(toks[i:i+len(run)], run) {
+			return true
+		}
+	}
+	return false
+}
+
+// tokenize splits text as the collection does (tokenSeparators, spaces),
+// lower-cased.
+func tokenize(s string) []string {
+	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return unicode.IsSpace(r) || (r != '_' && slices.Contains(tokenSeparators, string(r)))
+	})
+}
+
+// matchedTokens are the document words a hit matched, lower-cased.
+func matchedTokens(h api.SearchResultHit) []string {
+	var out []string
+	if h.Highlights == nil {
+		return nil
+	}
+	for _, hl := range *h.Highlights {
+		if hl.MatchedTokens == nil {
+			continue
+		}
+		for _, m := range *hl.MatchedTokens {
+			if s, ok := m.(string); ok {
+				out = append(out, tokenize(s)...)
+			}
+		}
+	}
+	return out
+}
+
+// correctedFrom names what a typo run corrected q to: each word that is
+// not among the matched words becomes the nearest matched word within its
+// budget (the most often matched among equals).
+func correctedFrom(q paste.Query, matched []string) paste.Query {
+	seen := map[string]int{}
+	for _, m := range matched {
+		seen[m]++
+	}
+	var out paste.Query
+	out.Excluded = q.Excluded
+	for _, term := range q.Terms {
+		w := strings.ToLower(term.Text)
+		if term.Phrase || seen[w] > 0 || paste.TypoBudget(w) == 0 {
+			out.Terms = append(out.Terms, term)
+			continue
+		}
+		best, bestD, bestN := "", 99, 0
+		for m, n := range seen {
+			d := paste.EditDistance(w, m)
+			if d > paste.TypoBudget(w) {
+				continue
+			}
+			if d < bestD || (d == bestD && (n > bestN || (n == bestN && m < best))) {
+				best, bestD, bestN = m, d, n
+			}
+		}
+		if best == "" {
+			out.Terms = append(out.Terms, term)
+			continue
+		}
+		out.Terms = append(out.Terms, paste.Term{Text: best})
+	}
+	return out
 }
 
 func toHit(h api.SearchResultHit) (paste.SearchHit, bool) {

@@ -59,10 +59,11 @@ func TestCraftedBodiesIndexWithinTimeout(t *testing.T) {
 			if err := st.Pastes().InsertPaste(ctx, p, craftedBody(unit, word)); err != nil {
 				t.Fatalf("create: %v", err)
 			}
-			hits, err := st.Search(0).Search(ctx, paste.SearchRequest{Query: paste.ParseQuery(word), Now: t0, Limit: 10})
+			res, err := st.Search(0).Search(ctx, paste.SearchRequest{Query: paste.ParseQuery(word), Now: t0, Limit: 10})
 			if err != nil {
 				t.Fatal(err)
 			}
+			hits := res.Hits
 			if len(hits) != 1 || hits[0].ID != paste.ID(id) {
 				t.Fatalf("search %q: %v, want %s", word, hits, id)
 			}
@@ -91,10 +92,11 @@ func TestCommentsAndTagsAreSearchable(t *testing.T) {
 		"linkword": "Html00002", "fmt.Println": "Html00002", "parseHTTPHeader": "Html00002",
 		"HTTPHeader": "Html00002", // the substring fallback reads the terms too
 	} {
-		hits, err := st.Search(0).Search(ctx, paste.SearchRequest{Query: paste.ParseQuery(q), Now: t0, Limit: 10})
+		res, err := st.Search(0).Search(ctx, paste.SearchRequest{Query: paste.ParseQuery(q), Now: t0, Limit: 10})
 		if err != nil {
 			t.Fatal(err)
 		}
+		hits := res.Hits
 		if len(hits) != 1 || hits[0].ID != want {
 			t.Errorf("search %q: %v, want %s", q, hits, want)
 		}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"sort"
 	"strings"
 	"time"
 
@@ -47,102 +48,309 @@ func (s *Store) Search(maxCandidates int) Search {
 	return Search{Store: s, maxCandidates: maxCandidates}
 }
 
+// Facet sampling: a term in at least facetDenseHits of the newest
+// facetWindow readable pastes is counted among them; a rarer one among up
+// to facetMaxCandidates matches from the GIN index.
+const (
+	facetWindow        = 1000
+	facetDenseHits     = 50
+	facetMaxCandidates = 2000
+)
+
 type searchRow struct {
 	id        string
 	createdAt time.Time
+	tier      int
 }
 
-// Search implements paste.SearchEngine.
-func (e Search) Search(ctx context.Context, r paste.SearchRequest) ([]paste.SearchHit, error) {
+// Match parts of a relevance tier (the @part of the queries): any paste
+// matching the query, only pastes whose title holds every word, only the
+// others.
+const (
+	partAny      = 0
+	partTitle    = 1
+	partNotTitle = 2
+)
+
+// searchArgs are the filters every query of one search shares.
+type searchArgs struct {
+	r       paste.SearchRequest
+	ownerID int64
+}
+
+// Search implements paste.SearchEngine. Results come in tiers (see
+// paste.TierTitle): for relevance the pastes whose title holds every word,
+// then the others, newest first in each; for recent every match newest
+// first. Only when the words as typed match nothing at all are typos
+// forgiven: each word of four letters or more is looked up in the
+// dictionary of title words (search_word_variants), and the query runs
+// again with the near words as alternatives.
+func (e Search) Search(ctx context.Context, r paste.SearchRequest) (paste.SearchHits, error) {
 	if r.Query.Empty() || r.Limit <= 0 {
-		return nil, nil
+		return paste.SearchHits{}, nil
 	}
-	var ownerID int64
+	a := searchArgs{r: r}
 	if r.Owner != "" {
 		id, err := e.q.UserIDByUsername(ctx, r.Owner)
 		if errors.Is(err, pgx.ErrNoRows) {
-			return nil, nil
+			return paste.SearchHits{}, nil
 		}
 		if err != nil {
-			return nil, translate(err)
+			return paste.SearchHits{}, translate(err)
 		}
-		ownerID = id
+		a.ownerID = id
 	}
-	beforeAt, beforeID := farFuture, ""
+	startTier := paste.TierTitle
 	if r.After != nil {
-		beforeAt, beforeID = r.After.CreatedAt, string(r.After.ID)
+		startTier = r.After.Tier
 	}
-	include, exclude := r.Query.Included(), r.Query.ExcludedTexts()
-	if ownerID == 0 && r.Syntax == "" {
+	var out paste.SearchHits
+	used := r.Query
+	var rows []searchRow
+	if startTier < paste.TierTypoTitle {
+		var err error
+		rows, err = e.tiers(ctx, a, r.Query, 0, true)
+		if err != nil {
+			return paste.SearchHits{}, err
+		}
+	}
+	if (r.After == nil && len(rows) == 0) || startTier >= paste.TierTypoTitle {
+		fuzzy, shown, ok, err := e.correct(ctx, r.Query)
+		if err != nil {
+			return paste.SearchHits{}, err
+		}
+		if ok {
+			rows, err = e.tiers(ctx, a, fuzzy, paste.TierTypoTitle, false)
+			if err != nil {
+				return paste.SearchHits{}, err
+			}
+			if len(rows) > 0 {
+				out.Corrected, used = shown, fuzzy
+			}
+		}
+	}
+	hits, err := e.hits(ctx, markQuery(used), rows)
+	if err != nil {
+		return paste.SearchHits{}, err
+	}
+	out.Hits = hits
+	if r.Facets && len(hits) > 0 {
+		out.Facets, out.FacetsApprox, err = e.facets(ctx, a, used)
+		if err != nil {
+			return paste.SearchHits{}, err
+		}
+	}
+	return out, nil
+}
+
+// tiers fills up to r.Limit rows from the tiers of q, from the cursor's
+// tier on. base is the tier number of q's first tier (0 for the words as
+// typed, TierTypoTitle for a corrected query).
+func (e Search) tiers(ctx context.Context, a searchArgs, q paste.Query, base int, substring bool) ([]searchRow, error) {
+	r := a.r
+	parts := []int{partAny}
+	if r.Relevance() {
+		parts = []int{partTitle, partNotTitle}
+	}
+	var out []searchRow
+	for i, part := range parts {
+		tier := base + i
+		if r.After != nil && tier < r.After.Tier {
+			continue
+		}
+		beforeAt, beforeID := farFuture, ""
+		if r.After != nil && tier == r.After.Tier {
+			beforeAt, beforeID = r.After.CreatedAt, string(r.After.ID)
+		}
+		rows, err := e.find(ctx, a, q, part, beforeAt, beforeID, r.Limit-len(out), substring && part != partTitle)
+		if err != nil {
+			return nil, err
+		}
+		for _, row := range rows {
+			row.tier = tier
+			out = append(out, row)
+		}
+		if len(out) >= r.Limit {
+			break
+		}
+	}
+	return out, nil
+}
+
+// find answers one tier: up to limit rows matching q (narrowed by part)
+// before the given position, newest first.
+func (e Search) find(ctx context.Context, a searchArgs, q paste.Query, part int, beforeAt time.Time, beforeID string, limit int, substring bool) ([]searchRow, error) {
+	r := a.r
+	include, exclude := q.Included(), q.ExcludedTexts()
+	if a.ownerID == 0 && r.Syntax == "" {
 		// Unfiltered searches look at the newest pastes first: a common
 		// term is answered from them, which the GIN index cannot do
 		// cheaply (it reads the term's whole posting list).
 		probe, err := e.q.SearchRecentProbe(ctx, dbgen.SearchRecentProbeParams{
-			Include: include, Exclude: exclude, ViewerID: r.ViewerID, Now: r.Now,
+			Include: include, Exclude: exclude, Part: int32(part), Tag: r.Tag, ViewerID: r.ViewerID, Now: r.Now,
 			BeforeCreatedAt: beforeAt, BeforeID: beforeID,
-			WindowRows: probeRows, MaxRows: int32(r.Limit),
+			WindowRows: probeRows, MaxRows: int32(limit),
 		})
 		if err != nil {
 			return nil, translate(err)
 		}
 		switch {
-		case len(probe) == r.Limit:
+		case len(probe) == limit:
 			found := make([]searchRow, 0, len(probe))
 			for _, row := range probe {
-				found = append(found, searchRow{row.PasteID, row.CreatedAt})
+				found = append(found, searchRow{id: row.PasteID, createdAt: row.CreatedAt})
 			}
-			return e.hits(ctx, r.Query, found)
+			return found, nil
 		case len(probe) >= probeWalkHits:
-			return e.walk(ctx, r, include, exclude, 0, beforeAt, beforeID)
+			return e.walk(ctx, a, include, exclude, part, beforeAt, beforeID, limit)
 		}
 	}
-	rows, err := e.q.SearchCandidates(ctx, dbgen.SearchCandidatesParams{
-		Include: include, Exclude: exclude, ViewerID: r.ViewerID, Now: r.Now,
-		OwnerID: ownerID, Syntax: r.Syntax, BeforeCreatedAt: beforeAt, BeforeID: beforeID,
-		MaxCandidates: int32(e.maxCandidates + 1), MaxRows: int32(r.Limit),
-	})
-	if err != nil {
-		return nil, translate(err)
-	}
-	found := make([]searchRow, 0, len(rows))
-	for _, row := range rows {
-		found = append(found, searchRow{row.PasteID, row.CreatedAt})
+	var found []searchRow
+	var candidates int32
+	if part == partTitle {
+		rows, err := e.q.SearchTitleCandidates(ctx, dbgen.SearchTitleCandidatesParams{
+			Include: include, Exclude: exclude, Tag: r.Tag, ViewerID: r.ViewerID, Now: r.Now,
+			OwnerID: a.ownerID, Syntax: r.Syntax, BeforeCreatedAt: beforeAt, BeforeID: beforeID,
+			MaxCandidates: int32(e.maxCandidates + 1), MaxRows: int32(limit),
+		})
+		if err != nil {
+			return nil, translate(err)
+		}
+		for _, row := range rows {
+			found = append(found, searchRow{id: row.PasteID, createdAt: row.CreatedAt})
+			candidates = row.Candidates
+		}
+	} else {
+		rows, err := e.q.SearchCandidates(ctx, dbgen.SearchCandidatesParams{
+			Include: include, Exclude: exclude, Part: int32(part), Tag: r.Tag, ViewerID: r.ViewerID, Now: r.Now,
+			OwnerID: a.ownerID, Syntax: r.Syntax, BeforeCreatedAt: beforeAt, BeforeID: beforeID,
+			MaxCandidates: int32(e.maxCandidates + 1), MaxRows: int32(limit),
+		})
+		if err != nil {
+			return nil, translate(err)
+		}
+		for _, row := range rows {
+			found = append(found, searchRow{id: row.PasteID, createdAt: row.CreatedAt})
+			candidates = row.Candidates
+		}
 	}
 	switch {
-	case len(rows) > 0 && int(rows[0].Candidates) > e.maxCandidates:
-		return e.walk(ctx, r, include, exclude, ownerID, beforeAt, beforeID)
-	case len(rows) == 0 && substringTerm(r.Query) != "":
+	case int(candidates) > e.maxCandidates:
+		return e.walk(ctx, a, include, exclude, part, beforeAt, beforeID, limit)
+	case len(found) == 0 && substring && substringTerm(q) != "":
 		subs, err := e.q.SearchSubstring(ctx, dbgen.SearchSubstringParams{
-			Pattern:  "%" + escapeLike(substringTerm(r.Query)) + "%",
-			ViewerID: r.ViewerID, Now: r.Now, OwnerID: ownerID, Syntax: r.Syntax,
+			Pattern:  "%" + escapeLike(substringTerm(q)) + "%",
+			Include:  include, Exclude: exclude, Tag: r.Tag,
+			ViewerID: r.ViewerID, Now: r.Now, OwnerID: a.ownerID, Syntax: r.Syntax,
 			BeforeCreatedAt: beforeAt, BeforeID: beforeID,
-			MaxCandidates: int32(e.maxCandidates), MaxRows: int32(r.Limit),
+			MaxCandidates: int32(e.maxCandidates), MaxRows: int32(limit),
 		})
 		if err != nil {
 			return nil, translate(err)
 		}
 		for _, row := range subs {
-			found = append(found, searchRow{row.PasteID, row.CreatedAt})
+			found = append(found, searchRow{id: row.PasteID, createdAt: row.CreatedAt})
 		}
 	}
-	return e.hits(ctx, r.Query, found)
+	return found, nil
 }
 
 // walk answers from the newest-first walk (SearchRecentWalk).
-func (e Search) walk(ctx context.Context, r paste.SearchRequest, include, exclude []string, ownerID int64, beforeAt time.Time, beforeID string) ([]paste.SearchHit, error) {
+func (e Search) walk(ctx context.Context, a searchArgs, include, exclude []string, part int, beforeAt time.Time, beforeID string, limit int) ([]searchRow, error) {
+	r := a.r
 	walk, err := e.q.SearchRecentWalk(ctx, dbgen.SearchRecentWalkParams{
-		Include: include, Exclude: exclude, ViewerID: r.ViewerID, Now: r.Now,
-		OwnerID: ownerID, Syntax: r.Syntax, BeforeCreatedAt: beforeAt, BeforeID: beforeID,
-		MaxRows: int32(r.Limit),
+		Include: include, Exclude: exclude, Part: int32(part), Tag: r.Tag, ViewerID: r.ViewerID, Now: r.Now,
+		OwnerID: a.ownerID, Syntax: r.Syntax, BeforeCreatedAt: beforeAt, BeforeID: beforeID,
+		MaxRows: int32(limit),
 	})
 	if err != nil {
 		return nil, translate(err)
 	}
 	found := make([]searchRow, 0, len(walk))
 	for _, row := range walk {
-		found = append(found, searchRow{row.PasteID, row.CreatedAt})
+		found = append(found, searchRow{id: row.PasteID, createdAt: row.CreatedAt})
 	}
-	return e.hits(ctx, r.Query, found)
+	return found, nil
+}
+
+// correct looks the words of q up in the dictionary of title words. fuzzy
+// has every corrected word's near words as alternatives, shown the nearest
+// alone; ok is false when no word has a near word.
+func (e Search) correct(ctx context.Context, q paste.Query) (fuzzy, shown paste.Query, ok bool, err error) {
+	near := map[string][]string{}
+	for _, t := range q.Terms {
+		word := strings.ToLower(t.Text)
+		budget := paste.TypoBudget(word)
+		if t.Phrase || budget == 0 || near[word] != nil {
+			continue
+		}
+		cands, err := e.q.SearchWordsByVariant(ctx, paste.Deletions(word, budget))
+		if err != nil {
+			return paste.Query{}, paste.Query{}, false, translate(err)
+		}
+		if words := paste.NearWords(word, cands); len(words) > 0 {
+			near[word] = words
+		}
+	}
+	fuzzy, shown, ok = paste.Corrected(q, near)
+	return fuzzy, shown, ok, nil
+}
+
+// markQuery is q with every alternative of a corrected word as a term of
+// its own, for marking snippets.
+func markQuery(q paste.Query) paste.Query {
+	var out paste.Query
+	for _, t := range q.Terms {
+		for _, alt := range strings.Split(t.Text, paste.AltSeparator) {
+			out.Terms = append(out.Terms, paste.Term{Text: alt, Phrase: t.Phrase})
+		}
+	}
+	return out
+}
+
+// facets counts the matches of q per language, ignoring the language
+// filter: among the newest pastes for a common term, else among up to
+// facetMaxCandidates matches; approx is set when that is not all of them.
+func (e Search) facets(ctx context.Context, a searchArgs, q paste.Query) ([]paste.Facet, bool, error) {
+	r := a.r
+	include, exclude := q.Included(), q.ExcludedTexts()
+	var out []paste.Facet
+	total := 0
+	if a.ownerID == 0 {
+		rows, err := e.q.SearchFacetsRecent(ctx, dbgen.SearchFacetsRecentParams{
+			Include: include, Exclude: exclude, Tag: r.Tag, ViewerID: r.ViewerID, Now: r.Now, WindowRows: facetWindow,
+		})
+		if err != nil {
+			return nil, false, translate(err)
+		}
+		for _, row := range rows {
+			out = append(out, paste.Facet{Value: row.Syntax, Count: int(row.Hits)})
+			total += int(row.Hits)
+		}
+	}
+	approx := true
+	if total < facetDenseHits {
+		rows, err := e.q.SearchFacetsCandidates(ctx, dbgen.SearchFacetsCandidatesParams{
+			Include: include, Exclude: exclude, Tag: r.Tag, ViewerID: r.ViewerID, Now: r.Now,
+			OwnerID: a.ownerID, MaxCandidates: facetMaxCandidates,
+		})
+		if err != nil {
+			return nil, false, translate(err)
+		}
+		out, total = out[:0], 0
+		for _, row := range rows {
+			out = append(out, paste.Facet{Value: row.Syntax, Count: int(row.Hits)})
+			total += int(row.Hits)
+		}
+		approx = total >= facetMaxCandidates
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Count != out[j].Count {
+			return out[i].Count > out[j].Count
+		}
+		return out[i].Value < out[j].Value
+	})
+	return out, approx, nil
 }
 
 // hits attaches a snippet to every row, cut from the indexed text.
@@ -170,7 +378,7 @@ func (e Search) hits(ctx context.Context, q paste.Query, rows []searchRow) ([]pa
 			text = t.Title
 		}
 		out = append(out, paste.SearchHit{
-			ID: paste.ID(r.id), CreatedAt: r.createdAt.UTC(),
+			ID: paste.ID(r.id), CreatedAt: r.createdAt.UTC(), Tier: r.tier,
 			Snippet: paste.MakeSnippet(text, q, SnippetWidth),
 		})
 	}

@@ -6,6 +6,7 @@ package searchtest
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -24,6 +25,11 @@ type Harness struct {
 	Put func(t *testing.T, docs ...paste.SearchDoc)
 	// Remove deletes a paste and its document.
 	Remove func(t *testing.T, id paste.ID)
+	// Stems is set for engines that match English word forms ("caching"
+	// finds "cache"). Typesense v26 has no stemming (its "stem" field
+	// option came with v27), so its harnesses leave it unset and the
+	// stemming case then checks only that exact words still match.
+	Stems bool
 }
 
 // base is the creation time of the first document; others follow a second
@@ -59,21 +65,41 @@ func (f *fixture) doc(t *testing.T, title, body string, mod func(*paste.SearchDo
 
 func (f *fixture) search(t *testing.T, q string, mod func(*paste.SearchRequest)) []paste.SearchHit {
 	t.Helper()
+	return f.searchAll(t, q, mod).Hits
+}
+
+// searchAll runs one search and checks the order of its hits: by tier,
+// then newest first; recent searches use only the tiers of every match.
+func (f *fixture) searchAll(t *testing.T, q string, mod func(*paste.SearchRequest)) paste.SearchHits {
+	t.Helper()
 	r := paste.SearchRequest{Query: paste.ParseQuery(q), Now: f.now, Limit: 50}
 	if mod != nil {
 		mod(&r)
 	}
-	hits, err := f.h.Engine.Search(context.Background(), r)
+	res, err := f.h.Engine.Search(context.Background(), r)
 	if err != nil {
 		t.Fatalf("search %q: %v", q, err)
 	}
+	hits := res.Hits
 	for i := 1; i < len(hits); i++ {
-		a, b := hits[i-1], hits[i]
-		if a.CreatedAt.Before(b.CreatedAt) || (a.CreatedAt.Equal(b.CreatedAt) && a.ID < b.ID) {
-			t.Fatalf("search %q: hits not newest first: %v then %v", q, a.CreatedAt, b.CreatedAt)
+		if !hits[i-1].Before(hits[i]) {
+			t.Fatalf("search %q: hits out of order: %+v then %+v", q, hits[i-1], hits[i])
 		}
 	}
-	return hits
+	for _, h := range hits {
+		if !r.Relevance() && h.Tier != paste.TierTitle && h.Tier != paste.TierTypoTitle {
+			t.Fatalf("search %q by recent: hit in tier %d", q, h.Tier)
+		}
+	}
+	return res
+}
+
+func idList(hits []paste.SearchHit) []paste.ID {
+	out := make([]paste.ID, len(hits))
+	for i, h := range hits {
+		out[i] = h.ID
+	}
+	return out
 }
 
 func ids(hits []paste.SearchHit) map[paste.ID]bool {
@@ -219,7 +245,7 @@ func RunContract(t *testing.T, newHarness func(t *testing.T) Harness) {
 			want = append([]paste.ID{f.doc(t, fmt.Sprint("p", i), "pageword body", nil).ID}, want...)
 		}
 		var got []paste.ID
-		var after *paste.Cursor
+		var after *paste.SearchCursor
 		for page := 0; page < 10; page++ {
 			hits := f.search(t, "pageword", func(r *paste.SearchRequest) { r.Limit, r.After = 3, after })
 			for _, h := range hits {
@@ -229,7 +255,7 @@ func RunContract(t *testing.T, newHarness func(t *testing.T) Harness) {
 				break
 			}
 			last := hits[len(hits)-1]
-			after = &paste.Cursor{CreatedAt: last.CreatedAt, ID: last.ID}
+			after = &paste.SearchCursor{Tier: last.Tier, CreatedAt: last.CreatedAt, ID: last.ID}
 		}
 		if strings.Join(idStrings(got), ",") != strings.Join(idStrings(want), ",") {
 			t.Fatalf("pages gave %v, want %v", got, want)
@@ -245,6 +271,155 @@ func RunContract(t *testing.T, newHarness func(t *testing.T) Harness) {
 		f.h.Remove(t, d.ID)
 		if got := f.search(t, "vanishword", nil); len(got) != 0 {
 			t.Fatalf("found %v after delete", ids(got))
+		}
+	})
+
+	t.Run("typos in title words are forgiven when nothing matches as typed", func(t *testing.T) {
+		f := setup(t)
+		lru := f.doc(t, "LRU cache in Go", "package lru // eviction by recency", nil)
+		rel := f.doc(t, "Release notes 2.0", "what changed since the last version", nil)
+		gt := f.doc(t, "greater than zero", "a comparison helper", nil)
+		f.doc(t, "Secretproject roadmap", "private plans", func(d *paste.SearchDoc) {
+			d.OwnerID, d.OwnerName, d.Visibility = f.alice, "alice", paste.Private
+		})
+		for _, c := range []struct {
+			q, corrected string
+			want         paste.ID
+		}{
+			{"LRU cashe", "LRU cache", lru.ID},
+			{"cahce", "cache", lru.ID},
+			{"relase notes", "release notes", rel.ID},
+			{"greter", "greater", gt.ID},
+			{"releese", "release", rel.ID}, // two typos in a seven-letter word
+		} {
+			res := f.searchAll(t, c.q, nil)
+			if got := idList(res.Hits); len(got) != 1 || got[0] != c.want {
+				t.Errorf("%q: got %v, want [%s]", c.q, got, c.want)
+				continue
+			}
+			if got := strings.ToLower(res.Corrected.String()); got != strings.ToLower(c.corrected) {
+				t.Errorf("%q: corrected to %q, want %q", c.q, got, c.corrected)
+			}
+			if res.Hits[0].Tier < paste.TierTypoTitle {
+				t.Errorf("%q: a typo match in tier %d", c.q, res.Hits[0].Tier)
+			}
+		}
+		// Words as typed that match are not corrected; short words and
+		// words too far off are not either.
+		if res := f.searchAll(t, "cache", nil); len(res.Hits) != 1 || !res.Corrected.Empty() {
+			t.Errorf("cache: %v corrected %q", idList(res.Hits), res.Corrected.String())
+		}
+		for _, q := range []string{"LRV", "cxxhe", "zyxwvutsrq"} {
+			if res := f.searchAll(t, q, nil); len(res.Hits) != 0 || !res.Corrected.Empty() {
+				t.Errorf("%s: %v corrected %q", q, idList(res.Hits), res.Corrected.String())
+			}
+		}
+		// A correction towards a private title is never shown to others.
+		for name, viewer := range map[string]int64{"anonymous": 0, "bob": f.bob} {
+			if res := f.searchAll(t, "secretprojekt", as(viewer)); len(res.Hits) != 0 || !res.Corrected.Empty() {
+				t.Errorf("%s: secretprojekt gives %v corrected %q", name, idList(res.Hits), res.Corrected.String())
+			}
+		}
+		if res := f.searchAll(t, "secretprojekt", as(f.alice)); len(res.Hits) != 1 {
+			t.Errorf("alice: secretprojekt gives %v", idList(res.Hits))
+		}
+	})
+
+	t.Run("English word forms match; identifiers stay exact", func(t *testing.T) {
+		f := setup(t)
+		cache := f.doc(t, "Cache warmup", "we cache the responses", nil)
+		ident := f.doc(t, "parser", "h := parseHTTPHeader(r); fmt.Println(h)", func(d *paste.SearchDoc) { d.Syntax = "go" })
+		for _, q := range []string{"cache", "parseHTTPHeader", "fmt.Println"} {
+			if len(f.search(t, q, nil)) != 1 {
+				t.Errorf("%s: not found exactly once", q)
+			}
+		}
+		if got := ids(f.search(t, "parseHTTPHeader", nil)); !got[ident.ID] || got[cache.ID] {
+			t.Errorf("parseHTTPHeader: %v", got)
+		}
+		if !f.h.Stems {
+			return
+		}
+		for _, q := range []string{"caching", "cached", "caches", "responses cached", "response"} {
+			if got := ids(f.search(t, q, nil)); !got[cache.ID] || len(got) != 1 {
+				t.Errorf("%q: got %v, want only %s", q, got, cache.ID)
+			}
+		}
+	})
+
+	t.Run("relevance puts title matches first; recent is newest first", func(t *testing.T) {
+		f := setup(t)
+		oldTitle := f.doc(t, "kestrel deploy", "steps", nil)
+		body := f.doc(t, "notes", "the kestrel server restarts", nil)
+		newTitle := f.doc(t, "Kestrel tuning", "limits and kestrel timeouts", nil)
+		both := f.doc(t, "server", "kestrel deploy log", nil)
+		rel := idList(f.search(t, "kestrel", nil))
+		if want := []paste.ID{newTitle.ID, oldTitle.ID, both.ID, body.ID}; !slices.Equal(rel, want) {
+			t.Errorf("relevance: got %v, want %v", rel, want)
+		}
+		recent := idList(f.search(t, "kestrel", func(r *paste.SearchRequest) { r.Sort = paste.SortRecent }))
+		if want := []paste.ID{both.ID, newTitle.ID, body.ID, oldTitle.ID}; !slices.Equal(recent, want) {
+			t.Errorf("recent: got %v, want %v", recent, want)
+		}
+		// Two words: only a title holding both is a title match.
+		if got := idList(f.search(t, "kestrel deploy", nil)); !slices.Equal(got, []paste.ID{oldTitle.ID, both.ID}) {
+			t.Errorf("kestrel deploy: got %v", got)
+		}
+		// Pages of one follow the tiers without gaps or repeats.
+		for _, sort := range []paste.SearchSort{paste.SortRelevance, paste.SortRecent} {
+			var got []paste.ID
+			var after *paste.SearchCursor
+			for range 10 {
+				hits := f.search(t, "kestrel", func(r *paste.SearchRequest) { r.Sort, r.Limit, r.After = sort, 1, after })
+				if len(hits) == 0 {
+					break
+				}
+				got = append(got, hits[0].ID)
+				after = &paste.SearchCursor{Tier: hits[0].Tier, CreatedAt: hits[0].CreatedAt, ID: hits[0].ID}
+			}
+			want := rel
+			if sort == paste.SortRecent {
+				want = recent
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("%s pages: got %v, want %v", sort, got, want)
+			}
+		}
+	})
+
+	t.Run("language facets count every match, whatever the language filter", func(t *testing.T) {
+		f := setup(t)
+		for _, syn := range []string{"go", "go", "python", "go"} {
+			f.doc(t, "facet", "facetword here", func(d *paste.SearchDoc) { d.Syntax = syn })
+		}
+		f.doc(t, "other", "not this one", func(d *paste.SearchDoc) { d.Syntax = "rust" })
+		f.doc(t, "private", "facetword", func(d *paste.SearchDoc) {
+			d.Syntax, d.OwnerID, d.Visibility = "rust", f.alice, paste.Private
+		})
+		want := []paste.Facet{{Value: "go", Count: 3}, {Value: "python", Count: 1}}
+		for _, syn := range []string{"", "python"} {
+			res := f.searchAll(t, "facetword", func(r *paste.SearchRequest) { r.Facets, r.Syntax = true, syn })
+			if !slices.Equal(res.Facets, want) || res.FacetsApprox {
+				t.Errorf("syntax %q: facets %v (approx %v), want %v", syn, res.Facets, res.FacetsApprox, want)
+			}
+		}
+		res := f.searchAll(t, "facetword", func(r *paste.SearchRequest) { r.Facets, r.ViewerID = true, f.alice })
+		if want := append(want, paste.Facet{Value: "rust", Count: 1}); !slices.Equal(res.Facets, want) {
+			t.Errorf("alice: facets %v, want %v", res.Facets, want)
+		}
+		if res := f.searchAll(t, "facetword", nil); res.Facets != nil {
+			t.Errorf("facets not asked for: %v", res.Facets)
+		}
+	})
+
+	t.Run("a tag filter matches nothing while pastes carry no tags", func(t *testing.T) {
+		f := setup(t)
+		f.doc(t, "tagged?", "tagword", nil)
+		if got := f.search(t, "tagword", func(r *paste.SearchRequest) { r.Tag = "go" }); len(got) != 0 {
+			t.Errorf("tag go: %v", idList(got))
+		}
+		if got := f.search(t, "tagword", nil); len(got) != 1 {
+			t.Errorf("no tag: %v", idList(got))
 		}
 	})
 

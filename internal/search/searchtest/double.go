@@ -324,7 +324,8 @@ var searchParams = map[string]bool{
 	"q": true, "query_by": true, "filter_by": true, "sort_by": true, "prefix": true, "num_typos": true,
 	"drop_tokens_threshold": true, "highlight_fields": true, "highlight_start_tag": true, "highlight_end_tag": true,
 	"highlight_affix_num_tokens": true, "exclude_fields": true, "include_fields": true, "page": true, "per_page": true,
-	"snippet_threshold": true, "typo_tokens_threshold": true,
+	"snippet_threshold": true, "typo_tokens_threshold": true, "min_len_1typo": true, "min_len_2typo": true,
+	"facet_by": true, "max_facet_values": true,
 }
 
 func (c *collection) tokens(s string) []string {
@@ -405,12 +406,67 @@ func containsSeq(toks, seq []string) bool {
 }
 
 func hasToken(toks []string, w string, prefix bool) bool {
+	return matchToken(toks, w, prefix, typoRule{}) != ""
+}
+
+// typoRule is how many typos a search tolerates (num_typos, min_len_1typo,
+// min_len_2typo).
+type typoRule struct{ max, len1, len2 int }
+
+func (r typoRule) budget(w string) int {
+	n := len([]rune(w))
+	switch {
+	case r.max >= 2 && n >= r.len2:
+		return 2
+	case r.max >= 1 && n >= r.len1:
+		return 1
+	}
+	return 0
+}
+
+// matchToken returns the token of toks that w matches (exactly, as a
+// prefix, or within the typo budget), "" for none.
+func matchToken(toks []string, w string, prefix bool, typos typoRule) string {
 	for _, t := range toks {
 		if t == w || (prefix && strings.HasPrefix(t, w)) {
-			return true
+			return t
 		}
 	}
-	return false
+	if b := typos.budget(w); b > 0 {
+		for _, t := range toks {
+			if editDistance(t, w) <= b {
+				return t
+			}
+		}
+	}
+	return ""
+}
+
+// editDistance is the optimal string alignment distance (a swap of
+// neighbours is one typo, as in Typesense).
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	d := make([][]int, len(ra)+1)
+	for i := range d {
+		d[i] = make([]int, len(rb)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(ra)][len(rb)]
 }
 
 // filter is one parsed clause of filter_by.
@@ -532,6 +588,35 @@ func (d *Typesense) search(w http.ResponseWriter, r *http.Request, name string) 
 		d.fail(w, http.StatusBadRequest, "search: sort_by %q unexpected", sb)
 		return
 	}
+	typos := typoRule{max: 2, len1: 4, len2: 7}
+	for name, dst := range map[string]*int{"num_typos": &typos.max, "min_len_1typo": &typos.len1, "min_len_2typo": &typos.len2} {
+		if v := qs.Get(name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 || (name == "num_typos" && n > 2) {
+				d.fail(w, http.StatusBadRequest, "search: bad %s %q", name, v)
+				return
+			}
+			*dst = n
+		}
+	}
+	threshold := 1
+	if v := qs.Get("typo_tokens_threshold"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			d.fail(w, http.StatusBadRequest, "search: bad typo_tokens_threshold %q", v)
+			return
+		}
+		threshold = n
+	}
+	facetBy := qs.Get("facet_by")
+	if facetBy != "" {
+		for _, f := range strings.Split(facetBy, ",") {
+			if !facetField(c.schema, f) {
+				d.fail(w, http.StatusBadRequest, "search: facet_by field %q is not a facet field", f)
+				return
+			}
+		}
+	}
 	match := func(map[string]any) bool { return true }
 	if fb := qs.Get("filter_by"); fb != "" {
 		f, err := c.parseFilter(fb)
@@ -554,32 +639,64 @@ func (d *Typesense) search(w http.ResponseWriter, r *http.Request, name string) 
 	}
 	q := c.parseQ(qs.Get("q"))
 	prefix := qs.Get("prefix") != "false"
-	var hits []map[string]any
-	for _, doc := range c.docs {
-		if !match(doc) {
-			continue
+	// Typesense looks for words as typed first and tolerates typos only
+	// while fewer than typo_tokens_threshold documents match.
+	find := func(rule typoRule) ([]map[string]any, map[string][]string) {
+		var hits []map[string]any
+		matched := map[string][]string{}
+		for _, doc := range c.docs {
+			if !match(doc) {
+				continue
+			}
+			var toks []string
+			for _, f := range queryBy {
+				s, _ := doc[f].(string)
+				toks = append(toks, c.tokens(s)...)
+				toks = append(toks, "\x00") // phrases do not span fields
+			}
+			ok := len(q.words)+len(q.phrases) > 0
+			var got []string
+			for i, wd := range q.words {
+				m := matchToken(toks, wd, prefix && i == len(q.words)-1, rule)
+				ok = ok && m != ""
+				got = append(got, m)
+			}
+			for _, p := range q.phrases {
+				ok = ok && containsSeq(toks, p)
+				got = append(got, p...)
+			}
+			for _, wd := range q.excluded {
+				ok = ok && !hasToken(toks, wd, false)
+			}
+			for _, p := range q.exPh {
+				ok = ok && !containsSeq(toks, p)
+			}
+			if ok {
+				hits = append(hits, doc)
+				id, _ := doc["id"].(string)
+				matched[id] = got
+			}
 		}
-		var toks []string
-		for _, f := range queryBy {
-			s, _ := doc[f].(string)
-			toks = append(toks, c.tokens(s)...)
-			toks = append(toks, "\x00") // phrases do not span fields
-		}
-		ok := len(q.words)+len(q.phrases) > 0
-		for i, wd := range q.words {
-			ok = ok && hasToken(toks, wd, prefix && i == len(q.words)-1)
-		}
-		for _, p := range q.phrases {
-			ok = ok && containsSeq(toks, p)
-		}
-		for _, wd := range q.excluded {
-			ok = ok && !hasToken(toks, wd, false)
-		}
-		for _, p := range q.exPh {
-			ok = ok && !containsSeq(toks, p)
-		}
-		if ok {
-			hits = append(hits, doc)
+		return hits, matched
+	}
+	hits, matched := find(typoRule{})
+	if typos.max > 0 && len(hits) < threshold {
+		hits, matched = find(typos)
+	}
+	var facets []map[string]any
+	if facetBy != "" {
+		for _, f := range strings.Split(facetBy, ",") {
+			counts := map[string]int{}
+			for _, doc := range hits {
+				v, _ := doc[f].(string)
+				counts[v]++
+			}
+			var list []map[string]any
+			for v, n := range counts {
+				list = append(list, map[string]any{"value": v, "count": n, "highlighted": v})
+			}
+			sort.Slice(list, func(i, j int) bool { return list[i]["count"].(int) > list[j]["count"].(int) })
+			facets = append(facets, map[string]any{"field_name": f, "counts": list, "stats": map[string]any{"total_values": len(list)}})
 		}
 	}
 	sort.Slice(hits, func(i, j int) bool {
@@ -592,7 +709,6 @@ func (d *Typesense) search(w http.ResponseWriter, r *http.Request, name string) 
 	if start == "" {
 		start, end = "<mark>", "</mark>"
 	}
-	words := append(append([]string{}, q.words...), flatten(q.phrases)...)
 	out := make([]map[string]any, 0, len(hits))
 	for _, doc := range hits {
 		shown := map[string]any{}
@@ -602,17 +718,36 @@ func (d *Typesense) search(w http.ResponseWriter, r *http.Request, name string) 
 		for _, f := range strings.Split(qs.Get("exclude_fields"), ",") {
 			delete(shown, f)
 		}
+		id, _ := doc["id"].(string)
+		words := matched[id]
 		var highlights []map[string]any
 		for _, f := range strings.Split(qs.Get("highlight_fields"), ",") {
 			s, _ := doc[f].(string)
-			if snip, ok := snippet(c, s, words, start, end); ok {
-				highlights = append(highlights, map[string]any{"field": f, "snippet": snip, "matched_tokens": words})
+			if snip, toks, ok := snippet(c, s, words, start, end); ok {
+				highlights = append(highlights, map[string]any{"field": f, "snippet": snip, "matched_tokens": toks})
 			}
 		}
 		out = append(out, map[string]any{"document": shown, "highlights": highlights, "highlight": map[string]any{}, "text_match": 100})
 	}
-	reply(w, map[string]any{"found": found, "out_of": len(c.docs), "page": page, "hits": out, "search_time_ms": 0,
-		"request_params": map[string]any{"collection_name": name, "per_page": perPage, "q": qs.Get("q")}})
+	answer := map[string]any{"found": found, "out_of": len(c.docs), "page": page, "hits": out, "search_time_ms": 0,
+		"request_params": map[string]any{"collection_name": name, "per_page": perPage, "q": qs.Get("q")}}
+	if facetBy != "" {
+		answer["facet_counts"] = facets
+	}
+	reply(w, answer)
+}
+
+// facetField reports whether the collection's schema declares f a facet.
+func facetField(schema map[string]any, f string) bool {
+	fields, _ := schema["fields"].([]any)
+	for _, raw := range fields {
+		m, _ := raw.(map[string]any)
+		if m["name"] == f {
+			facet, _ := m["facet"].(bool)
+			return facet
+		}
+	}
+	return false
 }
 
 func flatten(ps [][]string) []string {
@@ -624,10 +759,12 @@ func flatten(ps [][]string) []string {
 }
 
 // snippet marks matched words in a window of s, as Typesense's highlight
-// snippet does (whole words, original case kept).
-func snippet(c *collection, s string, words []string, start, end string) (string, bool) {
+// snippet does (whole words, original case kept), and returns the words
+// it marked (matched_tokens).
+func snippet(c *collection, s string, words []string, start, end string) (string, []string, bool) {
 	fields := strings.Fields(s)
 	first := -1
+	var toks []string
 	for i, f := range fields {
 		for _, t := range c.tokens(f) {
 			if containsWord(words, t) {
@@ -635,15 +772,16 @@ func snippet(c *collection, s string, words []string, start, end string) (string
 					first = i
 				}
 				fields[i] = start + f + end
+				toks = append(toks, f)
 				break
 			}
 		}
 	}
 	if first < 0 {
-		return "", false
+		return "", nil, false
 	}
 	lo, hi := max(0, first-8), min(len(fields), first+9)
-	return strings.Join(fields[lo:hi], " "), true
+	return strings.Join(fields[lo:hi], " "), toks, true
 }
 
 func containsWord(words []string, t string) bool {

@@ -207,13 +207,15 @@ WITH m AS MATERIALIZED (
     SELECT s.paste_id, s.created_at
     FROM paste_search s
     WHERE s.tsv @@ (SELECT search_tsquery($2::text[], $3::text[]))
+      AND ($4::int = 0 OR ($4::int = 1) = (s.tsv @@ (SELECT search_title_tsquery($2::text[]))))
       AND NOT s.burn
-      AND (s.visibility = 'public' OR ($4::bigint <> 0 AND s.owner_id = $4::bigint))
-      AND (s.expires_at IS NULL OR s.expires_at > $5::timestamptz)
-      AND ($6::bigint = 0 OR s.owner_id = $6::bigint)
-      AND ($7::text = '' OR s.syntax = $7::text)
-      AND (s.created_at, s.paste_id) < ($8::timestamptz, $9::text)
-    LIMIT $10::int
+      AND (s.visibility = 'public' OR ($5::bigint <> 0 AND s.owner_id = $5::bigint))
+      AND (s.expires_at IS NULL OR s.expires_at > $6::timestamptz)
+      AND ($7::bigint = 0 OR s.owner_id = $7::bigint)
+      AND ($8::text = '' OR s.syntax = $8::text)
+      AND $9::text = ''
+      AND (s.created_at, s.paste_id) < ($10::timestamptz, $11::text)
+    LIMIT $12::int
 )
 SELECT m.paste_id, m.created_at, (SELECT count(*) FROM m)::int AS candidates
 FROM m
@@ -225,10 +227,12 @@ type SearchCandidatesParams struct {
 	MaxRows         int32
 	Include         []string
 	Exclude         []string
+	Part            int32
 	ViewerID        int64
 	Now             time.Time
 	OwnerID         int64
 	Syntax          string
+	Tag             string
 	BeforeCreatedAt time.Time
 	BeforeID        string
 	MaxCandidates   int32
@@ -244,16 +248,20 @@ type SearchCandidatesRow struct {
 // so the planner cannot walk created_at hoping to meet a rare term), then
 // sorted. The caller asks one more candidate than it uses: candidates =
 // max_candidates means the set was cut, and it walks newest-first instead
-// (SearchRecentWalk).
+// (SearchRecentWalk). part narrows the matches for relevance tiers: 0 any,
+// 1 only pastes whose title holds every word, 2 only the others.
+// tag: pastes carry no tags yet, so a tag filter matches nothing.
 func (q *Queries) SearchCandidates(ctx context.Context, arg SearchCandidatesParams) ([]SearchCandidatesRow, error) {
 	rows, err := q.db.Query(ctx, searchCandidates,
 		arg.MaxRows,
 		arg.Include,
 		arg.Exclude,
+		arg.Part,
 		arg.ViewerID,
 		arg.Now,
 		arg.OwnerID,
 		arg.Syntax,
+		arg.Tag,
 		arg.BeforeCreatedAt,
 		arg.BeforeID,
 		arg.MaxCandidates,
@@ -328,6 +336,129 @@ func (q *Queries) SearchDocsByID(ctx context.Context, ids []string) ([]SearchDoc
 	return items, nil
 }
 
+const searchFacetsCandidates = `-- name: SearchFacetsCandidates :many
+WITH m AS MATERIALIZED (
+    SELECT s.syntax
+    FROM paste_search s
+    WHERE s.tsv @@ (SELECT search_tsquery($1::text[], $2::text[]))
+      AND NOT s.burn
+      AND (s.visibility = 'public' OR ($3::bigint <> 0 AND s.owner_id = $3::bigint))
+      AND (s.expires_at IS NULL OR s.expires_at > $4::timestamptz)
+      AND ($5::bigint = 0 OR s.owner_id = $5::bigint)
+      AND $6::text = ''
+    LIMIT $7::int
+)
+SELECT m.syntax, count(*)::int AS hits
+FROM m
+GROUP BY m.syntax
+`
+
+type SearchFacetsCandidatesParams struct {
+	Include       []string
+	Exclude       []string
+	ViewerID      int64
+	Now           time.Time
+	OwnerID       int64
+	Tag           string
+	MaxCandidates int32
+}
+
+type SearchFacetsCandidatesRow struct {
+	Syntax string
+	Hits   int32
+}
+
+// Matches per language among up to @max_candidates matches from the GIN
+// index (all of them for a rarer term). Without the syntax filter.
+func (q *Queries) SearchFacetsCandidates(ctx context.Context, arg SearchFacetsCandidatesParams) ([]SearchFacetsCandidatesRow, error) {
+	rows, err := q.db.Query(ctx, searchFacetsCandidates,
+		arg.Include,
+		arg.Exclude,
+		arg.ViewerID,
+		arg.Now,
+		arg.OwnerID,
+		arg.Tag,
+		arg.MaxCandidates,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []SearchFacetsCandidatesRow{}
+	for rows.Next() {
+		var i SearchFacetsCandidatesRow
+		if err := rows.Scan(&i.Syntax, &i.Hits); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const searchFacetsRecent = `-- name: SearchFacetsRecent :many
+SELECT w.syntax, count(*)::int AS hits
+FROM (
+    SELECT s.syntax, s.tsv
+    FROM paste_search s
+    WHERE NOT s.burn
+      AND (s.visibility = 'public' OR ($1::bigint <> 0 AND s.owner_id = $1::bigint))
+      AND (s.expires_at IS NULL OR s.expires_at > $2::timestamptz)
+    ORDER BY s.created_at DESC, s.paste_id DESC
+    LIMIT $3::int
+) w
+WHERE w.tsv @@ (SELECT search_tsquery($4::text[], $5::text[]))
+  AND $6::text = ''
+GROUP BY w.syntax
+`
+
+type SearchFacetsRecentParams struct {
+	ViewerID   int64
+	Now        time.Time
+	WindowRows int32
+	Include    []string
+	Exclude    []string
+	Tag        string
+}
+
+type SearchFacetsRecentRow struct {
+	Syntax string
+	Hits   int32
+}
+
+// Matches per language among the newest @window_rows readable pastes: the
+// facets of a common term, where counting every match would read its
+// whole posting list. Without the syntax filter, so the other languages
+// can be picked.
+func (q *Queries) SearchFacetsRecent(ctx context.Context, arg SearchFacetsRecentParams) ([]SearchFacetsRecentRow, error) {
+	rows, err := q.db.Query(ctx, searchFacetsRecent,
+		arg.ViewerID,
+		arg.Now,
+		arg.WindowRows,
+		arg.Include,
+		arg.Exclude,
+		arg.Tag,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []SearchFacetsRecentRow{}
+	for rows.Next() {
+		var i SearchFacetsRecentRow
+		if err := rows.Scan(&i.Syntax, &i.Hits); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const searchRecentProbe = `-- name: SearchRecentProbe :many
 SELECT w.paste_id, w.created_at
 FROM (
@@ -341,8 +472,10 @@ FROM (
     LIMIT $5::int
 ) w
 WHERE w.tsv @@ (SELECT search_tsquery($6::text[], $7::text[]))
+  AND ($8::int = 0 OR ($8::int = 1) = (w.tsv @@ (SELECT search_title_tsquery($6::text[]))))
+  AND $9::text = ''
 ORDER BY w.created_at DESC, w.paste_id DESC
-LIMIT $8::int
+LIMIT $10::int
 `
 
 type SearchRecentProbeParams struct {
@@ -353,6 +486,8 @@ type SearchRecentProbeParams struct {
 	WindowRows      int32
 	Include         []string
 	Exclude         []string
+	Part            int32
+	Tag             string
 	MaxRows         int32
 }
 
@@ -374,6 +509,8 @@ func (q *Queries) SearchRecentProbe(ctx context.Context, arg SearchRecentProbePa
 		arg.WindowRows,
 		arg.Include,
 		arg.Exclude,
+		arg.Part,
+		arg.Tag,
 		arg.MaxRows,
 	)
 	if err != nil {
@@ -398,23 +535,27 @@ const searchRecentWalk = `-- name: SearchRecentWalk :many
 SELECT s.paste_id, s.created_at
 FROM paste_search s
 WHERE (s.tsv @@ (SELECT search_tsquery($1::text[], $2::text[]))) IS TRUE
+  AND ($3::int = 0 OR ($3::int = 1) = (s.tsv @@ (SELECT search_title_tsquery($1::text[]))))
   AND NOT s.burn
-  AND (s.visibility = 'public' OR ($3::bigint <> 0 AND s.owner_id = $3::bigint))
-  AND (s.expires_at IS NULL OR s.expires_at > $4::timestamptz)
-  AND ($5::bigint = 0 OR s.owner_id = $5::bigint)
-  AND ($6::text = '' OR s.syntax = $6::text)
-  AND (s.created_at, s.paste_id) < ($7::timestamptz, $8::text)
+  AND (s.visibility = 'public' OR ($4::bigint <> 0 AND s.owner_id = $4::bigint))
+  AND (s.expires_at IS NULL OR s.expires_at > $5::timestamptz)
+  AND ($6::bigint = 0 OR s.owner_id = $6::bigint)
+  AND ($7::text = '' OR s.syntax = $7::text)
+  AND $8::text = ''
+  AND (s.created_at, s.paste_id) < ($9::timestamptz, $10::text)
 ORDER BY s.created_at DESC, s.paste_id DESC
-LIMIT $9::int
+LIMIT $11::int
 `
 
 type SearchRecentWalkParams struct {
 	Include         []string
 	Exclude         []string
+	Part            int32
 	ViewerID        int64
 	Now             time.Time
 	OwnerID         int64
 	Syntax          string
+	Tag             string
 	BeforeCreatedAt time.Time
 	BeforeID        string
 	MaxRows         int32
@@ -433,10 +574,12 @@ func (q *Queries) SearchRecentWalk(ctx context.Context, arg SearchRecentWalkPara
 	rows, err := q.db.Query(ctx, searchRecentWalk,
 		arg.Include,
 		arg.Exclude,
+		arg.Part,
 		arg.ViewerID,
 		arg.Now,
 		arg.OwnerID,
 		arg.Syntax,
+		arg.Tag,
 		arg.BeforeCreatedAt,
 		arg.BeforeID,
 		arg.MaxRows,
@@ -464,13 +607,15 @@ WITH m AS MATERIALIZED (
     SELECT s.paste_id, s.created_at
     FROM paste_search s
     WHERE s.terms ILIKE $2::text
+      AND (s.tsv @@ (SELECT search_tsquery($3::text[], $4::text[]))) IS NOT TRUE
       AND NOT s.burn
-      AND (s.visibility = 'public' OR ($3::bigint <> 0 AND s.owner_id = $3::bigint))
-      AND (s.expires_at IS NULL OR s.expires_at > $4::timestamptz)
-      AND ($5::bigint = 0 OR s.owner_id = $5::bigint)
-      AND ($6::text = '' OR s.syntax = $6::text)
-      AND (s.created_at, s.paste_id) < ($7::timestamptz, $8::text)
-    LIMIT $9::int
+      AND (s.visibility = 'public' OR ($5::bigint <> 0 AND s.owner_id = $5::bigint))
+      AND (s.expires_at IS NULL OR s.expires_at > $6::timestamptz)
+      AND ($7::bigint = 0 OR s.owner_id = $7::bigint)
+      AND ($8::text = '' OR s.syntax = $8::text)
+      AND $9::text = ''
+      AND (s.created_at, s.paste_id) < ($10::timestamptz, $11::text)
+    LIMIT $12::int
 )
 SELECT m.paste_id, m.created_at
 FROM m
@@ -481,10 +626,13 @@ LIMIT $1::int
 type SearchSubstringParams struct {
 	MaxRows         int32
 	Pattern         string
+	Include         []string
+	Exclude         []string
 	ViewerID        int64
 	Now             time.Time
 	OwnerID         int64
 	Syntax          string
+	Tag             string
 	BeforeCreatedAt time.Time
 	BeforeID        string
 	MaxCandidates   int32
@@ -497,15 +645,19 @@ type SearchSubstringRow struct {
 
 // Trigram fallback for an identifier no whole token matched (HTTPHeader in
 // parseHTTPHeader), over the indexed terms. pattern is a LIKE pattern whose wildcards the caller
-// escaped; bounded like SearchCandidates.
+// escaped; bounded like SearchCandidates. Pastes the words match as tokens
+// are left to the token tiers, so no paste is listed twice.
 func (q *Queries) SearchSubstring(ctx context.Context, arg SearchSubstringParams) ([]SearchSubstringRow, error) {
 	rows, err := q.db.Query(ctx, searchSubstring,
 		arg.MaxRows,
 		arg.Pattern,
+		arg.Include,
+		arg.Exclude,
 		arg.ViewerID,
 		arg.Now,
 		arg.OwnerID,
 		arg.Syntax,
+		arg.Tag,
 		arg.BeforeCreatedAt,
 		arg.BeforeID,
 		arg.MaxCandidates,
@@ -551,6 +703,110 @@ func (q *Queries) SearchTexts(ctx context.Context, ids []string) ([]SearchTextsR
 			return nil, err
 		}
 		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const searchTitleCandidates = `-- name: SearchTitleCandidates :many
+WITH m AS MATERIALIZED (
+    SELECT s.paste_id, s.created_at
+    FROM paste_search s
+    WHERE search_title_tsv(s.title) @@ (SELECT search_tsquery($2::text[], '{}'::text[]))
+      AND (s.tsv @@ (SELECT search_tsquery($2::text[], $3::text[]))) IS TRUE
+      AND (s.tsv @@ (SELECT search_title_tsquery($2::text[]))) IS TRUE
+      AND NOT s.burn
+      AND (s.visibility = 'public' OR ($4::bigint <> 0 AND s.owner_id = $4::bigint))
+      AND (s.expires_at IS NULL OR s.expires_at > $5::timestamptz)
+      AND ($6::bigint = 0 OR s.owner_id = $6::bigint)
+      AND ($7::text = '' OR s.syntax = $7::text)
+      AND $8::text = ''
+      AND (s.created_at, s.paste_id) < ($9::timestamptz, $10::text)
+    LIMIT $11::int
+)
+SELECT m.paste_id, m.created_at, (SELECT count(*) FROM m)::int AS candidates
+FROM m
+ORDER BY m.created_at DESC, m.paste_id DESC
+LIMIT $1::int
+`
+
+type SearchTitleCandidatesParams struct {
+	MaxRows         int32
+	Include         []string
+	Exclude         []string
+	ViewerID        int64
+	Now             time.Time
+	OwnerID         int64
+	Syntax          string
+	Tag             string
+	BeforeCreatedAt time.Time
+	BeforeID        string
+	MaxCandidates   int32
+}
+
+type SearchTitleCandidatesRow struct {
+	PasteID    string
+	CreatedAt  time.Time
+	Candidates int32
+}
+
+// As SearchCandidates with part 1, from the title-only index: a word
+// common in bodies but absent from titles costs nothing here.
+func (q *Queries) SearchTitleCandidates(ctx context.Context, arg SearchTitleCandidatesParams) ([]SearchTitleCandidatesRow, error) {
+	rows, err := q.db.Query(ctx, searchTitleCandidates,
+		arg.MaxRows,
+		arg.Include,
+		arg.Exclude,
+		arg.ViewerID,
+		arg.Now,
+		arg.OwnerID,
+		arg.Syntax,
+		arg.Tag,
+		arg.BeforeCreatedAt,
+		arg.BeforeID,
+		arg.MaxCandidates,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []SearchTitleCandidatesRow{}
+	for rows.Next() {
+		var i SearchTitleCandidatesRow
+		if err := rows.Scan(&i.PasteID, &i.CreatedAt, &i.Candidates); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const searchWordsByVariant = `-- name: SearchWordsByVariant :many
+SELECT DISTINCT v.word FROM search_word_variants v
+WHERE v.variant = ANY($1::text[])
+LIMIT 500
+`
+
+// Dictionary words sharing a deletion variant with the query word: the
+// candidates within its typo budget (the caller checks the distance).
+func (q *Queries) SearchWordsByVariant(ctx context.Context, variants []string) ([]string, error) {
+	rows, err := q.db.Query(ctx, searchWordsByVariant, variants)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []string{}
+	for rows.Next() {
+		var word string
+		if err := rows.Scan(&word); err != nil {
+			return nil, err
+		}
+		items = append(items, word)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
