@@ -14,7 +14,6 @@ import (
 	"net/http/pprof"
 	"os"
 	"os/signal"
-	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -32,7 +31,9 @@ import (
 	"pastel/internal/metrics"
 	"pastel/internal/paste"
 	"pastel/internal/ratelimit"
+	"pastel/internal/readcache"
 	"pastel/internal/render"
+	"pastel/internal/runner"
 	"pastel/internal/search"
 	"pastel/internal/store"
 	"pastel/internal/web"
@@ -200,20 +201,20 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		}
 		blobs = m.Blobs(blobs) // timed under the cache: the store itself
 		if cfg.BodyCacheBytes > 0 {
-			cached := blob.NewCached(blobs, cfg.BodyCacheBytes)
+			cached := readcache.NewBodies(blobs, cfg.BodyCacheBytes)
 			m.Cache("body", cached.Stats)
 			blobs = cached
 		}
 		st := store.New(pool)
 		// Page snapshots are rendered pages: they share RENDER_CACHE_BYTES'
 		// bound with the render cache, half each.
-		readCache := store.NewReadCache(store.ReadCacheOptions{
+		readCache := readcache.New(readcache.Options{
 			MaxPastes: cfg.PasteCacheEntries, MaxSnapshotBytes: cfg.RenderCacheBytes / 2, Logger: log,
 		})
-		st.UseCache(readCache)
+		st.TellChanges(readCache)
 		m.Cache("paste_rows", func() (uint64, uint64) { s := readCache.Stats(); return s.Hits, s.Misses })
 		m.Cache("page_snapshots", func() (uint64, uint64) { s := readCache.Stats(); return s.SnapshotHits, s.SnapshotMisses })
-		renderCache := render.NewCache(cfg.RenderCacheBytes / 2)
+		renderCache := readcache.NewRenders(cfg.RenderCacheBytes / 2)
 		m.Cache("render", renderCache.Stats)
 		m.SearchQueueDepth(st.CountSearchJobs)
 		tokens, err := auth.NewTokens(auth.TokenOptions{
@@ -231,21 +232,23 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 			AccountLimiter: st.SignInLimiter("signin:account", 5, 15*time.Minute),
 			AddressLimiter: st.SignInLimiter("signin:addr", 20, 15*time.Minute),
 		})
-		sessionStore := st.Sessions(store.SessionOptions{Secure: cfg.BaseURL.Scheme == "https"})
+		sessionStore := web.NewSessions(st.SessionRows(), web.SessionOptions{Secure: cfg.BaseURL.Scheme == "https"})
 		syntaxes := render.NewSyntaxes()
-		community := store.NewCommunity(st, store.CommunityOptions{Logger: log, ObserveJob: m.ObserveJob})
-		engine, indexer := searchEngine(ctx, cfg, st, log, m)
+		community := store.NewCommunity(st, store.CommunityOptions{Logger: log})
+		engine, indexer := searchEngine(ctx, cfg, st, log)
 		adminLog := admin.NewLog(st.Admin(), nil)
-		pastes := paste.NewService(m.Pastes(st.Pastes()), blobs, syntaxes, paste.Options{
+		// Reads go through the read cache, then the timed repository.
+		pastes := paste.NewService(readCache.Pastes(m.Pastes(st.Pastes())), blobs, syntaxes, paste.Options{
 			MaxBytes:       cfg.MaxPasteBytes,
 			AllowAnonymous: cfg.AllowAnonymous,
 			Logger:         log,
-			Community:      community,
+			Community:      readCache.Community(community),
+			Renderer:       renderCache.Renderer(render.NewPages(render.NewHighlighter(render.HighlightOptions{}))),
 			Search:         engine,
 			Audit:          adminLog,
 			OrphanGrace:    cfg.OrphanGrace,
 		})
-		admins := admin.NewService(m.Deletions(st.Admin()), accounts, pastes, blobs, adminLog, admin.Options{Logger: log})
+		admins := admin.NewService(st.Admin(), accounts, pastes, blobs, adminLog, admin.Options{Logger: log})
 		proxies := make([]string, len(cfg.TrustedProxies))
 		for i, p := range cfg.TrustedProxies {
 			proxies[i] = p.String()
@@ -258,8 +261,6 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 			Blobs:       blobs,
 			PingDB:      st.Ping,
 			Syntaxes:    syntaxes,
-			Highlighter: render.NewHighlighter(render.HighlightOptions{}),
-			Cache:       renderCache,
 			Assets:      static.New(map[string][]byte{"chroma.css": []byte(render.CSS())}),
 			Logger:      log,
 			Idempotency: api.NewIdempotency(st.IdempotencyKeys(nil), []byte(cfg.JWTSecret.Reveal())), // derives its own keys from the secret
@@ -297,31 +298,32 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 			}
 		}
 		workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
-		var workers sync.WaitGroup
-		startSweepers(workCtx, cfg, &workers, pastes, sessionStore, st, log, m)
+		jobs := runner.New(runner.Options{Logger: log, Observer: m, Gate: st.Periods()})
+		addSweepers(jobs, cfg, pastes, sessionStore, st)
 		// The read cache answers while this connection listens for changes.
-		workers.Add(1)
-		go func() { defer workers.Done(); readCache.Listen(workCtx, cfg.DatabaseURL.Reveal()) }()
-		// Views are flushed every few seconds and drained on shutdown; the
-		// popular list is rebuilt every minute.
-		workers.Add(1)
-		go func() { defer workers.Done(); community.Run(workCtx) }()
+		jobs.Add(runner.Task{Name: "cache_invalidation", Serve: func(ctx context.Context) { readCache.Listen(ctx, cfg.DatabaseURL.Reveal()) }})
+		// Views are flushed every few seconds (sooner when the queue fills)
+		// and drained on shutdown; the popular list is rebuilt every minute.
+		jobs.Add(runner.Task{
+			Name: "view_flush", Every: 5 * time.Second, Wake: community.Kicks(),
+			Round: func(ctx context.Context) (int, error) { return 0, community.FlushViews(ctx) },
+			Drain: community.FlushViews,
+		})
+		jobs.Add(runner.Task{
+			Name: "popular_rebuild", Every: time.Minute, Once: true,
+			Round: func(ctx context.Context) (int, error) { return community.RefreshPopular(ctx, time.Now()) },
+		})
 		// Account deletions: jobs a crash or a stop left half done are
 		// picked up at start; new ones when they are queued.
-		workers.Add(1)
-		go func() { defer workers.Done(); admins.Run(workCtx) }()
+		jobs.Add(runner.Task{Name: "account_deletion", Every: 30 * time.Second, Wake: admins.Kicks(), Round: admins.RunDeletions, Noun: "deleted"})
 		// The search queue is delivered to Typesense (or emptied without
 		// it), and drained on shutdown.
-		workers.Add(1)
-		go func() {
-			defer workers.Done()
-			indexer.Run(workCtx)
-			drainCtx, cancel := context.WithTimeout(context.WithoutCancel(workCtx), 10*time.Second)
-			defer cancel()
-			if err := indexer.Drain(drainCtx); err != nil {
-				log.Warn("search queue not drained; it is delivered after the next start", "err", err)
-			}
-		}()
+		searchPoll := time.Second
+		if cfg.TypesenseURL == "" {
+			searchPoll = time.Minute
+		}
+		jobs.Add(runner.Task{Name: "search_queue", Every: searchPoll, Batch: indexer.Batch(), Round: indexer.RunOnce, Drain: indexer.Drain})
+		jobs.Start(workCtx)
 
 		if cfg.DebugAddr != "" {
 			startProfiler(workCtx, cfg.DebugAddr, log)
@@ -336,14 +338,14 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		select {
 		case err := <-serveErr:
 			stopWork()
-			workers.Wait()
+			jobs.Wait()
 			return err
 		case <-ctx.Done():
 		}
 		log.Info("shutting down: draining requests and jobs")
 		shutdownErr := app.ShutdownWithTimeout(30 * time.Second)
 		stopWork()
-		workers.Wait()
+		jobs.Wait()
 		return shutdownErr
 	})
 }
@@ -386,18 +388,17 @@ func serveMetrics(ctx context.Context, ln net.Listener, m *metrics.Metrics, log 
 // alone by default; with TYPESENSE_URL, Typesense falling back to
 // PostgreSQL while it is down. Typesense being down at start does not stop
 // Pastel: the collection is made when the worker first reaches it.
-func searchEngine(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Logger, m *metrics.Metrics) (paste.SearchEngine, *search.Worker) {
+func searchEngine(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Logger) (paste.SearchEngine, *search.Worker) {
 	pg := st.Search(0)
-	queue := m.SearchQueue(st)
 	if cfg.TypesenseURL == "" {
-		return pg, search.NewWorker(queue, nil, search.WorkerOptions{Logger: log, Poll: time.Minute})
+		return pg, search.NewWorker(st, nil, search.WorkerOptions{})
 	}
 	ts := search.NewTypesense(search.TypesenseOptions{URL: cfg.TypesenseURL, APIKey: cfg.TypesenseAPIKey.Reveal()})
 	if err := ts.EnsureCollection(ctx); err != nil {
 		log.Warn("typesense not ready; searching PostgreSQL until it is", "err", err)
 	}
 	index := &ensuringIndex{ts: ts}
-	return &search.Fallback{Primary: ts, Secondary: pg, Logger: log}, search.NewWorker(queue, index, search.WorkerOptions{Logger: log})
+	return &search.Fallback{Primary: ts, Secondary: pg, Logger: log}, search.NewWorker(st, index, search.WorkerOptions{})
 }
 
 // ensuringIndex creates the Typesense collection before the first delivery
@@ -463,43 +464,22 @@ func reindexCommand(ctx context.Context, cfg config.Config, log *slog.Logger) er
 	})
 }
 
-// startSweepers runs the expiry sweeper every EXPIRY_SWEEP_INTERVAL (a
-// minute), the orphan sweeper every ORPHAN_SWEEP_INTERVAL (an hour) and the
-// stale-session sweeper every hour and the rate-limit sweeper every ten
-// minutes. Every replica's timer fires, but each sweep runs once per period
-// across replicas (store.OncePerPeriod: the replica that claims the period
-// in job_runs runs it). Each run counts in m (job "expiry_sweep" and so on).
-func startSweepers(ctx context.Context, cfg config.Config, wg *sync.WaitGroup, pastes *paste.Service, sessions *store.SessionStore, st *store.Store, log *slog.Logger, m *metrics.Metrics) {
-	every := func(name string, period time.Duration, fn func(context.Context) (int, error)) {
-		job := strings.ReplaceAll(name, " ", "_")
-		fn = st.OncePerPeriod(job, period, m.Job(job, fn))
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			t := time.NewTicker(period)
-			defer t.Stop()
-			for {
-				n, err := fn(ctx)
-				switch {
-				case err != nil && ctx.Err() == nil:
-					log.Warn(name+" failed; retrying next round", "err", err)
-				case n > 0:
-					log.Info(name, "removed", n)
-				}
-				select {
-				case <-ctx.Done():
-					return
-				case <-t.C:
-				}
-			}
-		}()
+// addSweepers adds the expiry sweep (every EXPIRY_SWEEP_INTERVAL, a
+// minute), the orphan sweep (every ORPHAN_SWEEP_INTERVAL, an hour), the
+// stale-session sweep (hourly) and the rate-limit sweep (every ten
+// minutes). Every replica's timer fires, but each sweep runs once per
+// period across replicas (Once: the replica that claims the period in
+// job_runs runs it).
+func addSweepers(jobs *runner.Runner, cfg config.Config, pastes *paste.Service, sessions *web.Sessions, st *store.Store) {
+	sweep := func(name string, period time.Duration, fn func(context.Context) (int, error)) {
+		jobs.Add(runner.Task{Name: name, Every: period, Once: true, Round: fn, Noun: "removed"})
 	}
-	every("expiry sweep", cfg.ExpirySweepInterval, pastes.SweepExpired)
-	every("orphan sweep", cfg.OrphanSweepInterval, func(ctx context.Context) (int, error) {
+	sweep("expiry_sweep", cfg.ExpirySweepInterval, pastes.SweepExpired)
+	sweep("orphan_sweep", cfg.OrphanSweepInterval, func(ctx context.Context) (int, error) {
 		return pastes.SweepOrphans(ctx, cfg.OrphanGrace)
 	})
-	every("session sweep", time.Hour, sessions.DeleteStaleSessions)
-	every("rate limit sweep", 10*time.Minute, func(ctx context.Context) (int, error) { return st.SweepRateLimits(ctx, time.Now()) })
+	sweep("session_sweep", time.Hour, sessions.DeleteStaleSessions)
+	sweep("rate_limit_sweep", 10*time.Minute, func(ctx context.Context) (int, error) { return st.SweepRateLimits(ctx, time.Now()) })
 }
 
 // healthcheck GETs /healthz on the configured address; for containers whose

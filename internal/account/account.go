@@ -145,6 +145,35 @@ func SessionHash(id string) []byte {
 	return sum[:]
 }
 
+// SessionRecord is a stored browser session: the SHA-256 of its cookie ID
+// (SessionHash), its encoded values and its times.
+type SessionRecord struct {
+	Hash       []byte
+	UserID     int64 // 0: nobody signed in
+	Data       []byte
+	UserAgent  string
+	IP         string
+	CreatedAt  time.Time
+	LastSeenAt time.Time
+	ExpiresAt  time.Time
+}
+
+// SessionRows keeps browser sessions by the hash of their cookie ID. The
+// web's gorilla/sessions store is built over it. Implementations return
+// paste.ErrNotFound for an unknown hash.
+type SessionRows interface {
+	SessionByHash(ctx context.Context, hash []byte) (SessionRecord, error)
+	InsertSession(ctx context.Context, r SessionRecord) error
+	// UpdateSession replaces a session's values and owner and marks it
+	// seen at now.
+	UpdateSession(ctx context.Context, hash, data []byte, userID int64, now time.Time) error
+	TouchSession(ctx context.Context, hash []byte, now time.Time) error
+	DeleteSession(ctx context.Context, hash []byte) error
+	// DeleteStaleSessions removes sessions past their absolute end at now
+	// or last seen before idleAfter.
+	DeleteStaleSessions(ctx context.Context, now, idleAfter time.Time) (int, error)
+}
+
 // SessionUserKey is the browser-session value holding the signed-in user's
 // ID (an int64).
 const SessionUserKey = "user_id"

@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"mime"
 	"path"
@@ -86,15 +85,16 @@ func withContent(j pasteJSON, body []byte) pasteJSON {
 }
 
 type createRequest struct {
-	Title            string  `json:"title"`
-	Content          *string `json:"content"`
-	ContentEncoding  string  `json:"content_encoding"`
-	Syntax           string  `json:"syntax"`
-	Visibility       string  `json:"visibility"`
-	ExpiresIn        string  `json:"expires_in"`
-	BurnAfterReading bool    `json:"burn_after_reading"`
-	Filename         string  `json:"filename"`
-	SourceURL        string  `json:"source_url"`
+	Title            string   `json:"title"`
+	Content          *string  `json:"content"`
+	ContentEncoding  string   `json:"content_encoding"`
+	Syntax           string   `json:"syntax"`
+	Visibility       string   `json:"visibility"`
+	ExpiresIn        lifetime `json:"expires_in"`
+	ExpiresAt        string   `json:"expires_at"`
+	BurnAfterReading bool     `json:"burn_after_reading"`
+	Filename         string   `json:"filename"`
+	SourceURL        string   `json:"source_url"`
 }
 
 func (h *handler) createPaste(c *fiber.Ctx) error {
@@ -182,6 +182,7 @@ func fieldsFrom(get func(string, ...string) string, content []byte) (paste.Creat
 		Syntax:           get("syntax"),
 		Visibility:       paste.Visibility(get("visibility")),
 		ExpiresIn:        get("expires_in"),
+		ExpiresAt:        get("expires_at"),
 		BurnAfterReading: burn,
 		Filename:         get("filename"),
 		SourceURL:        get("source_url"),
@@ -225,7 +226,7 @@ func (h *handler) parseJSONCreate(c *fiber.Ctx) (paste.CreateInput, error) {
 	}
 	return paste.CreateInput{
 		Title: req.Title, Content: content, Syntax: req.Syntax,
-		Visibility: paste.Visibility(req.Visibility), ExpiresIn: req.ExpiresIn,
+		Visibility: paste.Visibility(req.Visibility), ExpiresIn: string(req.ExpiresIn), ExpiresAt: req.ExpiresAt,
 		BurnAfterReading: req.BurnAfterReading, Filename: req.Filename, SourceURL: req.SourceURL,
 	}, nil
 }
@@ -310,31 +311,35 @@ func decodeJSON(raw []byte, dst any) error {
 }
 
 func (h *handler) getPaste(c *fiber.Ctx) error {
+	return h.sendPaste(c, paste.ID(c.Params("id")))
+}
+
+// sendPaste answers the paste id as the context's viewer reads it (also
+// through a share link: getShared).
+func (h *handler) sendPaste(c *fiber.Ctx, id paste.ID) error {
 	ctx := c.UserContext()
 	v := paste.ViewerFrom(ctx)
-	id := paste.ID(c.Params("id"))
-	p, err := h.Pastes.Get(ctx, v, id)
-	if err != nil {
+	notModified := false
+	r, err := h.Pastes.Read(ctx, v, id, paste.ReadOptions{
+		Want: func(p paste.Paste) bool {
+			notModified = ReadCaching(c, v, p)
+			// A HEAD of a burn-after-reading paste never consumes it.
+			return !notModified && !(p.BurnAfterReading && c.Method() == fiber.MethodHead)
+		},
+	})
+	switch {
+	case err != nil:
 		return err
+	case notModified:
+		return c.SendStatus(fiber.StatusNotModified)
+	case r.Skipped:
+		return c.SendStatus(fiber.StatusOK)
 	}
-	var body []byte
-	if p.BurnAfterReading {
-		c.Set(fiber.HeaderCacheControl, "no-store")
-		if p, body, err = h.Pastes.Open(ctx, v, id); err != nil {
-			return err
-		}
-	} else {
-		etag := fmt.Sprintf(`"%s-%d"`, p.ID, p.Revision)
-		c.Set(fiber.HeaderETag, etag)
-		c.Set(fiber.HeaderCacheControl, "private, no-cache")
-		if etagMatches(c.Get(fiber.HeaderIfNoneMatch), etag) {
-			return c.SendStatus(fiber.StatusNotModified)
-		}
-		if body, err = h.Pastes.Body(ctx, p); err != nil {
-			return err
-		}
+	out := h.toJSON(r.Paste)
+	if v.Shared != "" {
+		h.throughLink(&out, c.Params("token"))
 	}
-	return c.JSON(withContent(h.toJSON(p), body))
+	return c.JSON(withContent(out, r.Body))
 }
 
 type listJSON struct {

@@ -144,8 +144,27 @@ func (l *Local) Open(ctx context.Context, key string) (io.ReadCloser, error) {
 		_ = f.Close()
 		return nil, fmt.Errorf("local open %s: %w", key, paste.ErrNotFound)
 	}
-	return f, nil
+	return &File{File: f, size: st.Size()}, nil
 }
+
+// File is a body Local opens: an open file of known size. It reads
+// without the context it was opened with (paste.DetachedBody), and the web
+// edge hands the file itself to the server (SendFile), which sends it with
+// sendfile.
+type File struct {
+	*os.File
+	size int64
+}
+
+// Size returns the body's size in bytes.
+func (f *File) Size() int64 { return f.size }
+
+// SendFile returns the open file, for a server that can send it with
+// sendfile; whoever sends it closes it.
+func (f *File) SendFile() *os.File { return f.File }
+
+// Detached marks the body as independent of its opening context.
+func (*File) Detached() {}
 
 // Delete removes the body stored under key. Deleting a missing key returns
 // nil. Empty directories are left in place: removing them could race with

@@ -67,6 +67,29 @@ type Blobs interface {
 	Ping(ctx context.Context) error
 }
 
+// SizedBody is implemented by bodies Blobs.Open returns whose size is known
+// without reading them (a local file).
+type SizedBody interface {
+	io.ReadCloser
+	Size() int64
+}
+
+// DetachedBody is implemented by bodies Blobs.Open returns that read
+// without the context they were opened with (a local file). The Service
+// hands them on unwrapped, so the edge sees what the store returned (and
+// can, say, send a file with sendfile).
+type DetachedBody interface {
+	io.ReadCloser
+	Detached()
+}
+
+// MemoryBody is implemented by bodies held in memory (a cache's copy):
+// Bytes returns them without a copy; callers must not modify them.
+type MemoryBody interface {
+	io.ReadCloser
+	Bytes() []byte
+}
+
 // StaleWriteRemover is implemented by blob stores whose interrupted writes
 // leave something of their own behind that Walk does not list (Local's
 // temporary files, when the process is killed mid-write). SweepOrphans

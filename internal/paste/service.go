@@ -7,10 +7,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"strings"
 	"time"
 
+	"pastel/internal/clock"
 	"pastel/internal/crashpoint"
 )
 
@@ -18,11 +18,12 @@ import (
 type Options struct {
 	MaxBytes       int64 // largest accepted body
 	AllowAnonymous bool  // anonymous visitors may create public and unlisted pastes
-	Now            func() time.Time
+	Now            clock.Clock
 	Logger         *slog.Logger
 	Community      CommunityRepository // comments, stars, votes, views (issue: community)
 	Search         SearchEngine        // full-text search (issue: search)
 	Audit          AuditLog            // records admins' deletions of other people's content
+	Renderer       Renderer            // renders bodies for their pages (Page, Render)
 	// OrphanGrace is the age after which a body no row points at is swept
 	// (SweepOrphans). A create or edit whose new body has waited half of
 	// it without its row being committed gives up (unavailable) instead
@@ -59,7 +60,8 @@ type CreateInput struct {
 	Content          []byte
 	Syntax           string // "", "auto": detect
 	Visibility       Visibility
-	ExpiresIn        string
+	ExpiresIn        string // a preset, seconds or a duration (ParseLifetime)
+	ExpiresAt        string // RFC 3339; instead of ExpiresIn
 	BurnAfterReading bool
 	Filename         string // hint for syntax detection only
 	SourceURL        string
@@ -146,9 +148,10 @@ func (s *Service) prepare(v Viewer, in CreateInput) (Paste, error) {
 	case vis == Private && !v.SignedIn():
 		verr.Add("visibility", "private pastes need an account")
 	}
-	exp, ok := LookupExpiry(in.ExpiresIn)
-	if !ok {
-		verr.Add("expires_in", "must be one of 10m 1h 1d 1w 2w 1M 6M 1y never")
+	now := s.opts.Now().UTC().Truncate(time.Microsecond)
+	expiresAt, field, msg := s.expiry(now, ExpiryRequest{In: in.ExpiresIn, At: in.ExpiresAt})
+	if msg != "" {
+		verr.Add(field, msg)
 	}
 	syntax, msg := s.resolveSyntax(in)
 	if msg != "" {
@@ -157,7 +160,6 @@ func (s *Service) prepare(v Viewer, in CreateInput) (Paste, error) {
 	if err := verr.Err(); err != nil {
 		return Paste{}, err
 	}
-	now := s.opts.Now().UTC().Truncate(time.Microsecond)
 	p := Paste{
 		ID:               NewID(vis),
 		OwnerID:          v.UserID,
@@ -172,9 +174,7 @@ func (s *Service) prepare(v Viewer, in CreateInput) (Paste, error) {
 		Revision:         1,
 		BlobKey:          newBlobKey(),
 		SourceURL:        in.SourceURL,
-	}
-	if exp.TTL > 0 {
-		p.ExpiresAt = now.Add(exp.TTL)
+		ExpiresAt:        expiresAt,
 	}
 	return p, nil
 }
@@ -239,6 +239,11 @@ func (s *Service) Open(ctx context.Context, v Viewer, id ID) (Paste, []byte, err
 	if err != nil {
 		return Paste{}, nil, err
 	}
+	return s.open(ctx, v, p)
+}
+
+// open is Open for a paste Get has just allowed.
+func (s *Service) open(ctx context.Context, v Viewer, p Paste) (Paste, []byte, error) {
 	if !p.BurnAfterReading {
 		body, err := s.readBody(ctx, p.BlobKey)
 		if err != nil {
@@ -247,7 +252,8 @@ func (s *Service) Open(ctx context.Context, v Viewer, id ID) (Paste, []byte, err
 		return p, body, nil
 	}
 	var body []byte
-	err = s.repo.BurnPaste(ctx, id, func(claimed Paste) error {
+	err := s.repo.BurnPaste(ctx, p.ID, func(claimed Paste) error {
+		var err error
 		if !s.canRead(v, claimed) {
 			return ErrNotFound
 		}
@@ -292,12 +298,11 @@ func (s *Service) BodyReader(ctx context.Context, p Paste) (io.ReadCloser, error
 		}
 		return nil, fmt.Errorf("open body: %w", err)
 	}
-	if f, ok := rc.(*os.File); ok {
-		// A local file reads without the context: release it now and
-		// pass the file on as it is, so the server can send it with
-		// sendfile.
+	if d, ok := rc.(DetachedBody); ok {
+		// It reads without the context: release that now and pass the
+		// body on as it is, so the edge sees what the store returned.
 		cancel()
-		return f, nil
+		return d, nil
 	}
 	return &streamReader{ReadCloser: rc, cancel: cancel}, nil
 }
@@ -328,7 +333,7 @@ func (s *Service) readBody(ctx context.Context, key string) ([]byte, error) {
 		return nil, fmt.Errorf("open body: %w", err)
 	}
 	defer rc.Close()
-	if m, ok := rc.(interface{ Bytes() []byte }); ok {
+	if m, ok := rc.(MemoryBody); ok {
 		return m.Bytes(), nil // a body held in memory: no copy
 	}
 	body, err := io.ReadAll(rc)

@@ -68,18 +68,6 @@ func BenchmarkMarkdown4KiB(b *testing.B) {
 	}
 }
 
-func BenchmarkCacheHit(b *testing.B) {
-	c := NewCache(64 << 20)
-	r := NewHighlighter(HighlightOptions{}).Render(goCode(4<<10), "go")
-	c.Add("abcdefgh:1", r)
-	b.ReportAllocs()
-	b.RunParallel(func(pb *testing.PB) {
-		for pb.Next() {
-			c.GetOrRender("abcdefgh:1", func() Rendered { panic("miss") })
-		}
-	})
-}
-
 func BenchmarkDetect(b *testing.B) {
 	s := NewSyntaxes()
 	src := goCode(16 << 10)

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"pastel/internal/admin"
 	"pastel/internal/paste"
 	"pastel/internal/store/dbgen"
@@ -67,7 +69,7 @@ func (s Admin) ListUsers(ctx context.Context, q admin.UserQuery) ([]admin.User, 
 // (enabling brings none back); its access tokens are refused by their
 // issue time.
 func (s Admin) SetDisabled(ctx context.Context, userID int64, disabled bool, now time.Time) error {
-	defer s.cache.ForgetAll() // names, states, tallies and comments of many pastes change
+	defer s.changed("") // names, states, tallies and comments of many pastes change
 	return s.inTx(ctx, func(q *dbgen.Queries) error {
 		if _, err := q.SetUserDisabled(ctx, dbgen.SetUserDisabledParams{ID: userID, Disabled: disabled, Now: now}); err != nil {
 			return translate(err)
@@ -86,7 +88,7 @@ func (s Admin) SetDisabled(ctx context.Context, userID int64, disabled bool, now
 
 // MarkDeleted implements admin.Repository.
 func (s Admin) MarkDeleted(ctx context.Context, userID int64, by string, now time.Time) error {
-	defer s.cache.ForgetAll() // names, states, tallies and comments of many pastes change
+	defer s.changed("") // names, states, tallies and comments of many pastes change
 	return s.inTx(ctx, func(q *dbgen.Queries) error {
 		n, err := q.MarkUserDeleted(ctx, dbgen.MarkUserDeletedParams{ID: userID, Now: now})
 		if err != nil {
@@ -104,10 +106,21 @@ func (s Admin) MarkDeleted(ctx context.Context, userID int64, by string, now tim
 	})
 }
 
-// DueDeletions implements admin.Repository.
-func (s Admin) DueDeletions(ctx context.Context, now time.Time, max int) ([]int64, error) {
-	ids, err := s.q.DueAccountDeletions(ctx, dbgen.DueAccountDeletionsParams{Now: now, MaxRows: int32(max)})
-	return ids, translate(err)
+// ClaimDeletion implements admin.Repository.
+func (s Admin) ClaimDeletion(ctx context.Context, now, leaseUntil time.Time) (int64, bool, error) {
+	id, err := s.q.ClaimAccountDeletion(ctx, dbgen.ClaimAccountDeletionParams{Now: now, LeaseUntil: leaseUntil})
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, translate(err)
+	}
+	return id, true, nil
+}
+
+// RescheduleDeletion implements admin.Repository.
+func (s Admin) RescheduleDeletion(ctx context.Context, userID int64, dueAt time.Time) error {
+	return translate(s.q.RescheduleAccountDeletion(ctx, dbgen.RescheduleAccountDeletionParams{UserID: userID, DueAt: dueAt}))
 }
 
 // OwnedPastes implements admin.Repository.
@@ -127,7 +140,7 @@ func (s Admin) OwnedPastes(ctx context.Context, userID int64, max int) ([]paste.
 // pastes goes with them (ON DELETE CASCADE), and the search trigger queues
 // their removal from an external index.
 func (s Admin) DeleteOwnedPastes(ctx context.Context, userID int64, ids []paste.ID) error {
-	defer s.cache.ForgetAll() // names, states, tallies and comments of many pastes change
+	defer s.changed("") // names, states, tallies and comments of many pastes change
 	strs := make([]string, len(ids))
 	for i, id := range ids {
 		strs[i] = string(id)
@@ -137,7 +150,7 @@ func (s Admin) DeleteOwnedPastes(ctx context.Context, userID int64, ids []paste.
 
 // FinishDeletion implements admin.Repository.
 func (s Admin) FinishDeletion(ctx context.Context, userID int64, viewHashes [][]byte, now time.Time) (bool, error) {
-	defer s.cache.ForgetAll() // names, states, tallies and comments of many pastes change
+	defer s.changed("") // names, states, tallies and comments of many pastes change
 	locked := false
 	err := s.inTx(ctx, func(q *dbgen.Queries) error {
 		var err error
@@ -296,6 +309,28 @@ func (s Admin) ListActions(ctx context.Context, before *admin.Cursor, limit int)
 	out := make([]admin.Action, len(rows))
 	for i, r := range rows {
 		out[i] = admin.Action{ID: r.ID, AdminID: r.AdminID, AdminName: r.AdminName, Action: r.Action, Target: r.Target, Details: r.Details, CreatedAt: r.CreatedAt.UTC()}
+	}
+	return out, nil
+}
+
+// ListPastes implements admin.Repository: every paste, whatever its
+// visibility or state, newest first.
+func (s Admin) ListPastes(ctx context.Context, q admin.PasteQuery) ([]paste.Paste, error) {
+	beforeAt, beforeID := farFuture, ""
+	if q.Before != nil {
+		beforeAt, beforeID = q.Before.CreatedAt, string(q.Before.ID)
+	}
+	rows, err := s.q.ListAllPastes(ctx, dbgen.ListAllPastesParams{
+		Pattern: q.Pattern, PasteID: q.PasteID, Owner: q.Owner, Visibility: string(q.Visibility),
+		BeforeCreatedAt: beforeAt, BeforeID: beforeID, MaxRows: int32(q.Limit),
+	})
+	if err != nil {
+		return nil, translate(err)
+	}
+	out := make([]paste.Paste, len(rows))
+	for i, r := range rows {
+		out[i] = toPaste(r.Paste, r.OwnerName)
+		out[i].OwnerDisabled = r.OwnerDisabled
 	}
 	return out, nil
 }

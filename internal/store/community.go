@@ -6,32 +6,30 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"sort"
 	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"pastel/internal/clock"
 	"pastel/internal/paste"
 	"pastel/internal/store/dbgen"
 )
 
 // CommunityOptions tune a Community.
 type CommunityOptions struct {
-	Now          func() time.Time // for the scheduled popular refresh; time.Now by default
-	Logger       *slog.Logger
-	FlushEvery   time.Duration // how often queued views are written; 5 s by default
-	RefreshEvery time.Duration // how often the popular list is rebuilt; 1 min by default
-	MaxPending   int           // queued distinct views kept at most; 100,000 by default
-	PopularSize  int           // pastes kept in the popular list; 1,000 by default
-	// ObserveJob is told of every scheduled run of Run's jobs ("view_flush",
-	// "popular_rebuild") and its error; nil: nobody is.
-	ObserveJob func(job string, err error)
+	Now         clock.Clock // when views are pruned; nil: the real time
+	Logger      *slog.Logger
+	MaxPending  int // queued distinct views kept at most; 100,000 by default
+	PopularSize int // pastes kept in the popular list; 1,000 by default
 }
 
 // Community is the PostgreSQL paste.CommunityRepository. It also owns the
-// in-memory queue of views (written in batches by Flush, so reading a paste
-// takes no row lock) and the schedule of the popular list (Run).
+// in-memory queue of views, written in batches by FlushViews so reading a
+// paste takes no row lock; cmd/web's runner flushes it every few seconds,
+// sooner when Kicks says it is filling, and on shutdown.
 type Community struct {
 	*Store
 	opts CommunityOptions
@@ -54,17 +52,8 @@ var _ paste.CommunityRepository = (*Community)(nil)
 
 // NewCommunity returns the community repository over s.
 func NewCommunity(s *Store, o CommunityOptions) *Community {
-	if o.Now == nil {
-		o.Now = time.Now
-	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
-	}
-	if o.FlushEvery <= 0 {
-		o.FlushEvery = 5 * time.Second
-	}
-	if o.RefreshEvery <= 0 {
-		o.RefreshEvery = time.Minute
 	}
 	if o.MaxPending <= 0 {
 		o.MaxPending = 100_000
@@ -105,7 +94,7 @@ func translateFK(err error) error {
 
 // InsertComment implements paste.CommunityRepository.
 func (s *Community) InsertComment(ctx context.Context, c paste.Comment) (paste.Comment, error) {
-	defer s.cache.Forget(c.PasteID)
+	defer s.changed(c.PasteID)
 	r, err := s.q.InsertComment(ctx, dbgen.InsertCommentParams{
 		PasteID: string(c.PasteID), ParentID: optInt64(c.ParentID), RootID: optInt64(c.RootID),
 		Depth: int32(c.Depth), AuthorID: &c.AuthorID, Body: c.Body, CreatedAt: c.CreatedAt,
@@ -141,7 +130,7 @@ func (s *Community) UpdateComment(ctx context.Context, id int64, body string, no
 	if err != nil {
 		return paste.Comment{}, translate(err)
 	}
-	s.cache.Forget(paste.ID(r.PasteID))
+	s.changed(paste.ID(r.PasteID))
 	return toComment(r, "", 0), nil
 }
 
@@ -150,7 +139,7 @@ func (s *Community) UpdateComment(ctx context.Context, id int64, body string, no
 // the comment becomes a placeholder) or fails its foreign key.
 func (s *Community) DeleteComment(ctx context.Context, id int64, now time.Time) error {
 	var pasteID paste.ID
-	defer func() { s.cache.Forget(pasteID) }()
+	defer func() { s.changed(pasteID) }()
 	return s.inTx(ctx, func(q *dbgen.Queries) error {
 		var err error
 		pasteID, err = deleteComment(ctx, q, id, func(c dbgen.Comment) error {
@@ -168,7 +157,7 @@ func (s *Community) DeleteComment(ctx context.Context, id int64, now time.Time) 
 // together; one without goes, and so does every placeholder above it that
 // is left without replies. It returns the comment's paste.
 func deleteComment(ctx context.Context, q *dbgen.Queries, id int64, keep func(dbgen.Comment) error) (paste.ID, error) {
-	var pasteID paste.ID // of the comment asked for; its read cache entry goes
+	var pasteID paste.ID // of the comment asked for; what is kept of it is forgotten
 	for id != 0 {
 		c, err := q.LockComment(ctx, id)
 		if err != nil {
@@ -201,23 +190,7 @@ func deleteComment(ctx context.Context, q *dbgen.Queries, id int64, keep func(db
 
 // ListComments implements paste.CommunityRepository.
 func (s *Community) ListComments(ctx context.Context, q paste.CommentQuery) (paste.CommentRows, error) {
-	// The first page as anonymous visitors see it is what nearly every page
-	// view asks for: it is kept in the read cache.
-	cacheable := q.After == nil && q.ViewerID == 0
-	var epoch uint64
-	if cacheable {
-		if e := s.cache.get(q.PasteID); e != nil && e.firstPage != nil && e.firstPage.limit == q.Limit && e.firstPage.replies == q.Replies {
-			return e.firstPage.rows, nil
-		}
-		epoch = s.cache.begin()
-	}
-	rows, err := s.listComments(ctx, q)
-	if err == nil && cacheable {
-		s.cache.put(epoch, q.PasteID, func(e *cacheEntry) {
-			e.firstPage = &commentPage{limit: q.Limit, replies: q.Replies, rows: rows}
-		})
-	}
-	return rows, err
+	return s.listComments(ctx, q)
 }
 
 func (s *Community) listComments(ctx context.Context, q paste.CommentQuery) (paste.CommentRows, error) {
@@ -225,9 +198,24 @@ func (s *Community) listComments(ctx context.Context, q paste.CommentQuery) (pas
 	if q.After != nil {
 		afterAt, afterID = q.After.CreatedAt, q.After.ID
 	}
-	rows, err := s.q.ListTopComments(ctx, dbgen.ListTopCommentsParams{
-		ViewerID: q.ViewerID, PasteID: string(q.PasteID), AfterCreatedAt: afterAt, AfterID: afterID, MaxRows: int32(q.Limit),
-	})
+	var rows []dbgen.ListTopCommentsRow
+	var err error
+	if q.Newest {
+		if q.After == nil {
+			afterAt, afterID = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC), math.MaxInt64
+		}
+		var newest []dbgen.ListTopCommentsNewestRow
+		newest, err = s.q.ListTopCommentsNewest(ctx, dbgen.ListTopCommentsNewestParams{
+			ViewerID: q.ViewerID, PasteID: string(q.PasteID), BeforeCreatedAt: afterAt, BeforeID: afterID, MaxRows: int32(q.Limit),
+		})
+		for _, r := range newest {
+			rows = append(rows, dbgen.ListTopCommentsRow(r))
+		}
+	} else {
+		rows, err = s.q.ListTopComments(ctx, dbgen.ListTopCommentsParams{
+			ViewerID: q.ViewerID, PasteID: string(q.PasteID), AfterCreatedAt: afterAt, AfterID: afterID, MaxRows: int32(q.Limit),
+		})
+	}
 	if err != nil {
 		return paste.CommentRows{}, translate(err)
 	}
@@ -366,15 +354,10 @@ func (s *Community) ListReplies(ctx context.Context, q paste.ReplyQuery) (paste.
 
 // CountComments implements paste.CommunityRepository.
 func (s *Community) CountComments(ctx context.Context, id paste.ID) (int64, error) {
-	if e := s.cache.get(id); e != nil && e.comments != nil {
-		return *e.comments, nil
-	}
-	epoch := s.cache.begin()
 	n, err := s.q.CountComments(ctx, string(id))
 	if err != nil {
 		return 0, translate(err)
 	}
-	s.cache.put(epoch, id, func(e *cacheEntry) { e.comments = &n })
 	return n, nil
 }
 
@@ -399,7 +382,7 @@ func voteDelta(old, new int) (likes, dislikes int64) {
 // computes its delta from the vote it really replaces.
 func (s *Community) RatePaste(ctx context.Context, id paste.ID, userID int64, value int, now time.Time) (paste.Rating, error) {
 	out := paste.Rating{Mine: value}
-	defer s.cache.Forget(id)
+	defer s.changed(id)
 	err := s.inTx(ctx, func(q *dbgen.Queries) error {
 		if _, err := q.LockPaste(ctx, string(id)); err != nil {
 			return translate(err)
@@ -432,7 +415,7 @@ func (s *Community) RatePaste(ctx context.Context, id paste.ID, userID int64, va
 func (s *Community) RateComment(ctx context.Context, commentID, userID int64, value int, now time.Time) (paste.Rating, error) {
 	out := paste.Rating{Mine: value}
 	var pasteID paste.ID
-	defer func() { s.cache.Forget(pasteID) }()
+	defer func() { s.changed(pasteID) }()
 	err := s.inTx(ctx, func(q *dbgen.Queries) error {
 		c, err := q.LockComment(ctx, commentID)
 		if err != nil {
@@ -467,10 +450,6 @@ func (s *Community) RateComment(ctx context.Context, commentID, userID int64, va
 
 // PasteRating implements paste.CommunityRepository.
 func (s *Community) PasteRating(ctx context.Context, id paste.ID, userID int64) (paste.Rating, error) {
-	if e := s.cache.get(id); e != nil && e.paste != nil && userID == 0 {
-		// The tally is kept on the paste's row, which the cache holds.
-		return paste.Rating{Likes: e.paste.Likes, Dislikes: e.paste.Dislikes}, nil
-	}
 	r, err := s.q.PasteVoteCounts(ctx, string(id))
 	if err != nil {
 		return paste.Rating{}, translate(err)
@@ -490,7 +469,7 @@ func (s *Community) PasteRating(ctx context.Context, id paste.ID, userID int64) 
 // inserted (or deleted) moves the counter, in the same transaction.
 func (s *Community) SetStar(ctx context.Context, id paste.ID, userID int64, on bool, now time.Time) (int64, error) {
 	var stars int64
-	defer s.cache.Forget(id)
+	defer s.changed(id)
 	err := s.inTx(ctx, func(q *dbgen.Queries) error {
 		if _, err := q.LockPaste(ctx, string(id)); err != nil {
 			return translate(err)
@@ -620,10 +599,11 @@ func (s *Community) FlushViews(ctx context.Context) error {
 			return fmt.Errorf("record views: %w", translate(err))
 		}
 	}
-	now := s.opts.Now()
+	now := s.opts.Now.Now()
 	if now.Sub(s.lastPrune) > time.Hour {
-		// Windows that ended more than a day ago can no longer dedupe anything.
-		if _, err := s.q.PruneViews(ctx, now.Add(-2*paste.ViewWindow)); err != nil {
+		// Views are kept for trending this week (paste.ViewRetention);
+		// older windows can no longer dedupe or count anything.
+		if _, err := s.q.PruneViews(ctx, now.Add(-paste.ViewRetention)); err != nil {
 			return fmt.Errorf("prune views: %w", translate(err))
 		}
 		s.lastPrune = now
@@ -690,60 +670,6 @@ func (s *Community) ListPopular(ctx context.Context, now time.Time, afterRank, l
 	return out, nil
 }
 
-// Run writes queued views every FlushEvery (sooner when the queue fills)
-// and rebuilds the popular list every RefreshEvery, until ctx ends; then it
-// drains the queue with a fresh 10-second deadline and returns.
-func (s *Community) Run(ctx context.Context) {
-	flush := time.NewTicker(s.opts.FlushEvery)
-	defer flush.Stop()
-	refresh := time.NewTicker(s.opts.RefreshEvery)
-	defer refresh.Stop()
-	s.refresh(ctx)
-	for {
-		select {
-		case <-ctx.Done():
-			dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-			defer cancel()
-			if err := s.FlushViews(dctx); err != nil {
-				s.opts.Logger.Warn("final view flush failed", "err", err)
-			}
-			return
-		case <-flush.C:
-		case <-s.kick:
-		case <-refresh.C:
-			s.refresh(ctx)
-			continue
-		}
-		err := s.FlushViews(ctx)
-		if ctx.Err() != nil {
-			continue
-		}
-		s.observe("view_flush", err)
-		if err != nil {
-			s.opts.Logger.Warn("view flush failed; retrying next round", "err", err)
-		}
-	}
-}
-
-func (s *Community) observe(job string, err error) {
-	if s.opts.ObserveJob != nil {
-		s.opts.ObserveJob(job, err)
-	}
-}
-
-// refresh rebuilds the popular list when this replica wins the period
-// (every replica's timer fires; one rebuilds).
-func (s *Community) refresh(ctx context.Context) {
-	ran := false
-	_, err := s.OncePerPeriod("popular_rebuild", s.opts.RefreshEvery, func(ctx context.Context) (int, error) {
-		ran = true
-		return s.RefreshPopular(ctx, s.opts.Now())
-	})(ctx)
-	if ctx.Err() != nil || (!ran && err == nil) {
-		return
-	}
-	s.observe("popular_rebuild", err)
-	if err != nil {
-		s.opts.Logger.Warn("popular refresh failed; retrying next round", "err", err)
-	}
-}
+// Kicks receives when the view queue is half full: the flush task's
+// wake-up (see cmd/web), so views are written before the queue drops any.
+func (s *Community) Kicks() <-chan struct{} { return s.kick }

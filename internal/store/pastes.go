@@ -112,24 +112,19 @@ func (s *Store) insertOne(ctx context.Context, p paste.Paste, text, terms string
 
 // PasteByID implements paste.Repository.
 func (s Pastes) PasteByID(ctx context.Context, id paste.ID) (paste.Paste, error) {
-	if e := s.cache.get(id); e != nil && e.paste != nil {
-		return *e.paste, nil
-	}
-	epoch := s.cache.begin()
 	r, err := s.q.PasteByID(ctx, string(id))
 	if err != nil {
 		return paste.Paste{}, translate(err)
 	}
 	p := toPaste(r.Paste, r.OwnerName)
 	p.OwnerDisabled = r.OwnerDisabled
-	s.cache.put(epoch, id, func(e *cacheEntry) { e.paste = &p })
 	return p, nil
 }
 
 // BurnPaste implements paste.Repository: the row is deleted in a transaction
 // that commits only once read has succeeded.
 func (s Pastes) BurnPaste(ctx context.Context, id paste.ID, read func(paste.Paste) error) error {
-	defer s.cache.Forget(id)
+	defer s.changed(id)
 	return s.inTx(ctx, func(q *dbgen.Queries) error {
 		r, err := q.DeleteBurnPaste(ctx, string(id))
 		if err != nil {
@@ -141,7 +136,7 @@ func (s Pastes) BurnPaste(ctx context.Context, id paste.ID, read func(paste.Past
 
 // DeletePaste implements paste.Repository.
 func (s Pastes) DeletePaste(ctx context.Context, id paste.ID) (paste.Paste, error) {
-	defer s.cache.Forget(id)
+	defer s.changed(id)
 	r, err := s.q.DeletePaste(ctx, string(id))
 	if err != nil {
 		return paste.Paste{}, translate(err)
@@ -189,7 +184,7 @@ func (s Pastes) DeleteExpired(ctx context.Context, now time.Time, limit int) ([]
 		// Copies of expired pastes are already unreadable (their expiry is
 		// part of the copy); this frees them now rather than at the
 		// notification.
-		s.cache.ForgetAll()
+		s.changed("")
 	}
 	return keys, translate(err)
 }
@@ -222,7 +217,7 @@ func (s Pastes) UpdatePaste(ctx context.Context, old, p paste.Paste, text *strin
 		v := paste.PreviewOf(*text)
 		preview = &v
 	}
-	defer s.cache.Forget(old.ID)
+	defer s.changed(old.ID)
 	err := s.inTx(ctx, func(q *dbgen.Queries) error {
 		var err error
 		r, err = q.UpdatePaste(ctx, dbgen.UpdatePasteParams{

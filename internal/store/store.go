@@ -52,7 +52,7 @@ func Open(ctx context.Context, o Options) (*pgxpool.Pool, error) {
 type Store struct {
 	pool    *pgxpool.Pool
 	q       *dbgen.Queries
-	cache   *ReadCache // nil: every read asks the database
+	changes Changes // nil: nobody is told
 	inserts *insertBatcher
 }
 
@@ -63,10 +63,31 @@ func New(pool *pgxpool.Pool) *Store {
 	return s
 }
 
-// UseCache makes the Store read pastes through c (see ReadCache) and forget
-// what it changes in c after each commit. Call it before the Store is used;
-// c answers once its Listen has connected.
-func (s *Store) UseCache(c *ReadCache) { s.cache = c }
+// Changes is told, right after each commit, what this process changed:
+// the paste whose row, owner, comments or votes changed, or everything.
+// PostgreSQL's triggers announce the same changes to every replica (NOTIFY
+// on channel pastel_cache, migration 0008); this tells the process that
+// made them without waiting for the notification. internal/readcache
+// implements it.
+type Changes interface {
+	Forget(id paste.ID)
+	ForgetAll()
+}
+
+// TellChanges makes the Store tell c what it changes. Call it before the
+// Store is used.
+func (s *Store) TellChanges(c Changes) { s.changes = c }
+
+// changed reports a change to paste id; "" for everything.
+func (s *Store) changed(id paste.ID) {
+	switch {
+	case s.changes == nil:
+	case id == "":
+		s.changes.ForgetAll()
+	default:
+		s.changes.Forget(id)
+	}
+}
 
 // Ping checks the database answers.
 func (s *Store) Ping(ctx context.Context) error {

@@ -16,6 +16,7 @@ import (
 	"pastel/internal/api"
 	"pastel/internal/paste"
 	"pastel/internal/ratelimit"
+	"pastel/internal/readcache"
 	"pastel/internal/render"
 	"pastel/static"
 	"pastel/views"
@@ -30,8 +31,6 @@ type Deps struct {
 	Blobs       paste.Blobs // for readiness
 	PingDB      func(ctx context.Context) error
 	Syntaxes    *render.Syntaxes
-	Highlighter *render.Highlighter
-	Cache       *render.Cache
 	Assets      *static.Assets
 	Logger      *slog.Logger
 	Idempotency api.IdempotencyStore // Idempotency-Key records; nil: in memory
@@ -39,14 +38,15 @@ type Deps struct {
 	Metrics     RequestMetrics       // records every request (METRICS_ADDR); nil: nothing is
 }
 
-// Snapshots keeps one value per paste that is forgotten whenever the paste,
-// its comments or its owner change, on any replica (store.ReadCache).
+// Snapshots keeps each paste's page as anonymous visitors see it, keyed by
+// the paste and its revision, forgotten whenever the paste, its comments or
+// its owner change, on any replica (readcache.Cache).
 type Snapshots interface {
 	// Begin returns the epoch to pass to KeepSnapshot, taken before the
 	// snapshot's ingredients are read.
 	Begin() uint64
-	Snapshot(id paste.ID) any
-	KeepSnapshot(epoch uint64, id paste.ID, v any, size int)
+	Snapshot(id paste.ID, revision int32) *readcache.Snapshot
+	KeepSnapshot(epoch uint64, id paste.ID, s *readcache.Snapshot)
 }
 
 // Options tune the app.
@@ -163,6 +163,7 @@ func New(d Deps, o Options) *App {
 	a.registerAPIDocs()
 	a.registerAdmin()
 	a.registerFeeds()
+	a.registerSharing()
 	a.Get("/raw/:id", a.raw)
 	a.Get("/dl/:id", a.download)
 	a.Get("/:id", a.showPaste)

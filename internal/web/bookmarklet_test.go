@@ -21,7 +21,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"pastel/internal/browsertest"
-	"pastel/internal/render"
 	"pastel/internal/web"
 	"pastel/static"
 )
@@ -123,8 +122,7 @@ func TestBookmarkletOrigin(t *testing.T) {
 			t.Fatal(err)
 		}
 		app := web.New(web.Deps{
-			Syntaxes: syntaxes(), Highlighter: render.NewHighlighter(render.HighlightOptions{}),
-			Cache: render.NewCache(1 << 20), Assets: static.New(nil),
+			Syntaxes: syntaxes(), Assets: static.New(nil),
 		}, web.Options{BaseURL: u, MaxPasteBytes: 1 << 20})
 		e := &env{t: t, app: app, base: tt.base}
 		_, code := bookmarkletCode(t, e)

@@ -99,8 +99,26 @@ func (a *App) communityExtras(c *fiber.Ctx, v paste.Viewer, view *views.PasteVie
 	if err != nil {
 		return err
 	}
+	view.Community = a.communityView(c, v, p, social, comments)
+	return nil
+}
+
+// communityFrom fills the paste page's community state from what
+// Pastes.Page read, and counts the visit.
+func (a *App) communityFrom(c *fiber.Ctx, v paste.Viewer, view *views.PasteView, pc *paste.PageCommunity) {
+	if pc == nil {
+		return
+	}
+	p := view.Paste
+	a.recordView(c, v, p)
+	comments := a.commentsViewOf(c, v, p, pageCommentOrder(c), c.Query("comments"), pc.Comments, nil)
+	view.Community = a.communityView(c, v, p, pc.Social, comments)
+}
+
+// communityView is the page's votes, star and comments.
+func (a *App) communityView(c *fiber.Ctx, v paste.Viewer, p paste.Paste, social paste.Social, comments views.CommentsView) *views.PasteCommunity {
 	comments.Total = social.Comments
-	view.Community = &views.PasteCommunity{
+	return &views.PasteCommunity{
 		Votes: views.VoteView{
 			ElemID: views.PasteVotesID, Action: pastePath(p.ID) + "/rate", Rating: social.Rating,
 			// Owners see the counts, not buttons: nobody votes on their own.
@@ -112,7 +130,6 @@ func (a *App) communityExtras(c *fiber.Ctx, v paste.Viewer, view *views.PasteVie
 		},
 		Comments: comments,
 	}
-	return nil
 }
 
 // recordView counts this request as a view of p (once a day per visitor).
@@ -121,32 +138,63 @@ func (a *App) recordView(c *fiber.Ctx, v paste.Viewer, p paste.Paste) {
 }
 
 func (a *App) commentsView(c *fiber.Ctx, v paste.Viewer, p paste.Paste, cursor string, draft *views.CommentDraft) (views.CommentsView, error) {
-	page, err := a.deps.Pastes.CommentsOf(c.UserContext(), v, p, cursor)
+	order := pageCommentOrder(c)
+	page, err := a.deps.Pastes.CommentsOf(c.UserContext(), v, p, order, cursor)
 	if err != nil {
 		return views.CommentsView{}, err
 	}
+	return a.commentsViewOf(c, v, p, order, cursor, page, draft), nil
+}
+
+// pageCommentOrder is the order the page asks for; a page forgives an
+// unknown order: it shows the default one.
+func pageCommentOrder(c *fiber.Ctx) paste.CommentOrder {
+	order, err := paste.ParseCommentOrder(c.Query("order"))
+	if err != nil {
+		return paste.OldestFirst
+	}
+	return order
+}
+
+// commentsViewOf is the comments section showing page.
+func (a *App) commentsViewOf(c *fiber.Ctx, v paste.Viewer, p paste.Paste, order paste.CommentOrder, cursor string, page paste.CommentPage, draft *views.CommentDraft) views.CommentsView {
 	base := pastePath(p.ID)
-	back := base
+	// Links within the comments keep their order.
+	q := url.Values{}
+	if order == paste.NewestFirst {
+		q.Set("order", string(order))
+	}
+	first := base
+	if len(q) > 0 {
+		first += "?" + q.Encode()
+	}
+	back := first
 	if cursor != "" {
-		back = base + "?comments=" + url.QueryEscape(cursor)
+		q.Set("comments", cursor)
+		back = base + "?" + q.Encode()
+		q.Del("comments")
 	}
 	cv := views.CommentsView{
+		Order:     string(order),
+		OldestURL: base + "#" + views.CommentsID,
+		NewestURL: base + "?order=" + string(paste.NewestFirst) + "#" + views.CommentsID,
 		PasteID:   p.ID,
 		SignedIn:  v.SignedIn(),
 		LoginURL:  "/login?next=" + url.QueryEscape(base+"#"+views.CommentsID),
 		CSRFToken: csrfToken(c),
 		FirstPage: cursor == "",
-		FirstURL:  base + "#" + views.CommentsID,
+		FirstURL:  first + "#" + views.CommentsID,
 		Form:      views.CommentFormView{Action: base + "/comments", CSRFToken: csrfToken(c)},
 		Threads:   a.threads(c, v, p, back, page, draft),
 	}
 	if page.NextCursor != "" {
-		cv.NextURL = base + "?comments=" + url.QueryEscape(page.NextCursor) + "#" + views.CommentsID
+		q.Set("comments", page.NextCursor)
+		cv.NextURL = base + "?" + q.Encode() + "#" + views.CommentsID
 	}
 	if draft != nil && draft.ParentID == 0 && draft.EditID == 0 {
 		cv.Form.Body, cv.Form.Errors = draft.Body, draft.Errors
 	}
-	return cv, nil
+	return cv
 }
 
 // threads groups comments in reading order into their threads. back is the
@@ -154,6 +202,7 @@ func (a *App) commentsView(c *fiber.Ctx, v paste.Viewer, p paste.Paste, cursor s
 // has p's ID: nothing then names p).
 func (a *App) threads(c *fiber.Ctx, v paste.Viewer, p paste.Paste, back string, page paste.CommentPage, draft *views.CommentDraft) []views.ThreadView {
 	var out []views.ThreadView
+	authors := make(map[int64]string, len(page.Items))
 	for _, cm := range page.Items {
 		if len(out) == 0 || out[len(out)-1].RootID != cm.ThreadID() {
 			out = append(out, views.ThreadView{RootID: cm.ThreadID()})
@@ -162,7 +211,10 @@ func (a *App) threads(c *fiber.Ctx, v paste.Viewer, p paste.Paste, back string, 
 			}
 		}
 		t := &out[len(out)-1]
-		t.Comments = append(t.Comments, a.commentView(c, v, p, back, cm, draft))
+		cv := a.commentView(c, v, p, back, cm, draft)
+		cv.ParentAuthor = authors[cm.ParentID]
+		authors[cm.ID] = cm.AuthorName
+		t.Comments = append(t.Comments, cv)
 	}
 	return out
 }

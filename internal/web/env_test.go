@@ -28,6 +28,7 @@ import (
 	"pastel/internal/paste"
 	"pastel/internal/pgtest"
 	"pastel/internal/ratelimit"
+	"pastel/internal/readcache"
 	"pastel/internal/render"
 	"pastel/internal/store"
 	"pastel/internal/web"
@@ -53,7 +54,7 @@ func (c *clock) Advance(d time.Duration) {
 }
 
 type env struct {
-	t        *testing.T
+	t        testing.TB
 	app      *web.App
 	svc      *paste.Service
 	accounts *account.Service
@@ -121,7 +122,7 @@ var sharedSyntaxes = render.NewSyntaxes()
 // fastPasswords keeps Argon2 cheap in tests; production uses the defaults.
 var fastPasswords = auth.PasswordParams{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
 
-func newEnv(t *testing.T, opts ...envOption) *env {
+func newEnv(t testing.TB, opts ...envOption) *env {
 	t.Helper()
 	cfg := envConfig{maxBytes: 1 << 20, rateLimits: testRateLimits, registrations: testRegistrations}
 	for _, o := range opts {
@@ -155,8 +156,8 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 	st := store.New(pool)
 	// The read cache runs as in production, so every test also checks that
 	// nothing it keeps outlives a change.
-	rc := store.NewReadCache(store.ReadCacheOptions{MaxPastes: 1000, MaxSnapshotBytes: 4 << 20})
-	st.UseCache(rc)
+	rc := readcache.New(readcache.Options{MaxPastes: 1000, MaxSnapshotBytes: 4 << 20})
+	st.TellChanges(rc)
 	listenCtx, stopListening := context.WithCancel(context.Background())
 	listening := make(chan struct{})
 	go func() { defer close(listening); rc.Listen(listenCtx, pool.Config().ConnString()) }()
@@ -166,7 +167,7 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 			t.Fatal("read cache: listener did not connect")
 		}
 	}
-	blobs := paste.Blobs(blob.NewCached(cfg.blobs, 4<<20))
+	blobs := paste.Blobs(readcache.NewBodies(cfg.blobs, 4<<20))
 	clk := &clock{now: time.Now().UTC().Truncate(time.Second)}
 	tokens, err := auth.NewTokens(auth.TokenOptions{
 		Secret: []byte(strings.Repeat("k", 40)), Issuer: baseURL.String(), Audience: baseURL.String() + "/api", Now: clk.Now,
@@ -177,11 +178,12 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 	accounts := account.NewService(st.Accounts(), account.Options{
 		Tokens: tokens, Now: clk.Now, PasswordParams: fastPasswords,
 	})
-	sessionStore := st.Sessions(store.SessionOptions{Now: clk.Now, Secure: baseURL.Scheme == "https"})
+	sessionStore := web.NewSessions(st.SessionRows(), web.SessionOptions{Now: clk.Now, Secure: baseURL.Scheme == "https"})
 	adminLog := admin.NewLog(st.Admin(), clk.Now)
-	svc := paste.NewService(st.Pastes(), blobs, syntaxes(), paste.Options{
+	svc := paste.NewService(rc.Pastes(st.Pastes()), blobs, syntaxes(), paste.Options{
 		MaxBytes: cfg.maxBytes, AllowAnonymous: true, Now: clk.Now,
-		Community: store.NewCommunity(st, store.CommunityOptions{Now: clk.Now}),
+		Community: rc.Community(store.NewCommunity(st, store.CommunityOptions{Now: clk.Now})),
+		Renderer:  readcache.NewRenders(8 << 20).Renderer(render.NewPages(render.NewHighlighter(render.HighlightOptions{}))),
 		Search:    st.Search(0),
 		Audit:     adminLog,
 	})
@@ -193,8 +195,7 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 	}, clk.Now)
 	app := web.New(web.Deps{
 		Pastes: svc, Accounts: accounts, Admin: admins, Sessions: sessionStore, Blobs: cfg.blobs, PingDB: st.Ping,
-		Syntaxes: syntaxes(), Highlighter: render.NewHighlighter(render.HighlightOptions{}),
-		Cache: render.NewCache(8 << 20), Assets: static.New(map[string][]byte{"chroma.css": []byte(render.CSS())}),
+		Syntaxes: syntaxes(), Assets: static.New(map[string][]byte{"chroma.css": []byte(render.CSS())}),
 		Idempotency: api.NewIdempotency(st.IdempotencyKeys(nil), []byte(strings.Repeat("i", 32))), Snapshots: rc,
 		Logger: cfg.logger,
 	}, webOptions(cfg, baseURL))
@@ -288,7 +289,7 @@ func (e *env) create(in paste.CreateInput) paste.Paste {
 	return c.Paste
 }
 
-func parse(t *testing.T, body []byte) *goquery.Document {
+func parse(t testing.TB, body []byte) *goquery.Document {
 	t.Helper()
 	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(body))
 	if err != nil {

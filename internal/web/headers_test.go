@@ -14,6 +14,7 @@ import (
 
 	"pastel/internal/blob"
 	"pastel/internal/paste"
+	"pastel/internal/readcache"
 )
 
 // flakyBlobs is a blob store that can be made unavailable, for 503 pages.
@@ -236,10 +237,10 @@ func TestSecurityHeadersOnEveryRoute(t *testing.T) {
 
 			// A dependency down: 503 with Retry-After, same headers.
 			blobs.down.Store(true)
-			// Bodies kept in memory are trusted for blob.TrustFor after the
+			// Bodies kept in memory are trusted for readcache.TrustFor after the
 			// store last answered; past that they are not served while it is
 			// down.
-			time.Sleep(blob.TrustFor + 20*time.Millisecond)
+			time.Sleep(readcache.TrustFor + 20*time.Millisecond)
 			for _, path := range []string{"/raw/" + id, "/api/v1/pastes/" + id, "/dl/" + id} {
 				resp, body := e.do(httptest.NewRequest("GET", path, nil))
 				if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" {

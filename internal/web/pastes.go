@@ -3,7 +3,9 @@ package web
 import (
 	"errors"
 	"fmt"
+	"io"
 	"mime"
+	"os"
 	"regexp"
 	"strings"
 	"time"
@@ -12,8 +14,9 @@ import (
 	"github.com/a-h/templ"
 	"github.com/gofiber/fiber/v2"
 
+	"pastel/internal/api"
 	"pastel/internal/paste"
-	"pastel/internal/render"
+	"pastel/internal/readcache"
 	"pastel/views"
 )
 
@@ -138,8 +141,9 @@ func asValidation(err error, target **paste.ValidationError) bool {
 	return err != nil && errors.As(err, target)
 }
 
-// showPaste renders a paste page. A burn-after-reading paste shows a
-// confirmation step first, so link previewers never consume it.
+// showPaste renders a paste page: one call to the service reads all it
+// shows. A burn-after-reading paste shows a confirmation step first, so
+// link previewers never consume it.
 func (a *App) showPaste(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	v := paste.ViewerFrom(ctx)
@@ -151,13 +155,33 @@ func (a *App) showPaste(c *fiber.Ctx) error {
 	if shared {
 		epoch = a.deps.Snapshots.Begin() // before anything the page shows is read
 	}
-	p, err := a.deps.Pastes.Get(ctx, v, paste.ID(c.Params("id")))
+	var snap *readcache.Snapshot
+	data, err := a.deps.Pastes.Page(ctx, v, paste.ID(c.Params("id")), paste.PageOptions{
+		Mode:           pageMode(c),
+		CommentsOrder:  pageCommentOrder(c),
+		CommentsCursor: c.Query("comments"),
+		Want: func(p paste.Paste) bool {
+			if !shared || p.BurnAfterReading {
+				return true
+			}
+			// The read rule has just allowed p: a kept page of its
+			// revision, young enough, is all this view needs.
+			snap = a.deps.Snapshots.Snapshot(p.ID, p.Revision)
+			return !freshSnapshot(snap, p, time.Now())
+		},
+	})
 	if err != nil {
 		return err
 	}
+	p := data.Paste
 	c.Set(fiber.HeaderCacheControl, "private, no-cache")
 	if p.Visibility != paste.Public {
 		c.Set(headerRobots, "noindex") // unlisted: for those given the link, not for search engines
+	}
+	if data.Skipped {
+		a.recordView(c, v, p)
+		sendSnapshot(c, snap)
+		return nil
 	}
 	var notice *views.CreatedNotice
 	if created && a.takeOnce(c, createdCookie, path) != "" {
@@ -170,23 +194,11 @@ func (a *App) showPaste(c *fiber.Ctx) error {
 		}
 		return a.render(c, fiber.StatusOK, views.BurnConfirmPage(a.page(c, "Read once"), p))
 	}
-	if shared {
-		// The rules of who may read p were applied by Get, just now.
-		if s, ok := a.deps.Snapshots.Snapshot(p.ID).(*pageSnapshot); ok && s.fresh(p, time.Now()) {
-			a.recordView(c, v, p)
-			s.send(c)
-			return nil
-		}
-	}
 	build := func() (templ.Component, error) {
-		view, err := a.pasteView(c, p, nil)
-		if err != nil {
-			return nil, err
-		}
-		if err := a.ownerExtras(c, v, &view); err != nil {
-			return nil, err
-		}
-		if err := a.communityExtras(c, v, &view, nil); err != nil {
+		view := a.pasteViewOf(c, p, data.Body)
+		ownerView(v, &view, data.ShareLinks)
+		a.communityFrom(c, v, &view, data.Community)
+		if err := a.sharingExtras(c, p, &view); err != nil {
 			return nil, err
 		}
 		view.Created = notice
@@ -203,8 +215,8 @@ func (a *App) showPaste(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		a.deps.Snapshots.KeepSnapshot(epoch, p.ID, s, s.size)
-		s.send(c)
+		a.deps.Snapshots.KeepSnapshot(epoch, p.ID, s)
+		sendSnapshot(c, s)
 		return nil
 	}
 	comp, err := build()
@@ -217,15 +229,15 @@ func (a *App) showPaste(c *fiber.Ctx) error {
 // revealPaste consumes a burn-after-reading paste and shows it this once.
 func (a *App) revealPaste(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	p, body, err := a.deps.Pastes.Open(ctx, paste.ViewerFrom(ctx), paste.ID(c.Params("id")))
+	data, err := a.deps.Pastes.Page(ctx, paste.ViewerFrom(ctx), paste.ID(c.Params("id")), paste.PageOptions{
+		Mode: pageMode(c), Reveal: true, NoComments: true,
+	})
 	if err != nil {
 		return err
 	}
+	p := data.Paste
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	view, err := a.pasteView(c, p, body)
-	if err != nil {
-		return err
-	}
+	view := a.pasteViewOf(c, p, data.Body)
 	view.Burned = p.BurnAfterReading
 	view.CanDelete = false
 	if view.Burned {
@@ -252,14 +264,43 @@ func titleOf(p paste.Paste) string {
 	return "Untitled paste"
 }
 
-// pasteView builds the page model. The rendered body is cached under the
-// paste's ID and revision, which never change for the same bytes; a cache
-// hit is only reached after the service has allowed the read, so it never
-// serves a deleted, expired or burned paste. body is nil when it has not
-// been read yet.
+// pageMode is how the request asks to see a paste's body: ?view=source
+// shows a Markdown paste's source; past render.PageLines lines the page
+// shows the start and links to all of it (?full=1).
+func pageMode(c *fiber.Ctx) paste.RenderMode {
+	return paste.RenderMode{Source: c.Query("view") == "source", Full: c.Query("full") == "1"}
+}
+
+// pasteView builds the page model of p, rendering its body (body when the
+// caller holds it, a burn-after-reading paste just consumed; nil: read it
+// unless its rendering is kept). The service applies the read rule before
+// any rendering is asked for, so a kept one never serves a deleted,
+// expired or burned paste.
 func (a *App) pasteView(c *fiber.Ctx, p paste.Paste, body []byte) (views.PasteView, error) {
 	ctx := c.UserContext()
-	v := paste.ViewerFrom(ctx)
+	mode := pageMode(c)
+	if p.BurnAfterReading {
+		// A burn paste's page is its only showing: the source (which Copy
+		// copies) rather than a rendering whose source view is gone, in
+		// full.
+		mode = paste.RenderMode{Source: true, Full: true}
+	}
+	var r paste.Rendered
+	var err error
+	if body != nil {
+		r, err = a.deps.Pastes.RenderBody(ctx, p, mode, body)
+	} else {
+		r, err = a.deps.Pastes.Render(ctx, p, mode)
+	}
+	if err != nil {
+		return views.PasteView{}, err
+	}
+	return a.pasteViewOf(c, p, r), nil
+}
+
+// pasteViewOf is the page model of p showing r.
+func (a *App) pasteViewOf(c *fiber.Ctx, p paste.Paste, r paste.Rendered) views.PasteView {
+	v := paste.ViewerFrom(c.UserContext())
 	id := string(p.ID)
 	view := views.PasteView{
 		Paste:       p,
@@ -275,58 +316,22 @@ func (a *App) pasteView(c *fiber.Ctx, p paste.Paste, body []byte) (views.PasteVi
 	if v.SignedIn() && v.Shared == "" && a.deps.Admin != nil && !v.Owns(p) {
 		view.Report = &views.ReportFormView{Action: "/" + id + "/report", CSRFToken: csrfToken(c), TestID: "report-paste"}
 	}
-	// A burn paste's page is its only showing: the source (which Copy
-	// copies) rather than a rendering whose source view is gone.
-	markdown := p.Syntax == "markdown" && c.Query("view") != "source" && !p.BurnAfterReading
-	// Past pageLines lines the page shows the start and links to all of it
-	// (?full=1); a burn paste is shown once, so in full.
-	full := c.Query("full") == "1" || p.BurnAfterReading
-	mode := "code"
-	if markdown {
-		mode = "md"
-	}
-	if !full {
-		mode += ":cut"
-	}
-	key := fmt.Sprintf("%s:%d:%s", id, p.Revision, mode)
-	r, ok := a.deps.Cache.Get(key)
-	if !ok || p.BurnAfterReading {
-		if body == nil {
-			var err error
-			if body, err = a.deps.Pastes.Body(ctx, p); err != nil {
-				return views.PasteView{}, err
-			}
-		}
-		renderBody := func() render.Rendered {
-			if markdown {
-				if html := render.Markdown(body); html != "" || len(body) == 0 {
-					return render.Rendered{HTML: html}
-				}
-			}
-			return renderLines(a.deps.Highlighter, body, p.Syntax, full)
-		}
-		if p.BurnAfterReading {
-			r = renderBody() // never cache what is shown once
-		} else {
-			r = a.deps.Cache.GetOrRender(key, renderBody)
-		}
-	}
-	if markdown && r.Lines == 0 && !r.Binary {
+	if r.Markdown && !r.Binary {
 		view.MarkdownHTML = r.HTML
 		view.SourceViewURL = "/" + id + "?view=source"
-	} else {
-		view.CodeHTML, view.Binary, view.Truncated = r.HTML, r.Binary, r.Truncated
-		if r.Truncated && !r.Binary {
-			view.LinesShown = r.Lines
-			if !full {
-				view.FullURL = fullURL(c)
-			}
-		}
-		if p.Syntax == "markdown" {
-			view.RenderedURL = "/" + id
+		return view
+	}
+	view.CodeHTML, view.Binary, view.Truncated = r.HTML, r.Binary, r.Truncated
+	if r.Truncated && !r.Binary {
+		view.LinesShown = r.Lines
+		if !p.BurnAfterReading && c.Query("full") != "1" {
+			view.FullURL = fullURL(c)
 		}
 	}
-	return view, nil
+	if p.Syntax == "markdown" {
+		view.RenderedURL = "/" + id
+	}
+	return view
 }
 
 func (a *App) link(path string) string {
@@ -352,10 +357,22 @@ func (a *App) sendBody(c *fiber.Ctx, attachment bool) error {
 func (a *App) sendPasteBody(c *fiber.Ctx, id paste.ID, attachment bool) error {
 	ctx := c.UserContext()
 	v := paste.ViewerFrom(ctx)
-	p, err := a.deps.Pastes.Get(ctx, v, id)
+	head := c.Method() == fiber.MethodHead
+	notModified := false
+	r, err := a.deps.Pastes.Read(ctx, v, id, paste.ReadOptions{
+		Want: func(p paste.Paste) bool {
+			notModified = api.ReadCaching(c, v, p)
+			// A HEAD reads no body, so it never consumes a burn paste.
+			return !notModified && !head
+		},
+		// Small bodies are usually in memory (the body cache): sent with
+		// the headers in one write, without a copy; larger ones stream.
+		StreamOver: smallBody,
+	})
 	if err != nil {
 		return err
 	}
+	p := r.Paste
 	h := &c.Response().Header
 	h.Set("Content-Security-Policy", "sandbox; default-src 'none'; frame-ancestors 'none'")
 	h.Set(fiber.HeaderContentType, "text/plain; charset=utf-8")
@@ -363,48 +380,33 @@ func (a *App) sendPasteBody(c *fiber.Ctx, id paste.ID, attachment bool) error {
 		h.Set(fiber.HeaderContentType, "application/octet-stream")
 		h.Set(fiber.HeaderContentDisposition, contentDisposition(p, a.deps.Syntaxes.Extension(p.Syntax)))
 	}
-	var body []byte
 	switch {
-	case p.BurnAfterReading && c.Method() == fiber.MethodHead:
-		c.Set(fiber.HeaderCacheControl, "no-store")
+	case notModified:
+		return c.SendStatus(fiber.StatusNotModified)
+	case r.Skipped: // HEAD
+		if !p.BurnAfterReading {
+			h.SetContentLength(int(p.Size))
+		}
 		return c.SendStatus(fiber.StatusOK)
-	case p.BurnAfterReading:
-		c.Set(fiber.HeaderCacheControl, "no-store")
-		if _, body, err = a.deps.Pastes.Open(ctx, v, id); err != nil {
-			return err
-		}
-	default:
-		etag := fmt.Sprintf(`"%s-%d"`, p.ID, p.Revision)
-		c.Set(fiber.HeaderETag, etag)
-		c.Set(fiber.HeaderCacheControl, "private, no-cache")
-		if c.Get(fiber.HeaderIfNoneMatch) == etag {
-			return c.SendStatus(fiber.StatusNotModified)
-		}
-		if p.Size <= smallBody && c.Method() == fiber.MethodGet {
-			// Small bodies are usually in memory (the body cache): sent
-			// with the headers in one write, without a copy.
-			b, err := a.deps.Pastes.Body(ctx, p)
-			if err != nil {
-				return err
-			}
-			c.Response().SetBodyRaw(b)
-			return nil
-		}
-		rc, err := a.deps.Pastes.BodyReader(ctx, p)
-		if err != nil {
-			return err
-		}
-		if c.Method() == fiber.MethodHead {
-			_ = rc.Close()
-			c.Response().Header.SetContentLength(int(p.Size))
-			return nil
-		}
+	case r.Stream != nil:
 		// fasthttp copies the stream after the handler returns and closes
-		// it: a 10 MiB paste never sits in memory whole.
-		c.Response().SetBodyStream(rc, int(p.Size))
+		// it: a 10 MiB paste never sits in memory whole. A local file goes
+		// out as the file itself, which the server sends with sendfile.
+		var body io.ReadCloser = r.Stream
+		if f, ok := body.(sendFiler); ok {
+			body = f.SendFile()
+		}
+		c.Response().SetBodyStream(body, int(p.Size))
 		return nil
 	}
-	return c.Send(body)
+	c.Response().SetBodyRaw(r.Body)
+	return nil
+}
+
+// sendFiler is a body that is an open file underneath (blob.File): the
+// server sends the file itself with sendfile.
+type sendFiler interface {
+	SendFile() *os.File
 }
 
 // smallBody is the size up to which a body is read whole and sent from
@@ -438,17 +440,4 @@ func (a *App) deletePaste(c *fiber.Ctx) error {
 	c.Cookie(&fiber.Cookie{Name: deleteCookie, Path: "/" + string(id), Expires: time.Unix(0, 0), MaxAge: -1, HTTPOnly: true})
 	a.flash(c, "deleted")
 	return redirect(c, "/")
-}
-
-func (a *App) explore(c *fiber.Ctx) error {
-	sort, list := "recent", a.deps.Pastes.ListRecent
-	if c.Query("sort") == "popular" {
-		sort, list = "popular", a.deps.Pastes.ListPopular
-	}
-	page, err := list(c.UserContext(), c.Query("cursor"), 30)
-	if err != nil {
-		return err
-	}
-	return a.render(c, fiber.StatusOK, views.ExplorePage(a.page(c, "Explore"),
-		views.ExploreView{Sort: sort, Items: page.Items, NextCursor: page.NextCursor}))
 }

@@ -16,23 +16,33 @@ import (
 // the share links of a private paste.
 func (a *App) ownerExtras(c *fiber.Ctx, v paste.Viewer, view *views.PasteView) error {
 	p := view.Paste
+	var links []paste.ShareLink
+	if v.Owns(p) && p.Visibility == paste.Private {
+		var err error
+		if links, err = a.deps.Pastes.ShareLinks(c.UserContext(), v, p.ID); err != nil {
+			return err
+		}
+	}
+	ownerView(v, view, links)
+	return nil
+}
+
+// ownerView fills what the page offers p's owner: editing and, for a
+// private paste, its share links.
+func ownerView(v paste.Viewer, view *views.PasteView, links []paste.ShareLink) {
+	p := view.Paste
 	if !v.Owns(p) {
-		return nil
+		return
 	}
 	view.CanEdit = true
 	view.EditURL = "/" + string(p.ID) + "/edit"
 	if p.Visibility != paste.Private {
-		return nil
+		return
 	}
 	view.ShowSharing = true
-	links, err := a.deps.Pastes.ShareLinks(c.UserContext(), v, p.ID)
-	if err != nil {
-		return err
-	}
 	for _, l := range links {
 		view.ShareLinks = append(view.ShareLinks, views.ShareLinkView{ID: l.ID, CreatedAt: l.CreatedAt, LastUsedAt: l.LastUsedAt})
 	}
-	return nil
 }
 
 func (a *App) editPage(c *fiber.Ctx) error {

@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"pastel/internal/paste"
+	"pastel/internal/readcache"
 )
 
 // A paste page as an anonymous visitor sees it is the same for every such
@@ -28,16 +29,9 @@ var (
 // in 5 minutes") may get.
 const snapshotTTL = time.Second
 
-// pageSnapshot is a rendered page cut at its stand-ins: parts[i] is
-// followed by the secret holes[i] ('n' nonce, 't' token), the last part by
-// nothing.
-type pageSnapshot struct {
-	revision int32
-	made     time.Time
-	parts    [][]byte
-	holes    []byte
-	size     int // bytes held
-}
+// A page snapshot (readcache.Snapshot) is a rendered page cut at its
+// stand-ins: Parts[i] is followed by the secret Holes[i] ('n' nonce, 't'
+// token), the last part by nothing.
 
 // snapshotable reports whether the request sees the page every anonymous
 // visitor sees: no account, share link, delete cookie, query or htmx.
@@ -47,40 +41,41 @@ func (a *App) snapshotable(c *fiber.Ctx, v paste.Viewer) bool {
 		len(c.Request().URI().QueryString()) == 0 && c.Cookies(deleteCookie) == ""
 }
 
-func (s *pageSnapshot) fresh(p paste.Paste, now time.Time) bool {
-	return s.revision == p.Revision && now.Sub(s.made) < snapshotTTL
+// freshSnapshot reports whether s still shows p as it is now.
+func freshSnapshot(s *readcache.Snapshot, p paste.Paste, now time.Time) bool {
+	return s != nil && s.Revision == p.Revision && now.Sub(s.Made) < snapshotTTL
 }
 
 // newSnapshot cuts html at the stand-ins.
-func newSnapshot(html []byte, revision int32, made time.Time) *pageSnapshot {
-	s := &pageSnapshot{revision: revision, made: made, size: len(html)}
+func newSnapshot(html []byte, revision int32, made time.Time) *readcache.Snapshot {
+	s := &readcache.Snapshot{Revision: revision, Made: made}
 	nonce, token := []byte(nonceStandIn), []byte(tokenStandIn)
 	for {
 		n, t := bytes.Index(html, nonce), bytes.Index(html, token)
 		switch {
 		case n < 0 && t < 0:
-			s.parts = append(s.parts, html)
+			s.Parts = append(s.Parts, html)
 			return s
 		case t < 0 || (n >= 0 && n < t):
-			s.parts, s.holes = append(s.parts, html[:n]), append(s.holes, 'n')
+			s.Parts, s.Holes = append(s.Parts, html[:n]), append(s.Holes, 'n')
 			html = html[n+len(nonce):]
 		default:
-			s.parts, s.holes = append(s.parts, html[:t]), append(s.holes, 't')
+			s.Parts, s.Holes = append(s.Parts, html[:t]), append(s.Holes, 't')
 			html = html[t+len(token):]
 		}
 	}
 }
 
-// send writes the page with this response's nonce and token.
-func (s *pageSnapshot) send(c *fiber.Ctx) {
+// sendSnapshot writes the page with this response's nonce and token.
+func sendSnapshot(c *fiber.Ctx, s *readcache.Snapshot) {
 	c.Status(fiber.StatusOK)
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
 	w := c.Response().BodyWriter()
 	n, t := nonce(c), csrfToken(c)
-	for i, part := range s.parts {
+	for i, part := range s.Parts {
 		_, _ = w.Write(part)
-		if i < len(s.holes) {
-			if s.holes[i] == 'n' {
+		if i < len(s.Holes) {
+			if s.Holes[i] == 'n' {
 				_, _ = w.Write([]byte(n))
 			} else {
 				_, _ = w.Write([]byte(t))
@@ -91,7 +86,7 @@ func (s *pageSnapshot) send(c *fiber.Ctx) {
 
 // renderSnapshot renders comp, built by build with the CSRF stand-in in
 // place of the request's token, with the nonce stand-in, and returns it cut.
-func (a *App) renderSnapshot(c *fiber.Ctx, revision int32, build func() (templ.Component, error)) (*pageSnapshot, error) {
+func (a *App) renderSnapshot(c *fiber.Ctx, revision int32, build func() (templ.Component, error)) (*readcache.Snapshot, error) {
 	own := c.Locals(localCSRF)
 	c.Locals(localCSRF, &csrfState{value: tokenStandIn})
 	comp, err := build()

@@ -1,4 +1,4 @@
-package store
+package readcache
 
 import (
 	"context"
@@ -18,15 +18,17 @@ import (
 // paste ID, or "*" for everything.
 const notifyChannel = "pastel_cache"
 
-// ReadCache keeps, per paste, what its page and raw view read from the
-// database: the row with its owner's state, the comment count and the first
-// page of comments as an anonymous visitor sees it. It is only ever a copy:
+// Cache keeps, per paste, what its page and raw view read from the
+// database: the row with its owner's state, the comment count, the first
+// page of comments as an anonymous visitor sees it, and the page as such a
+// visitor sees it (a Snapshot). It is only ever a copy, read through the
+// decorators Pastes and Community:
 //
 //   - Every change to a paste, its comments or a user is announced by
 //     PostgreSQL triggers (NOTIFY at commit) to every replica, whose
 //     listener forgets the paste (or everything). Changes made through this
-//     process's Store are also forgotten right after their commit, so a
-//     reader here never waits for the notification.
+//     process's store are also forgotten right after their commit
+//     (store.Changes), so a reader here never waits for the notification.
 //   - The cache answers only while its listener is connected. When the
 //     connection drops it forgets everything and stands aside, so a
 //     database outage is an outage (503), never stale pages, and a change
@@ -36,7 +38,7 @@ const notifyChannel = "pastel_cache"
 //     outlive the change.
 //
 // Only what a read returns is kept: a missing paste is always asked again.
-type ReadCache struct {
+type Cache struct {
 	max       int
 	maxSnaps  int64 // bytes of snapshots kept at most
 	snapBytes int64 // guarded by mu
@@ -58,9 +60,9 @@ type cacheEntry struct {
 	// The first page of comments for anonymous visitors, as ListComments
 	// returned it for limit threads of up to replies replies each.
 	firstPage *commentPage
-	// Something a surface derived from the above (the web's rendered page)
-	// and its size in bytes.
-	snapshot     any
+	// The page as anonymous visitors see it (see Snapshot) and its size
+	// in bytes.
+	snapshot     *Snapshot
 	snapshotSize int64
 }
 
@@ -69,8 +71,8 @@ type commentPage struct {
 	rows           paste.CommentRows
 }
 
-// ReadCacheOptions configure a ReadCache.
-type ReadCacheOptions struct {
+// Options configure a Cache.
+type Options struct {
 	MaxPastes int // entries kept; <= 0: the cache keeps nothing
 	// MaxSnapshotBytes bounds the snapshots kept (KeepSnapshot), which
 	// may be far larger than the rest of an entry; <= 0 keeps none.
@@ -78,17 +80,17 @@ type ReadCacheOptions struct {
 	Logger           *slog.Logger
 }
 
-// NewReadCache returns an empty cache. It answers nothing until Listen has
+// New returns an empty cache. It answers nothing until Listen has
 // connected.
-func NewReadCache(o ReadCacheOptions) *ReadCache {
+func New(o Options) *Cache {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &ReadCache{max: o.MaxPastes, maxSnaps: o.MaxSnapshotBytes, log: o.Logger, entries: map[paste.ID]*cacheEntry{}}
+	return &Cache{max: o.MaxPastes, maxSnaps: o.MaxSnapshotBytes, log: o.Logger, entries: map[paste.ID]*cacheEntry{}}
 }
 
-// ReadCacheStats are a cache's counters.
-type ReadCacheStats struct {
+// Stats are a cache's counters.
+type Stats struct {
 	Entries       int
 	SnapshotBytes int64
 	// Hits and Misses count the reads of rows, comment counts and
@@ -100,20 +102,20 @@ type ReadCacheStats struct {
 }
 
 // Stats returns the cache's counters.
-func (c *ReadCache) Stats() ReadCacheStats {
+func (c *Cache) Stats() Stats {
 	if c == nil {
-		return ReadCacheStats{}
+		return Stats{}
 	}
 	c.mu.RLock()
 	n, sb := len(c.entries), c.snapBytes
 	c.mu.RUnlock()
-	return ReadCacheStats{Entries: n, SnapshotBytes: sb, Hits: c.hits.Load(), Misses: c.misses.Load(),
+	return Stats{Entries: n, SnapshotBytes: sb, Hits: c.hits.Load(), Misses: c.misses.Load(),
 		SnapshotHits: c.snapHits.Load(), SnapshotMisses: c.snapMisses.Load(), Live: c.live.Load()}
 }
 
 // get returns the entry of id, nil when there is none or the cache is not
 // answering.
-func (c *ReadCache) get(id paste.ID) *cacheEntry {
+func (c *Cache) get(id paste.ID) *cacheEntry {
 	if c == nil || !c.live.Load() {
 		return nil
 	}
@@ -127,7 +129,7 @@ func (c *ReadCache) get(id paste.ID) *cacheEntry {
 }
 
 // lookup returns the entry of id, counting nothing; the cache is live.
-func (c *ReadCache) lookup(id paste.ID) *cacheEntry {
+func (c *Cache) lookup(id paste.ID) *cacheEntry {
 	c.mu.RLock()
 	e := c.entries[id]
 	c.mu.RUnlock()
@@ -135,7 +137,7 @@ func (c *ReadCache) lookup(id paste.ID) *cacheEntry {
 }
 
 // begin returns the epoch a fill starts in; pass it to put.
-func (c *ReadCache) begin() uint64 {
+func (c *Cache) begin() uint64 {
 	if c == nil {
 		return 0
 	}
@@ -145,7 +147,7 @@ func (c *ReadCache) begin() uint64 {
 // put stores what a fill read, unless something was invalidated since the
 // fill began: what it read may then be older than that change. update gets
 // a copy of the current entry (zero when none) to fill in.
-func (c *ReadCache) put(epoch uint64, id paste.ID, update func(e *cacheEntry)) {
+func (c *Cache) put(epoch uint64, id paste.ID, update func(e *cacheEntry)) {
 	if c == nil || c.max <= 0 || !c.live.Load() {
 		return
 	}
@@ -194,7 +196,7 @@ func (c *ReadCache) put(epoch uint64, id paste.ID, update func(e *cacheEntry)) {
 }
 
 // drop removes one entry; c.mu is held.
-func (c *ReadCache) drop(id paste.ID) {
+func (c *Cache) drop(id paste.ID) {
 	if e := c.entries[id]; e != nil {
 		c.snapBytes -= e.snapshotSize
 		delete(c.entries, id)
@@ -202,7 +204,7 @@ func (c *ReadCache) drop(id paste.ID) {
 }
 
 // Forget drops what the cache holds of id.
-func (c *ReadCache) Forget(id paste.ID) {
+func (c *Cache) Forget(id paste.ID) {
 	if c == nil {
 		return
 	}
@@ -213,7 +215,7 @@ func (c *ReadCache) Forget(id paste.ID) {
 }
 
 // ForgetAll empties the cache.
-func (c *ReadCache) ForgetAll() {
+func (c *Cache) ForgetAll() {
 	if c == nil {
 		return
 	}
@@ -229,7 +231,7 @@ func (c *ReadCache) ForgetAll() {
 // connected. A connection that hears nothing for a while is pinged, so one
 // lost without a word (a network partition) is noticed within
 // listenPingEvery.
-func (c *ReadCache) Listen(ctx context.Context, databaseURL string) {
+func (c *Cache) Listen(ctx context.Context, databaseURL string) {
 	if c == nil || c.max <= 0 {
 		return
 	}
@@ -254,7 +256,7 @@ func (c *ReadCache) Listen(ctx context.Context, databaseURL string) {
 // listenPingEvery bounds how long a silently lost listener goes unnoticed.
 const listenPingEvery = 5 * time.Second
 
-func (c *ReadCache) listenOnce(ctx context.Context, databaseURL string) error {
+func (c *Cache) listenOnce(ctx context.Context, databaseURL string) error {
 	cfg, err := pgx.ParseConfig(databaseURL)
 	if err != nil {
 		return err
@@ -302,20 +304,20 @@ func (c *ReadCache) listenOnce(ctx context.Context, databaseURL string) error {
 }
 
 // Live reports whether the cache is answering (its listener is connected).
-func (c *ReadCache) Live() bool { return c != nil && c.live.Load() }
+func (c *Cache) Live() bool { return c != nil && c.live.Load() }
 
 // Begin returns the epoch to pass to KeepSnapshot; call it before reading
 // what a snapshot is made of.
-func (c *ReadCache) Begin() uint64 { return c.begin() }
+func (c *Cache) Begin() uint64 { return c.begin() }
 
-// Snapshot returns the value kept with KeepSnapshot for id, nil if none.
-// It is forgotten with everything else of the paste: whenever the paste,
-// its comments or a user change.
-func (c *ReadCache) Snapshot(id paste.ID) any {
+// Snapshot returns the page kept with KeepSnapshot for revision of id,
+// nil if none. It is forgotten with everything else of the paste: whenever
+// the paste, its comments or a user change.
+func (c *Cache) Snapshot(id paste.ID, revision int32) *Snapshot {
 	if c == nil || !c.live.Load() {
 		return nil
 	}
-	if e := c.lookup(id); e != nil && e.snapshot != nil {
+	if e := c.lookup(id); e != nil && e.snapshot != nil && e.snapshot.Revision == revision {
 		c.snapHits.Add(1)
 		return e.snapshot
 	}
@@ -323,8 +325,29 @@ func (c *ReadCache) Snapshot(id paste.ID) any {
 	return nil
 }
 
-// KeepSnapshot keeps v (a rendered page, say) of size bytes with id's
-// entry, unless something changed since epoch.
-func (c *ReadCache) KeepSnapshot(epoch uint64, id paste.ID, v any, size int) {
-	c.put(epoch, id, func(e *cacheEntry) { e.snapshot, e.snapshotSize = v, int64(size) })
+// KeepSnapshot keeps s with id's entry, unless something changed since
+// epoch.
+func (c *Cache) KeepSnapshot(epoch uint64, id paste.ID, s *Snapshot) {
+	c.put(epoch, id, func(e *cacheEntry) { e.snapshot, e.snapshotSize = s, int64(s.Size()) })
+}
+
+// Snapshot is a paste's page as every anonymous visitor sees it but for
+// secrets of each response's own (the CSP nonce, the CSRF token): the page
+// cut where they go. Parts[i] is followed by the secret Holes[i] (the web
+// decides what the bytes mean), the last part by nothing. A Snapshot is
+// immutable once kept.
+type Snapshot struct {
+	Revision int32     // the paste's revision it shows
+	Made     time.Time // when it was rendered (relative times age)
+	Parts    [][]byte
+	Holes    []byte
+}
+
+// Size returns the bytes the snapshot holds.
+func (s *Snapshot) Size() int {
+	n := len(s.Holes)
+	for _, p := range s.Parts {
+		n += len(p)
+	}
+	return n
 }

@@ -1,11 +1,10 @@
-package blob
+package readcache
 
 import (
 	"bytes"
 	"context"
 	"errors"
 	"io"
-	"os"
 	"sync/atomic"
 	"time"
 
@@ -13,12 +12,12 @@ import (
 	"pastel/internal/paste"
 )
 
-// MaxCachedBody is the largest body Cached keeps in memory; larger ones
+// MaxCachedBody is the largest body Bodies keeps in memory; larger ones
 // always stream from the store.
 const MaxCachedBody = 64 << 10
 
-// Cached keeps the most recently read small bodies of a store in memory, up
-// to a total size. It needs no invalidation: a key names one body for
+// Bodies keeps the most recently read small bodies of a blob store in
+// memory, up to a total size: a decorator around the domain's Blobs. It needs no invalidation: a key names one body for
 // ever (the server makes a fresh key whenever a paste's bytes change, and
 // never writes a key twice), so a copy cannot go stale; whether a body may
 // be read at all is decided on the paste's metadata before the store is
@@ -29,7 +28,7 @@ const MaxCachedBody = 64 << 10
 // the last TrustFor, and otherwise is pinged first. Any operation that
 // finds it unreachable marks it down at once, and reads go to the store
 // itself until one succeeds.
-type Cached struct {
+type Bodies struct {
 	paste.Blobs
 	max int64
 
@@ -46,16 +45,16 @@ type Cached struct {
 // without asking it again.
 const TrustFor = 100 * time.Millisecond
 
-// NewCached returns a cache of at most maxBytes over store.
-func NewCached(store paste.Blobs, maxBytes int64) *Cached {
-	return &Cached{Blobs: store, max: maxBytes, bodies: lru.New(maxBytes, func(key string, b []byte) int64 {
+// NewBodies returns a cache of at most maxBytes over store.
+func NewBodies(store paste.Blobs, maxBytes int64) *Bodies {
+	return &Bodies{Blobs: store, max: maxBytes, bodies: lru.New(maxBytes, func(key string, b []byte) int64 {
 		return int64(len(key) + len(b))
 	})}
 }
 
 // Open returns the body of key, from memory when it is there. A small body
 // read from the store is kept.
-func (c *Cached) Open(ctx context.Context, key string) (io.ReadCloser, error) {
+func (c *Bodies) Open(ctx context.Context, key string) (io.ReadCloser, error) {
 	if b, ok := c.bodies.Get(key); ok && c.up(ctx) {
 		c.hits.Add(1)
 		return &memBody{Reader: bytes.NewReader(b), b: b}, nil
@@ -66,18 +65,16 @@ func (c *Cached) Open(ctx context.Context, key string) (io.ReadCloser, error) {
 	if err != nil || c.max <= 0 {
 		return rc, err
 	}
-	if f, ok := rc.(*os.File); ok {
-		if st, err := f.Stat(); err == nil && st.Size() > MaxCachedBody {
-			// Too large to keep: the file itself goes out, so the server
-			// can hand it to sendfile.
-			return f, nil
-		}
+	if s, ok := rc.(paste.SizedBody); ok && s.Size() > MaxCachedBody {
+		// Too large to keep: the body goes out as the store opened it
+		// (a local file reaches sendfile).
+		return rc, nil
 	}
 	return &fillingReader{rc: rc, c: c, key: key}, nil
 }
 
 // up reports whether the store may be taken as answering.
-func (c *Cached) up(ctx context.Context) bool {
+func (c *Bodies) up(ctx context.Context) bool {
 	if c.down.Load() {
 		return false
 	}
@@ -94,7 +91,7 @@ func (c *Cached) up(ctx context.Context) bool {
 }
 
 // note records what an operation on the store said of its health.
-func (c *Cached) note(err error) {
+func (c *Bodies) note(err error) {
 	switch {
 	case err == nil || errors.Is(err, paste.ErrNotFound):
 		c.answered.Store(time.Now().UnixNano())
@@ -107,7 +104,7 @@ func (c *Cached) note(err error) {
 // Put stores a body (it is not kept in memory: most new pastes are read
 // later, if ever). The server never writes a key twice; should anyone, the
 // old copy is dropped.
-func (c *Cached) Put(ctx context.Context, key string, r io.Reader, size int64) error {
+func (c *Bodies) Put(ctx context.Context, key string, r io.Reader, size int64) error {
 	c.bodies.Remove(key)
 	err := c.Blobs.Put(ctx, key, r, size)
 	c.bodies.Remove(key)
@@ -116,14 +113,14 @@ func (c *Cached) Put(ctx context.Context, key string, r io.Reader, size int64) e
 }
 
 // Ping asks the store.
-func (c *Cached) Ping(ctx context.Context) error {
+func (c *Bodies) Ping(ctx context.Context) error {
 	err := c.Blobs.Ping(ctx)
 	c.note(err)
 	return err
 }
 
 // Delete removes key from the store and from memory.
-func (c *Cached) Delete(ctx context.Context, key string) error {
+func (c *Bodies) Delete(ctx context.Context, key string) error {
 	c.bodies.Remove(key)
 	err := c.Blobs.Delete(ctx, key)
 	c.note(err)
@@ -131,7 +128,7 @@ func (c *Cached) Delete(ctx context.Context, key string) error {
 }
 
 // RemoveStaleWrites passes through to the store when it has such writes.
-func (c *Cached) RemoveStaleWrites(ctx context.Context, before time.Time) (int, error) {
+func (c *Bodies) RemoveStaleWrites(ctx context.Context, before time.Time) (int, error) {
 	if r, ok := c.Blobs.(paste.StaleWriteRemover); ok {
 		return r.RemoveStaleWrites(ctx, before)
 	}
@@ -140,10 +137,10 @@ func (c *Cached) RemoveStaleWrites(ctx context.Context, before time.Time) (int, 
 
 // Stats returns how many Opens were answered from memory and how many went
 // to the store.
-func (c *Cached) Stats() (hits, misses uint64) { return c.hits.Load(), c.misses.Load() }
+func (c *Bodies) Stats() (hits, misses uint64) { return c.hits.Load(), c.misses.Load() }
 
 // Size returns the bytes held.
-func (c *Cached) Size() int64 { return c.bodies.Size() }
+func (c *Bodies) Size() int64 { return c.bodies.Size() }
 
 // memBody is a body served from memory. Bytes gives its bytes without a
 // copy, for callers that only read them.
@@ -159,7 +156,7 @@ func (m *memBody) Close() error  { return nil }
 // was read, without error, and is small enough.
 type fillingReader struct {
 	rc   io.ReadCloser
-	c    *Cached
+	c    *Bodies
 	key  string
 	buf  []byte
 	over bool // larger than MaxCachedBody: not kept

@@ -1,4 +1,4 @@
-package blob_test
+package readcache_test
 
 import (
 	"bytes"
@@ -16,10 +16,20 @@ import (
 	"pastel/internal/blob"
 	"pastel/internal/blob/blobtest"
 	"pastel/internal/paste"
+	"pastel/internal/readcache"
 )
 
-func TestCachedContract(t *testing.T) {
-	blobtest.RunContract(t, func(t *testing.T) paste.Blobs { return blob.NewCached(newLocal(t), 1<<20) })
+func newLocal(t *testing.T) *blob.Local {
+	t.Helper()
+	l, err := blob.NewLocal(filepath.Join(t.TempDir(), "blobs"))
+	if err != nil {
+		t.Fatalf("NewLocal: %v", err)
+	}
+	return l
+}
+
+func TestBodiesContract(t *testing.T) {
+	blobtest.RunContract(t, func(t *testing.T) paste.Blobs { return readcache.NewBodies(newLocal(t), 1<<20) })
 }
 
 // outage makes a store unreachable on demand, as a stopped server is.
@@ -56,13 +66,13 @@ func read(t *testing.T, b paste.Blobs, key string) ([]byte, error) {
 // served from memory (here even with its file gone behind the cache's
 // back); large bodies are not kept; while the store is down nothing is
 // served from memory, and after it is back copies are served again.
-func TestCachedServesCopiesOnlyWhileTheStoreIsUp(t *testing.T) {
+func TestBodiesServesCopiesOnlyWhileTheStoreIsUp(t *testing.T) {
 	ctx := context.Background()
 	local := newLocal(t)
 	store := &outage{Blobs: local}
-	c := blob.NewCached(store, 1<<20)
+	c := readcache.NewBodies(store, 1<<20)
 	small, large := blobtest.NewKey(), blobtest.NewKey()
-	bigBody := bytes.Repeat([]byte("x"), blob.MaxCachedBody+1)
+	bigBody := bytes.Repeat([]byte("x"), readcache.MaxCachedBody+1)
 	for key, body := range map[string][]byte{small: []byte("small body"), large: bigBody} {
 		if err := c.Put(ctx, key, bytes.NewReader(body), int64(len(body))); err != nil {
 			t.Fatal(err)
@@ -88,7 +98,7 @@ func TestCachedServesCopiesOnlyWhileTheStoreIsUp(t *testing.T) {
 	}
 
 	store.down.Store(true)
-	time.Sleep(blob.TrustFor + 20*time.Millisecond)
+	time.Sleep(readcache.TrustFor + 20*time.Millisecond)
 	if _, err := read(t, c, small); !errors.Is(err, paste.ErrUnavailable) {
 		t.Fatalf("read while the store is down: %v, want unavailable", err)
 	}
@@ -111,9 +121,9 @@ func TestCachedServesCopiesOnlyWhileTheStoreIsUp(t *testing.T) {
 
 // TestCachedBoundedBySize keeps the most recently read bodies within the
 // bound.
-func TestCachedBoundedBySize(t *testing.T) {
+func TestBodiesBoundedBySize(t *testing.T) {
 	ctx := context.Background()
-	c := blob.NewCached(newLocal(t), 64<<10)
+	c := readcache.NewBodies(newLocal(t), 64<<10)
 	body := strings.Repeat("y", 10<<10)
 	for range 20 {
 		key := blobtest.NewKey()

@@ -1,4 +1,4 @@
-package store_test
+package readcache_test
 
 import (
 	"context"
@@ -12,15 +12,31 @@ import (
 
 	"pastel/internal/paste"
 	"pastel/internal/pgtest"
+	"pastel/internal/readcache"
 	"pastel/internal/store"
 )
 
+var t0 = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+
+func mkPaste(id string, vis paste.Visibility, created time.Time) paste.Paste {
+	return paste.Paste{
+		ID: paste.ID(id), Title: "t " + id, Syntax: "text", Visibility: vis, Size: 1,
+		CreatedAt: created, UpdatedAt: created, Revision: 1, BlobKey: "pastes/" + id,
+	}
+}
+
 // replica is one app process's view of the database: its own pool, Store
-// and read cache, listening.
+// and read cache, listening, and the repositories read through it.
 type replica struct {
-	st    *store.Store
-	cache *store.ReadCache
-	pool  *pgxpool.Pool
+	st     *store.Store
+	cache  *readcache.Cache
+	pool   *pgxpool.Pool
+	pastes paste.Repository
+}
+
+// community is a replica's community repository, read through its cache.
+func (r replica) community() paste.CommunityRepository {
+	return r.cache.Community(store.NewCommunity(r.st, store.CommunityOptions{}))
 }
 
 func newReplica(t *testing.T, url string) replica {
@@ -31,14 +47,14 @@ func newReplica(t *testing.T, url string) replica {
 	}
 	t.Cleanup(pool.Close)
 	st := store.New(pool)
-	rc := store.NewReadCache(store.ReadCacheOptions{MaxPastes: 100, MaxSnapshotBytes: 1 << 20})
-	st.UseCache(rc)
+	rc := readcache.New(readcache.Options{MaxPastes: 100, MaxSnapshotBytes: 1 << 20})
+	st.TellChanges(rc)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { defer close(done); rc.Listen(ctx, url) }()
 	t.Cleanup(func() { cancel(); <-done })
 	waitFor(t, "listener connected", rc.Live)
-	return replica{st: st, cache: rc, pool: pool}
+	return replica{st: st, cache: rc, pool: pool, pastes: rc.Pastes(st.Pastes())}
 }
 
 func waitFor(t *testing.T, what string, ok func() bool) {
@@ -58,10 +74,10 @@ func TestReadCacheFollowsOtherReplicas(t *testing.T) {
 	a, b := newReplica(t, url), newReplica(t, url)
 	ctx := context.Background()
 	p := mkPaste("Cache001", paste.Public, t0)
-	if err := a.st.Pastes().InsertPaste(ctx, p, ""); err != nil {
+	if err := a.pastes.InsertPaste(ctx, p, ""); err != nil {
 		t.Fatal(err)
 	}
-	read := func() (paste.Paste, error) { return a.st.Pastes().PasteByID(ctx, p.ID) }
+	read := func() (paste.Paste, error) { return a.pastes.PasteByID(ctx, p.ID) }
 	if _, err := read(); err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +100,7 @@ func TestReadCacheFollowsOtherReplicas(t *testing.T) {
 
 	// A vote through replica b changes the tally replica a shows.
 	uid := insertUser(t, b.pool, "voter")
-	com := store.NewCommunity(b.st, store.CommunityOptions{})
+	com := b.community()
 	if _, err := com.RatePaste(ctx, p.ID, uid, 1, t0); err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +110,7 @@ func TestReadCacheFollowsOtherReplicas(t *testing.T) {
 	})
 
 	// Deleted on b: gone on a.
-	if _, err := b.st.Pastes().DeletePaste(ctx, p.ID); err != nil {
+	if _, err := b.pastes.DeletePaste(ctx, p.ID); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "the delete to reach replica a", func() bool {
@@ -105,17 +121,17 @@ func TestReadCacheFollowsOtherReplicas(t *testing.T) {
 	// A disabled owner hides their pastes everywhere at once.
 	q := mkPaste("Cache002", paste.Public, t0)
 	q.OwnerID = uid
-	if err := a.st.Pastes().InsertPaste(ctx, q, ""); err != nil {
+	if err := a.pastes.InsertPaste(ctx, q, ""); err != nil {
 		t.Fatal(err)
 	}
-	if got, err := a.st.Pastes().PasteByID(ctx, q.ID); err != nil || got.OwnerDisabled {
+	if got, err := a.pastes.PasteByID(ctx, q.ID); err != nil || got.OwnerDisabled {
 		t.Fatalf("owner's paste before: %+v %v", got, err)
 	}
 	if _, err := b.pool.Exec(ctx, `UPDATE users SET disabled_at = now() WHERE id = $1`, uid); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "the disabled owner to reach replica a", func() bool {
-		got, err := a.st.Pastes().PasteByID(ctx, q.ID)
+		got, err := a.pastes.PasteByID(ctx, q.ID)
 		return err == nil && got.OwnerDisabled
 	})
 }
@@ -125,14 +141,14 @@ func TestReadCacheFollowsOtherReplicas(t *testing.T) {
 func TestReadCacheOwnChangesAreImmediate(t *testing.T) {
 	a := newReplica(t, pgtest.NewURL(t))
 	ctx := context.Background()
-	com := store.NewCommunity(a.st, store.CommunityOptions{})
+	com := a.community()
 	uid := insertUser(t, a.pool, "author")
 	for i := range 50 {
 		p := mkPaste(fmt.Sprintf("Own%05d", i), paste.Public, t0)
-		if err := a.st.Pastes().InsertPaste(ctx, p, ""); err != nil {
+		if err := a.pastes.InsertPaste(ctx, p, ""); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := a.st.Pastes().PasteByID(ctx, p.ID); err != nil { // now in memory
+		if _, err := a.pastes.PasteByID(ctx, p.ID); err != nil { // now in memory
 			t.Fatal(err)
 		}
 		if n, err := com.CountComments(ctx, p.ID); err != nil || n != 0 {
@@ -150,10 +166,10 @@ func TestReadCacheOwnChangesAreImmediate(t *testing.T) {
 		if r, err := com.PasteRating(ctx, p.ID, 0); err != nil || r.Dislikes != 1 {
 			t.Fatalf("rating after a vote: %+v %v", r, err)
 		}
-		if _, err := a.st.Pastes().DeletePaste(ctx, p.ID); err != nil {
+		if _, err := a.pastes.DeletePaste(ctx, p.ID); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := a.st.Pastes().PasteByID(ctx, p.ID); !errors.Is(err, paste.ErrNotFound) {
+		if _, err := a.pastes.PasteByID(ctx, p.ID); !errors.Is(err, paste.ErrNotFound) {
 			t.Fatalf("read right after delete: %v", err)
 		}
 	}
@@ -167,10 +183,10 @@ func TestReadCacheStandsAsideWithoutListener(t *testing.T) {
 	a := newReplica(t, url)
 	ctx := context.Background()
 	p := mkPaste("Cache003", paste.Public, t0)
-	if err := a.st.Pastes().InsertPaste(ctx, p, ""); err != nil {
+	if err := a.pastes.InsertPaste(ctx, p, ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.st.Pastes().PasteByID(ctx, p.ID); err != nil {
+	if _, err := a.pastes.PasteByID(ctx, p.ID); err != nil {
 		t.Fatal(err)
 	}
 	if a.cache.Stats().Entries == 0 {
@@ -186,7 +202,7 @@ func TestReadCacheStandsAsideWithoutListener(t *testing.T) {
 		t.Fatalf("entries kept while not listening: %+v", a.cache.Stats())
 	}
 	waitFor(t, "the listener to reconnect", a.cache.Live)
-	if _, err := a.st.Pastes().PasteByID(ctx, p.ID); err != nil {
+	if _, err := a.pastes.PasteByID(ctx, p.ID); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -198,7 +214,7 @@ func TestReadCacheManyReadersOneWriter(t *testing.T) {
 	a := newReplica(t, pgtest.NewURL(t))
 	ctx := context.Background()
 	p := mkPaste("Cache004", paste.Public, t0)
-	if err := a.st.Pastes().InsertPaste(ctx, p, ""); err != nil {
+	if err := a.pastes.InsertPaste(ctx, p, ""); err != nil {
 		t.Fatal(err)
 	}
 	var (
@@ -221,7 +237,7 @@ func TestReadCacheManyReadersOneWriter(t *testing.T) {
 				mu.Lock()
 				want := settled
 				mu.Unlock()
-				got, err := a.st.Pastes().PasteByID(ctx, p.ID)
+				got, err := a.pastes.PasteByID(ctx, p.ID)
 				if err != nil {
 					select {
 					case stale <- err.Error():
@@ -244,7 +260,7 @@ func TestReadCacheManyReadersOneWriter(t *testing.T) {
 		next := cur
 		next.Revision++
 		next.Title = fmt.Sprintf("title %d", i)
-		updated, err := a.st.Pastes().UpdatePaste(ctx, cur, next, nil)
+		updated, err := a.pastes.UpdatePaste(ctx, cur, next, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -277,14 +293,21 @@ func insertUser(t *testing.T, pool *pgxpool.Pool, name string) int64 {
 // dropping others' first.
 func TestReadCacheSnapshotBudget(t *testing.T) {
 	a := newReplica(t, pgtest.NewURL(t)) // 1 MiB of snapshots
+	snap := func(i int) *readcache.Snapshot {
+		return &readcache.Snapshot{Revision: int32(i), Parts: [][]byte{make([]byte, 300<<10)}}
+	}
 	for i := range 10 {
 		id := paste.ID(fmt.Sprintf("Snap%04d", i))
-		a.cache.KeepSnapshot(a.cache.Begin(), id, i, 300<<10)
+		s := snap(i)
+		a.cache.KeepSnapshot(a.cache.Begin(), id, s)
 		if got := a.cache.Stats().SnapshotBytes; got > 1<<20 {
 			t.Fatalf("after %d snapshots: %d bytes kept, budget 1 MiB", i+1, got)
 		}
-		if a.cache.Snapshot(id) != i {
+		if a.cache.Snapshot(id, int32(i)) != s {
 			t.Fatalf("the newest snapshot %d was not kept", i)
+		}
+		if a.cache.Snapshot(id, int32(i)+1) != nil {
+			t.Fatalf("snapshot %d returned for another revision", i)
 		}
 	}
 	if got := a.cache.Stats().SnapshotBytes; got != 3*(300<<10) {
@@ -297,8 +320,8 @@ func TestReadCacheSnapshotBudget(t *testing.T) {
 	// A snapshot kept after a change began is not kept.
 	epoch := a.cache.Begin()
 	a.cache.Forget("Other001")
-	a.cache.KeepSnapshot(epoch, "Snap0100", "stale", 10)
-	if a.cache.Snapshot("Snap0100") != nil {
+	a.cache.KeepSnapshot(epoch, "Snap0100", snap(1))
+	if a.cache.Snapshot("Snap0100", 1) != nil {
 		t.Fatal("a snapshot begun before a change was kept")
 	}
 }

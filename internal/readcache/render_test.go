@@ -1,4 +1,4 @@
-package render
+package readcache
 
 import (
 	"runtime"
@@ -9,14 +9,16 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"pastel/internal/paste"
 )
 
-func rendered(n int) Rendered { return Rendered{HTML: strings.Repeat("x", n), Lines: 1} }
+func rendered(n int) paste.Rendered { return paste.Rendered{HTML: strings.Repeat("x", n), Lines: 1} }
 
-func TestCacheLRUByBytes(t *testing.T) {
+func TestRendersLRUByBytes(t *testing.T) {
 	// Each entry: 1-byte key + 100 bytes HTML + overhead.
 	per := entrySize("a", rendered(100))
-	c := NewCache(3 * per)
+	c := NewRenders(3 * per)
 	c.Add("a", rendered(100))
 	c.Add("b", rendered(100))
 	c.Add("c", rendered(100))
@@ -62,21 +64,21 @@ func TestCacheLRUByBytes(t *testing.T) {
 	}
 }
 
-func TestCacheGetOrRenderRendersOnce(t *testing.T) {
-	c := NewCache(1 << 20)
+func TestRendersGetOrRenderRendersOnce(t *testing.T) {
+	c := NewRenders(1 << 20)
 	var calls atomic.Int32
 	release := make(chan struct{})
 	const n = 50
 	var wg sync.WaitGroup
-	results := make([]Rendered, n)
+	results := make([]paste.Rendered, n)
 	for i := range n {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			results[i] = c.GetOrRender("p1:1", func() Rendered {
+			results[i], _ = c.GetOrRender("p1:1", func() (paste.Rendered, error) {
 				calls.Add(1)
 				<-release
-				return rendered(5)
+				return rendered(5), nil
 			})
 		}()
 	}
@@ -95,11 +97,14 @@ func TestCacheGetOrRenderRendersOnce(t *testing.T) {
 		}
 	}
 	// Now cached: fn is not called.
-	c.GetOrRender("p1:1", func() Rendered { t.Error("fn called on a hit"); return Rendered{} })
+	_, _ = c.GetOrRender("p1:1", func() (paste.Rendered, error) {
+		t.Error("fn called on a hit")
+		return paste.Rendered{}, nil
+	})
 }
 
-func TestCacheConcurrentUse(t *testing.T) {
-	c := NewCache(10_000)
+func TestRendersConcurrentUse(t *testing.T) {
+	c := NewRenders(10_000)
 	var wg sync.WaitGroup
 	for g := range 8 {
 		wg.Add(1)
@@ -113,7 +118,7 @@ func TestCacheConcurrentUse(t *testing.T) {
 				case 1:
 					c.Get(k)
 				case 2:
-					c.GetOrRender(k, func() Rendered { return rendered(50) })
+					_, _ = c.GetOrRender(k, func() (paste.Rendered, error) { return rendered(50), nil })
 				case 3:
 					c.Remove(k)
 				}
@@ -127,3 +132,14 @@ func TestCacheConcurrentUse(t *testing.T) {
 }
 
 func runtimeGosched() { runtime.Gosched() }
+
+func BenchmarkRendersHit(b *testing.B) {
+	c := NewRenders(64 << 20)
+	c.Add("abcdefgh:1", rendered(40<<10))
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			_, _ = c.GetOrRender("abcdefgh:1", func() (paste.Rendered, error) { panic("miss") })
+		}
+	})
+}

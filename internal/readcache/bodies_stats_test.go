@@ -1,19 +1,19 @@
-package blob_test
+package readcache_test
 
 import (
 	"context"
 	"strings"
 	"testing"
 
-	"pastel/internal/blob"
+	"pastel/internal/readcache"
 )
 
-// TestCachedStats: an Open answered from memory is a hit; one that goes to
+// TestBodiesStats: an Open answered from memory is a hit; one that goes to
 // the store (first read, or the store is down) is a miss.
-func TestCachedStats(t *testing.T) {
+func TestBodiesStats(t *testing.T) {
 	ctx := context.Background()
 	o := &outage{Blobs: newLocal(t)}
-	c := blob.NewCached(o, 1<<20)
+	c := readcache.NewBodies(o, 1<<20)
 	if err := c.Put(ctx, "k", strings.NewReader("body"), 4); err != nil {
 		t.Fatal(err)
 	}
