@@ -13,11 +13,11 @@ GOTOOLCHAIN ?= go1.27.3
 export GOTOOLCHAIN
 
 
-.PHONY: admin-grant admin-revoke devdb-stop devdb-remove run test generate check-generate lint bench bench-go bench-http soak vuln fuzz tools devdb help
+.PHONY: cli admin-grant admin-revoke devdb-stop devdb-remove run test generate check-generate lint bench bench-go bench-http soak vuln fuzz tools devdb help
 FUZZTIME ?= 5s
 
 help:
-	@echo "make run | test | generate | check-generate | lint | vuln | bench | soak | fuzz | tools"
+	@echo "make run | cli | test | generate | check-generate | lint | vuln | bench | soak | fuzz | tools"
 
 ## run: serve on 127.0.0.1:8080; without DATABASE_URL a private PostgreSQL is started in the background. Ctrl-C stops the server (the database keeps running: make devdb-stop)
 run:
@@ -25,6 +25,10 @@ run:
 	$(GO) build -o $(BIN)/web ./cmd/web || exit 1; \
 	echo "Pastel: open $${BASE_URL:-http://$${HTTP_ADDR:-127.0.0.1:8080}}  (Ctrl-C stops it)"; \
 	exec $(BIN)/web
+
+## cli: the command-line client, bin/pastel (see /cli on a running server)
+cli:
+	$(GO) build -o $(BIN)/pastel ./cmd/pastel
 
 ## admin-grant / admin-revoke: make USER=alice an admin (or not), on the database make run uses
 admin-grant admin-revoke:

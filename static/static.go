@@ -27,7 +27,7 @@ const BundleName = "bundle.js"
 // the first paint.
 const PrefsName = "prefs.js"
 
-//go:embed app.css app.js draft.js prefs.js htmx.min.js favicon.svg
+//go:embed app.css app.js draft.js prefs.js htmx.min.js favicon.svg icon-192.png icon-512.png icon-maskable-512.png
 var files embed.FS
 
 // Asset is one servable file.

@@ -58,6 +58,9 @@ type Page struct {
 	// NoIndex asks search engines not to index the page (unlisted pastes).
 	NoIndex bool
 	Path    string // this page's path and query: where signing out comes back to
+	// Preview is the page's OpenGraph, Twitter card and oEmbed discovery
+	// tags; nil for none.
+	Preview *LinkPreview
 }
 
 // SyntaxOption is one choice in the syntax picker.
@@ -125,6 +128,11 @@ type PasteView struct {
 	Report *ReportFormView
 	// Created is the "Created" notice its creator sees once; nil hides it.
 	Created *CreatedNotice
+	// Share is the Share menu (link, QR code, embeds); nil hides it.
+	Share *ShareMenu
+	// Preview is the page's link-preview tags; nil for none (private and
+	// burn pastes).
+	Preview *LinkPreview
 }
 
 // ShareLinkView is one live share link of a private paste. Its token is

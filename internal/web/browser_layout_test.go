@@ -93,7 +93,7 @@ func TestBrowserLayoutEveryPage(t *testing.T) {
 		{"new", "/"}, {"paste-code", "/" + code}, {"paste-markdown", "/" + md}, {"paste-markdown-source", "/" + md + "?view=source"},
 		{"paste-plain", "/" + plain}, {"paste-long-lines", "/" + long}, {"paste-unlisted", "/" + unlisted},
 		{"explore", "/explore"}, {"explore-popular", "/explore?sort=popular"}, {"search", "/search?q=hello"}, {"user", "/u/alice"},
-		{"login", "/login"}, {"register", "/register"}, {"api", "/api"}, {"bookmarklet", "/bookmarklet"},
+		{"login", "/login"}, {"register", "/register"}, {"api", "/api"}, {"bookmarklet", "/bookmarklet"}, {"cli", "/cli"},
 		{"not-found", "/no-such-paste"}, {"share-link", "/s/" + link.Token},
 	}
 	signedIn := []view{
