@@ -35,11 +35,27 @@ INSERT INTO account_deletions (user_id, requested_by, created_at, next_attempt_a
 VALUES (sqlc.arg(user_id), sqlc.arg(requested_by), sqlc.arg(now), sqlc.arg(now))
 ON CONFLICT (user_id) DO NOTHING;
 
--- name: DueAccountDeletions :many
-SELECT user_id FROM account_deletions
-WHERE next_attempt_at <= sqlc.arg(now)::timestamptz
-ORDER BY next_attempt_at, user_id
-LIMIT sqlc.arg(max_rows)::int;
+-- name: ClaimAccountDeletion :one
+-- Takes the oldest due job for this worker: its next attempt moves to
+-- lease_until, so no other worker (of this replica or another) takes it
+-- while it runs. SKIP LOCKED: two workers claiming at once take different
+-- jobs, never one twice, and neither waits for the other; a job whose
+-- worker died is due again when its lease ends.
+UPDATE account_deletions d SET next_attempt_at = sqlc.arg(lease_until)::timestamptz
+WHERE d.user_id = (
+    SELECT a.user_id FROM account_deletions a
+    WHERE a.next_attempt_at <= sqlc.arg(now)::timestamptz
+    ORDER BY a.next_attempt_at, a.user_id
+    LIMIT 1
+    FOR UPDATE SKIP LOCKED
+)
+RETURNING d.user_id;
+
+-- name: RescheduleAccountDeletion :exec
+-- Renews a claimed job's lease while it runs, or gives it back unfinished
+-- (due at once) when its worker stops.
+UPDATE account_deletions SET next_attempt_at = sqlc.arg(due_at)::timestamptz
+WHERE user_id = sqlc.arg(user_id)::bigint;
 
 -- name: RetryAccountDeletion :exec
 UPDATE account_deletions SET attempts = attempts + 1, next_attempt_at = sqlc.arg(next_attempt_at)::timestamptz,
@@ -168,3 +184,20 @@ LIMIT sqlc.arg(max_rows)::int;
 -- The comment was deleted but stays as a placeholder: its reports are done.
 UPDATE reports SET status = 'removed', resolved_at = sqlc.arg(now)::timestamptz, resolved_by = sqlc.arg(admin_id)::bigint
 WHERE comment_id = sqlc.arg(comment_id)::bigint AND status = 'open';
+
+-- Every paste (admins) ---------------------------------------------------------
+
+-- name: ListAllPastes :many
+-- Every paste whatever its visibility, owner or state, newest first; each
+-- filter matches everything when empty. pattern is an ILIKE pattern for the
+-- title, paste_id an exact ID.
+SELECT sqlc.embed(p), coalesce(u.username, '')::text AS owner_name,
+       (u.disabled_at IS NOT NULL)::boolean AS owner_disabled
+FROM pastes p
+LEFT JOIN users u ON u.id = p.owner_id
+WHERE (sqlc.arg(pattern)::text = '' OR p.title ILIKE sqlc.arg(pattern)::text OR p.id = sqlc.arg(paste_id)::text)
+  AND (sqlc.arg(owner)::text = '' OR lower(u.username) = lower(sqlc.arg(owner)::text))
+  AND (sqlc.arg(visibility)::text = '' OR p.visibility = sqlc.arg(visibility)::text)
+  AND (p.created_at, p.id) < (sqlc.arg(before_created_at)::timestamptz, sqlc.arg(before_id)::text)
+ORDER BY p.created_at DESC, p.id DESC
+LIMIT sqlc.arg(max_rows);

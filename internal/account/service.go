@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"pastel/internal/auth"
+	"pastel/internal/clock"
 	"pastel/internal/paste"
 )
 
@@ -17,7 +18,7 @@ import (
 type Options struct {
 	Tokens         *auth.Tokens
 	PasswordParams auth.PasswordParams // zero: auth.DefaultPasswordParams
-	Now            func() time.Time
+	Now            clock.Clock
 	Logger         *slog.Logger
 	SessionIdle    time.Duration // a session unused this long ends (default 7 days)
 	// Sign-in limits: failures per account and per client address within

@@ -127,7 +127,14 @@ type Repository interface {
 	// account is marked deleted and disabled, its sessions and tokens end,
 	// and the job is queued. ErrNotFound when it is already being deleted.
 	MarkDeleted(ctx context.Context, userID int64, by string, now time.Time) error
-	DueDeletions(ctx context.Context, now time.Time, max int) ([]int64, error)
+	// ClaimDeletion takes the oldest job due at now that no other worker
+	// holds, and holds it until leaseUntil: concurrent workers, in this
+	// process or another replica, each get a different job (ok false:
+	// none is due).
+	ClaimDeletion(ctx context.Context, now, leaseUntil time.Time) (userID int64, ok bool, err error)
+	// RescheduleDeletion makes a claimed job due at dueAt: a later lease
+	// for a job still running, or now for one given back unfinished.
+	RescheduleDeletion(ctx context.Context, userID int64, dueAt time.Time) error
 	// OwnedPastes returns up to max of the user's pastes and their blob keys.
 	OwnedPastes(ctx context.Context, userID int64, max int) ([]paste.ID, []string, error)
 	DeleteOwnedPastes(ctx context.Context, userID int64, ids []paste.ID) error
@@ -148,6 +155,21 @@ type Repository interface {
 
 	InsertAction(ctx context.Context, a Action) error
 	ListActions(ctx context.Context, before *Cursor, limit int) ([]Action, error)
+
+	// ListPastes returns every paste matching q, whatever its visibility,
+	// owner or state, newest first.
+	ListPastes(ctx context.Context, q PasteQuery) ([]paste.Paste, error)
+}
+
+// PasteQuery selects a page of the admins' list of every paste. Empty
+// fields match everything.
+type PasteQuery struct {
+	Pattern    string // ILIKE pattern for the title (likePattern)
+	PasteID    string // or this exact ID
+	Owner      string // the owner's username
+	Visibility paste.Visibility
+	Before     *paste.Cursor
+	Limit      int
 }
 
 // Cursor is a keyset position in a list ordered by time and ID.

@@ -17,31 +17,51 @@ func (s *Service) Kick() {
 	}
 }
 
-// RunDeletions carries every due account deletion as far as it goes and
-// returns how many it finished. A job that fails is retried later with a
-// growing delay; its error is logged here, not returned, so one stuck
-// account does not hold up the others.
+// Kicks receives when a deletion was queued: the runner's wake-up for the
+// deletion task (see cmd/web).
+func (s *Service) Kicks() <-chan struct{} { return s.kick }
+
+// maxDeletionsPerRound bounds one round, so a long queue does not hold a
+// worker past its next poll; the rest are taken in the next rounds.
+const maxDeletionsPerRound = 20
+
+// RunDeletions claims due account deletions one at a time and carries each
+// as far as it goes, returning how many it finished. Each claim is a lease
+// (Options.Lease, renewed after every batch of pastes) taken with SKIP
+// LOCKED, so workers on several replicas each take different jobs and none
+// runs one twice. A job that fails is retried a minute later, and one
+// stuck account does not hold up the others: the round goes on, and returns
+// the deferred jobs' errors joined at its end. A job interrupted by ctx is
+// given back, due at once.
 func (s *Service) RunDeletions(ctx context.Context) (int, error) {
-	due, err := s.repo.DueDeletions(ctx, s.now(), 20)
-	if err != nil {
-		return 0, err
-	}
 	done := 0
-	for _, id := range due {
-		err := s.deleteAccount(ctx, id)
+	var deferred []error
+	for range maxDeletionsPerRound {
+		now := s.now()
+		id, ok, err := s.repo.ClaimDeletion(ctx, now, now.Add(s.opts.Lease))
+		if err != nil {
+			return done, errors.Join(append(deferred, err)...)
+		}
+		if !ok {
+			break
+		}
+		err = s.deleteAccount(ctx, id)
 		if err == nil {
 			done++
 			continue
 		}
 		if ctx.Err() != nil {
+			if rerr := s.repo.RescheduleDeletion(context.WithoutCancel(ctx), id, s.now()); rerr != nil {
+				return done, errors.Join(ctx.Err(), rerr)
+			}
 			return done, ctx.Err()
 		}
-		s.opts.Logger.Warn("account deletion deferred", "user_id", id, "err", err)
+		deferred = append(deferred, fmt.Errorf("account deletion of user %d deferred: %w", id, err))
 		if rerr := s.repo.RetryDeletion(ctx, id, s.now().Add(time.Minute), err.Error()); rerr != nil {
-			return done, rerr
+			return done, errors.Join(append(deferred, rerr)...)
 		}
 	}
-	return done, nil
+	return done, errors.Join(deferred...)
 }
 
 // deleteAccount is the job: bodies first, then their rows, batch by batch
@@ -65,6 +85,10 @@ func (s *Service) deleteAccount(ctx context.Context, userID int64) error {
 		if err := s.repo.DeleteOwnedPastes(ctx, userID, ids); err != nil {
 			return err
 		}
+		// Still working: keep the lease, so no other worker takes the job.
+		if err := s.repo.RescheduleDeletion(ctx, userID, s.now().Add(s.opts.Lease)); err != nil {
+			return err
+		}
 	}
 	now := s.now()
 	finished, err := s.repo.FinishDeletion(ctx, userID, paste.UserVisitorHashes(userID, now), now)
@@ -75,26 +99,4 @@ func (s *Service) deleteAccount(ctx context.Context, userID int64) error {
 		return errors.New("held by another process")
 	}
 	return nil
-}
-
-// Run works the deletion queue until ctx ends: at start (jobs left by a
-// crash or a stop), when kicked, and every Poll.
-func (s *Service) Run(ctx context.Context) {
-	t := time.NewTicker(s.opts.Poll)
-	defer t.Stop()
-	for {
-		n, err := s.RunDeletions(ctx)
-		switch {
-		case err != nil && ctx.Err() == nil:
-			s.opts.Logger.Warn("account deletions failed; retrying", "err", err)
-		case n > 0:
-			s.opts.Logger.Info("accounts deleted", "count", n)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-s.kick:
-		case <-t.C:
-		}
-	}
 }

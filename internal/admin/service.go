@@ -10,16 +10,18 @@ import (
 	"time"
 
 	"pastel/internal/account"
+	"pastel/internal/clock"
 	"pastel/internal/paste"
 )
 
 // Options configures the Service.
 type Options struct {
-	Now    func() time.Time
+	Now    clock.Clock // nil: the real time
 	Logger *slog.Logger
-	// Poll is how often the deletion worker looks for due jobs besides
-	// being kicked (default 30 s).
-	Poll time.Duration
+	// Lease is how long a claimed deletion job is held from other workers
+	// without news from its worker (renewed after each batch of pastes);
+	// a job whose worker died is taken again after it (default 5 min).
+	Lease time.Duration
 }
 
 // Service is the admin domain's entry point.
@@ -42,8 +44,8 @@ func NewService(repo Repository, accounts *account.Service, pastes *paste.Servic
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	if opts.Poll <= 0 {
-		opts.Poll = 30 * time.Second
+	if opts.Lease <= 0 {
+		opts.Lease = 5 * time.Minute
 	}
 	return &Service{repo: repo, accounts: accounts, pastes: pastes, blobs: blobs, log: log, opts: opts, kick: make(chan struct{}, 1)}
 }
@@ -66,7 +68,7 @@ type Log struct {
 }
 
 // NewLog returns the log over repo; now defaults to time.Now.
-func NewLog(repo Repository, now func() time.Time) *Log {
+func NewLog(repo Repository, now clock.Clock) *Log {
 	if now == nil {
 		now = time.Now
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"pastel/internal/account"
+	"pastel/internal/clock"
 	"pastel/internal/paste"
 	"pastel/internal/ratelimit"
 )
@@ -34,7 +35,7 @@ type RateLimits struct {
 	// forms; nil: in memory, from UserCreates and AnonCreates.
 	Budgets *ratelimit.Budgets
 	// Now is the clock (nil: time.Now).
-	Now func() time.Time
+	Now clock.Clock
 }
 
 func (l RateLimits) withDefaults() RateLimits {

@@ -66,16 +66,16 @@ var table = map[string]rule{
 	"internal/paste": {
 		// crashpoint is a leaf test hook: Here is an empty function unless
 		// the binary is built with -tags crashpoints.
-		may:    []string{"internal/crashpoint"},
+		may:    []string{"internal/crashpoint", "internal/clock"},
 		forbid: join(adapters, []string{"net/http"}),
 	},
-	"internal/auth": {forbid: join(adapters, []string{"net/http"})},
+	"internal/auth": {may: []string{"internal/clock"}, forbid: join(adapters, []string{"net/http"})},
 	"internal/account": {
-		may:    []string{"internal/auth", "internal/paste"}, // paste: the shared domain vocabulary (errors, IDs)
+		may:    []string{"internal/auth", "internal/paste", "internal/clock"}, // paste: the shared domain vocabulary (errors, IDs)
 		forbid: join(adapters, []string{"net/http"}),
 	},
 	"internal/admin": {
-		may:    []string{"internal/paste", "internal/account"},
+		may:    []string{"internal/paste", "internal/account", "internal/clock"},
 		forbid: join(adapters, []string{"net/http"}),
 	},
 
@@ -87,10 +87,10 @@ var table = map[string]rule{
 	"internal/clock": {},
 	// The background task runner cmd/web gives its loops to (start, stop,
 	// drain, log, count); it knows no domain.
-	"internal/runner": {forbid: adapters},
-	"internal/lru":        {forbid: adapters},
-	"internal/ratelimit":  {forbid: adapters},
-	"internal/logging":    {forbid: adapters},
+	"internal/runner":    {forbid: adapters},
+	"internal/lru":       {forbid: adapters},
+	"internal/ratelimit": {may: []string{"internal/clock"}, forbid: adapters},
+	"internal/logging":   {forbid: adapters},
 
 	// Adapters.
 	"internal/store": {
@@ -138,7 +138,7 @@ var table = map[string]rule{
 		forbid: join(postgres, s3, prometheus, typesense),
 	},
 	"internal/api": {
-		may:    []string{"internal/paste", "internal/account", "internal/admin", "internal/auth", "internal/ratelimit"},
+		may:    []string{"internal/paste", "internal/account", "internal/admin", "internal/auth", "internal/ratelimit", "internal/clock"},
 		forbid: join(postgres, s3, templ, prometheus, typesense, []string{"github.com/gorilla/"}),
 	},
 	"views": {

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+
+	"pastel/internal/clock"
 )
 
 // ErrInvalidToken is returned, wrapped with detail, for every token that
@@ -52,7 +54,7 @@ type TokenOptions struct {
 	// which fits a deployment where the same clock issues and verifies.
 	Leeway time.Duration
 	// Now is the clock; nil means time.Now. Tests set it.
-	Now func() time.Time
+	Now clock.Clock
 }
 
 // Claims is what a verified token says.

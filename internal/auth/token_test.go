@@ -18,6 +18,8 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"pastel/internal/clock"
 )
 
 var (
@@ -30,27 +32,9 @@ const (
 	testAudience = "pastel-api"
 )
 
-// clock is a settable time source for Tokens.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = t
-}
-
-func newTestTokens(t testing.TB, mod func(*TokenOptions)) (*Tokens, *clock) {
+func newTestTokens(t testing.TB, mod func(*TokenOptions)) (*Tokens, *clock.Fake) {
 	t.Helper()
-	c := &clock{t: testNow}
+	c := clock.NewFake(testNow)
 	opts := TokenOptions{Secret: testSecret, Issuer: testIssuer, Audience: testAudience, Now: c.Now}
 	if mod != nil {
 		mod(&opts)

@@ -8,9 +8,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"pastel/internal/admin"
 	"pastel/internal/paste"
-	"pastel/internal/search"
 )
 
 // Blobs wraps a blob store so each operation is timed
@@ -119,61 +117,4 @@ func (c *countedPastes) InsertPaste(ctx context.Context, p paste.Paste, text str
 		c.m.created.WithLabelValues(string(p.Visibility)).Inc()
 	}
 	return err
-}
-
-// SearchQueue wraps the search queue so each round of the indexer counts as
-// a run of the search_queue job, and a round whose delivery failed as a
-// failure.
-func (m *Metrics) SearchQueue(q search.Queue) search.Queue {
-	if m == nil {
-		return q
-	}
-	m.jobRuns.WithLabelValues("search_queue")
-	m.jobFailures.WithLabelValues("search_queue")
-	return &observedQueue{Queue: q, m: m}
-}
-
-type observedQueue struct {
-	search.Queue
-	m *Metrics
-}
-
-func (o *observedQueue) ProcessSearchJobs(ctx context.Context, now time.Time, max int,
-	backoff func(attempts int32) time.Duration,
-	deliver func(ctx context.Context, upserts []paste.SearchDoc, deletes []paste.ID) error) (int, error) {
-	n, err := o.Queue.ProcessSearchJobs(ctx, now, max, backoff, deliver)
-	if ctx.Err() == nil {
-		o.m.ObserveJob("search_queue", err)
-	}
-	return n, err
-}
-
-// Deletions wraps the admin repository so each look for due account
-// deletions counts as a run of the account_deletion job, and each deletion
-// deferred for a retry (or a look that failed) as a failure.
-func (m *Metrics) Deletions(r admin.Repository) admin.Repository {
-	if m == nil {
-		return r
-	}
-	m.jobRuns.WithLabelValues("account_deletion")
-	m.jobFailures.WithLabelValues("account_deletion")
-	return &observedDeletions{Repository: r, m: m}
-}
-
-type observedDeletions struct {
-	admin.Repository
-	m *Metrics
-}
-
-func (o *observedDeletions) DueDeletions(ctx context.Context, now time.Time, max int) ([]int64, error) {
-	ids, err := o.Repository.DueDeletions(ctx, now, max)
-	if ctx.Err() == nil {
-		o.m.ObserveJob("account_deletion", err)
-	}
-	return ids, err
-}
-
-func (o *observedDeletions) RetryDeletion(ctx context.Context, userID int64, next time.Time, msg string) error {
-	o.m.jobFailures.WithLabelValues("account_deletion").Inc()
-	return o.Repository.RetryDeletion(ctx, userID, next, msg)
 }

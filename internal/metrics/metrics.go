@@ -127,34 +127,27 @@ func statusText(code int) string {
 	return strconv.Itoa(code)
 }
 
-// ObserveJob counts one run of a background job and, when err is not nil,
-// its failure. Runs cut short by shutdown are not reported by callers.
-func (m *Metrics) ObserveJob(job string, err error) {
+// DeclareJob makes a background task's run and failure series exist from
+// the start, so a rate over them is 0, not absent, before the first run or
+// failure (runner.Observer).
+func (m *Metrics) DeclareJob(task string) {
 	if m == nil {
 		return
 	}
-	m.jobRuns.WithLabelValues(job).Inc()
-	if err != nil {
-		m.jobFailures.WithLabelValues(job).Inc()
-	}
+	m.jobRuns.WithLabelValues(task)
+	m.jobFailures.WithLabelValues(task)
 }
 
-// Job wraps a periodic job so each run is counted (ObserveJob); runs that
-// end because ctx ended are not.
-func (m *Metrics) Job(name string, fn func(context.Context) (int, error)) func(context.Context) (int, error) {
+// ObserveJob counts one run of a background task and, when err is not nil,
+// its failure (runner.Observer). Runs cut short by shutdown are not
+// reported.
+func (m *Metrics) ObserveJob(task string, err error) {
 	if m == nil {
-		return fn
+		return
 	}
-	// Both series exist from the start, so a rate over them is 0, not
-	// absent, before the first failure.
-	m.jobRuns.WithLabelValues(name)
-	m.jobFailures.WithLabelValues(name)
-	return func(ctx context.Context) (int, error) {
-		n, err := fn(ctx)
-		if ctx.Err() == nil {
-			m.ObserveJob(name, err)
-		}
-		return n, err
+	m.jobRuns.WithLabelValues(task).Inc()
+	if err != nil {
+		m.jobFailures.WithLabelValues(task).Inc()
 	}
 }
 

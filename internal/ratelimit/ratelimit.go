@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"pastel/internal/clock"
 )
 
 // Rate is a budget's size: Limit requests per Per.
@@ -64,7 +66,7 @@ var _ Limiter = (*Buckets)(nil)
 
 // NewBuckets returns token buckets of rate r; now is the clock (nil:
 // time.Now).
-func NewBuckets(r Rate, now func() time.Time) *Buckets {
+func NewBuckets(r Rate, now clock.Clock) *Buckets {
 	if now == nil {
 		now = time.Now
 	}
@@ -167,7 +169,7 @@ func NewBudgets(r Rates, newLimiter func(name string, r Rate) Limiter) *Budgets 
 }
 
 // InMemory returns budgets kept in this process only (one replica, tests).
-func InMemory(r Rates, now func() time.Time) *Budgets {
+func InMemory(r Rates, now clock.Clock) *Budgets {
 	return NewBudgets(r, func(_ string, r Rate) Limiter { return NewBuckets(r, now) })
 }
 

@@ -4,15 +4,13 @@ import (
 	"context"
 	"testing"
 	"time"
+
+	"pastel/internal/clock"
 )
 
-type fakeClock struct{ t time.Time }
-
-func (c *fakeClock) now() time.Time { return c.t }
-
 func TestBucketsRefillSmoothly(t *testing.T) {
-	clk := &fakeClock{t: time.Unix(1_700_000_000, 0)}
-	b := NewBuckets(PerMinute(3), clk.now)
+	clk := clock.NewFake(time.Unix(1_700_000_000, 0))
+	b := NewBuckets(PerMinute(3), clk.Now)
 	ctx := context.Background()
 	for i := range 3 {
 		d, _ := b.Allow(ctx, "k", 1)
@@ -28,7 +26,7 @@ func TestBucketsRefillSmoothly(t *testing.T) {
 		t.Fatal("another key shares the budget")
 	}
 	// Looking (cost 0) spends nothing.
-	clk.t = clk.t.Add(20 * time.Second)
+	clk.Advance(20 * time.Second)
 	for range 3 {
 		if d, _ := b.Allow(ctx, "k", 0); !d.Allowed || d.Remaining != 1 {
 			t.Fatalf("look after 20s: %+v", d)
@@ -43,8 +41,8 @@ func TestBucketsRefillSmoothly(t *testing.T) {
 }
 
 func TestBudgetsKeys(t *testing.T) {
-	clk := &fakeClock{t: time.Unix(1_700_000_000, 0)}
-	b := InMemory(Rates{UserWrites: PerMinute(2), AddressWrites: PerMinute(3), Registrations: PerHour(2)}, clk.now)
+	clk := clock.NewFake(time.Unix(1_700_000_000, 0))
+	b := InMemory(Rates{UserWrites: PerMinute(2), AddressWrites: PerMinute(3), Registrations: PerHour(2)}, clk.Now)
 	ctx := context.Background()
 	spend := func(f func() (Decision, error)) bool {
 		d, err := f()

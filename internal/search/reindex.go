@@ -5,8 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"time"
 
+	"pastel/internal/clock"
 	"pastel/internal/paste"
 )
 
@@ -23,7 +23,7 @@ type Rebuildable interface {
 
 // Reindex recreates the index and fills it with every indexable document.
 // Changes made meanwhile are queued and delivered by the worker as usual.
-func Reindex(ctx context.Context, src DocSource, idx Rebuildable, now func() time.Time) (int, error) {
+func Reindex(ctx context.Context, src DocSource, idx Rebuildable, now clock.Clock) (int, error) {
 	if err := idx.Recreate(ctx); err != nil {
 		return 0, err
 	}

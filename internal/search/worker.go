@@ -2,11 +2,9 @@ package search
 
 import (
 	"context"
-	"errors"
-	"log/slog"
-	"sync"
 	"time"
 
+	"pastel/internal/clock"
 	"pastel/internal/crashpoint"
 	"pastel/internal/paste"
 )
@@ -30,21 +28,18 @@ type Index interface {
 // WorkerOptions tune a Worker.
 type WorkerOptions struct {
 	Batch      int           // jobs per round; 0: 100
-	Poll       time.Duration // pause when the queue is empty; 0: 1 s
 	MaxBackoff time.Duration // longest pause between retries of a job; 0: 5 min
-	Now        func() time.Time
-	Logger     *slog.Logger
+	Now        clock.Clock   // nil: the real time
 }
 
 // Worker delivers the queue to an index. Without an index (PostgreSQL-only
-// deployments) it just empties the queue.
+// deployments) it just empties the queue. It does one round at a time
+// (RunOnce); cmd/web's runner repeats it, logs its failures, and drains it
+// on shutdown (Drain).
 type Worker struct {
 	queue Queue
 	index Index
 	opts  WorkerOptions
-
-	mu      sync.Mutex
-	failing bool
 }
 
 // NewWorker returns a worker; index may be nil.
@@ -52,20 +47,15 @@ func NewWorker(q Queue, index Index, o WorkerOptions) *Worker {
 	if o.Batch <= 0 {
 		o.Batch = 100
 	}
-	if o.Poll <= 0 {
-		o.Poll = time.Second
-	}
 	if o.MaxBackoff <= 0 {
 		o.MaxBackoff = 5 * time.Minute
 	}
-	if o.Now == nil {
-		o.Now = time.Now
-	}
-	if o.Logger == nil {
-		o.Logger = slog.New(slog.DiscardHandler)
-	}
 	return &Worker{queue: q, index: index, opts: o}
 }
+
+// Batch is how many jobs a round handles at most: a round that handled
+// this many leaves more waiting.
+func (w *Worker) Batch() int { return w.opts.Batch }
 
 // Backoff is the pause before retry number attempts+1: one second doubled
 // per failed attempt, at most MaxBackoff.
@@ -96,41 +86,7 @@ func (w *Worker) deliver(ctx context.Context, upserts []paste.SearchDoc, deletes
 // RunOnce handles one batch of due jobs and returns how many it handled.
 // A delivery failure is returned after the jobs were rescheduled.
 func (w *Worker) RunOnce(ctx context.Context) (int, error) {
-	n, err := w.queue.ProcessSearchJobs(ctx, w.opts.Now(), w.opts.Batch, w.Backoff, w.deliver)
-	w.note(err)
-	return n, err
-}
-
-// note logs delivery failures once per transition, not once per round.
-func (w *Worker) note(err error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	switch {
-	case err != nil && !w.failing && !errors.Is(err, context.Canceled):
-		w.failing = true
-		w.opts.Logger.Warn("search indexing failing; jobs stay queued and are retried", "err", err)
-	case err == nil && w.failing:
-		w.failing = false
-		w.opts.Logger.Info("search indexing recovered")
-	}
-}
-
-// Run delivers jobs until ctx ends.
-func (w *Worker) Run(ctx context.Context) {
-	for {
-		n, err := w.RunOnce(ctx)
-		if ctx.Err() != nil {
-			return
-		}
-		if err == nil && n == w.opts.Batch {
-			continue // more waiting
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(w.opts.Poll):
-		}
-	}
+	return w.queue.ProcessSearchJobs(ctx, w.opts.Now.Now(), w.opts.Batch, w.Backoff, w.deliver)
 }
 
 // Drain delivers what is due until the queue has nothing due, a delivery

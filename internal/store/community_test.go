@@ -14,9 +14,11 @@ import (
 
 	"pastel/internal/account"
 	"pastel/internal/blob"
+	"pastel/internal/clock"
 	"pastel/internal/paste"
 	"pastel/internal/pgtest"
 	"pastel/internal/render"
+	"pastel/internal/runner"
 	"pastel/internal/store"
 )
 
@@ -28,20 +30,7 @@ type communityEnv struct {
 	st   *store.Store
 	com  *store.Community
 	svc  *paste.Service
-	mu   sync.Mutex
-	now  time.Time
-}
-
-func (e *communityEnv) Now() time.Time {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return e.now
-}
-
-func (e *communityEnv) advance(d time.Duration) {
-	e.mu.Lock()
-	e.now = e.now.Add(d)
-	e.mu.Unlock()
+	*clock.Fake
 }
 
 func newCommunity(t *testing.T) *communityEnv {
@@ -52,7 +41,7 @@ func newCommunity(t *testing.T) *communityEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &communityEnv{t: t, pool: pool, st: st, now: t0}
+	e := &communityEnv{t: t, pool: pool, st: st, Fake: clock.NewFake(t0)}
 	e.com = store.NewCommunity(st, store.CommunityOptions{Now: e.Now})
 	e.svc = paste.NewService(st.Pastes(), blobs, render.NewSyntaxes(), paste.Options{
 		MaxBytes: 1 << 20, AllowAnonymous: true, Now: e.Now, Community: e.com,
@@ -110,7 +99,7 @@ func TestCommentThreadsAndPlaceholders(t *testing.T) {
 	p := e.paste(ann, paste.Public, "threads")
 	add := func(v paste.Viewer, body string, parent int64) paste.Comment {
 		t.Helper()
-		e.advance(time.Second)
+		e.Advance(time.Second)
 		c, err := e.svc.AddComment(ctx, v, p.ID, body, parent)
 		if err != nil {
 			t.Fatalf("add %q: %v", body, err)
@@ -128,7 +117,7 @@ func TestCommentThreadsAndPlaceholders(t *testing.T) {
 	if a111.RootID != a.ID || a111.Depth != 3 || a111.ParentID != a11.ID {
 		t.Fatalf("reply bookkeeping: %+v", a111)
 	}
-	page, err := e.svc.Comments(ctx, paste.Anonymous, p.ID, "")
+	page, err := e.svc.Comments(ctx, paste.Anonymous, p.ID, paste.OldestFirst, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,7 +147,7 @@ func TestCommentThreadsAndPlaceholders(t *testing.T) {
 	if _, err := e.svc.DeleteComment(ctx, ann, b.ID); err != nil { // ann owns the paste
 		t.Fatalf("paste owner deletes a comment: %v", err)
 	}
-	page, _ = e.svc.Comments(ctx, paste.Anonymous, p.ID, "")
+	page, _ = e.svc.Comments(ctx, paste.Anonymous, p.ID, paste.OldestFirst, "")
 	var bShape shape
 	for _, c := range page.Items {
 		if c.ID == b.ID {
@@ -193,7 +182,7 @@ func TestCommentThreadsAndPlaceholders(t *testing.T) {
 	if _, err := e.svc.EditComment(ctx, bob, a1.ID, "  "); !errors.As(err, &verr) || verr.Fields["body"] == "" {
 		t.Fatalf("empty edit: %v", err)
 	}
-	e.advance(time.Minute)
+	e.Advance(time.Minute)
 	ed, err := e.svc.EditComment(ctx, bob, a1.ID, "a1 edited")
 	if err != nil || ed.Body != "a1 edited" || !ed.Edited() {
 		t.Fatalf("edit: %+v %v", ed, err)
@@ -239,7 +228,7 @@ func TestCommunityFollowsVisibility(t *testing.T) {
 	priv := e.paste(ann, paste.Private, "secret")
 	checks := map[string]error{}
 	_, checks["comment"] = e.svc.AddComment(ctx, bob, priv.ID, "hi", 0)
-	_, checks["list"] = e.svc.Comments(ctx, bob, priv.ID, "")
+	_, checks["list"] = e.svc.Comments(ctx, bob, priv.ID, paste.OldestFirst, "")
 	_, checks["rate"] = e.svc.RatePaste(ctx, bob, priv.ID, 1)
 	_, checks["star"] = e.svc.Star(ctx, bob, priv.ID, true)
 	for name, err := range checks {
@@ -423,7 +412,7 @@ func TestViewsDedupAndBatchFlush(t *testing.T) {
 	}
 	// Same visitors later the same day: not counted again, even though the
 	// memory queue was emptied by the flush.
-	e.advance(time.Hour)
+	e.Advance(time.Hour)
 	e.svc.RecordView(bob, p, "")
 	e.svc.RecordView(paste.Anonymous, p, "1.2.3.4\x00curl")
 	if err := e.svc.FlushViews(ctx); err != nil {
@@ -433,7 +422,7 @@ func TestViewsDedupAndBatchFlush(t *testing.T) {
 		t.Fatalf("views %d after same-day reloads, want 3", views(p.ID))
 	}
 	// The next day they count again.
-	e.advance(24 * time.Hour)
+	e.Advance(24 * time.Hour)
 	e.svc.RecordView(bob, p, "")
 	if err := e.svc.FlushViews(ctx); err != nil {
 		t.Fatal(err)
@@ -445,7 +434,7 @@ func TestViewsDedupAndBatchFlush(t *testing.T) {
 	gone := e.paste(ann, paste.Public, "gone")
 	e.svc.RecordView(bob, gone, "")
 	e.svc.RecordView(bob, q, "x")
-	e.advance(24 * time.Hour)
+	e.Advance(24 * time.Hour)
 	e.svc.RecordView(bob, q, "")
 	if err := e.svc.Delete(ctx, ann, gone.ID, ""); err != nil {
 		t.Fatal(err)
@@ -458,23 +447,27 @@ func TestViewsDedupAndBatchFlush(t *testing.T) {
 	}
 }
 
-// TestViewFlusherDrainsOnStop: Run writes what is queued when its context
-// ends.
+// TestViewFlusherDrainsOnStop: the flush task, as cmd/web runs it, writes
+// what is queued when its context ends.
 func TestViewFlusherDrainsOnStop(t *testing.T) {
 	e := newCommunity(t)
 	ann := e.user("ann")
 	p := e.paste(ann, paste.Public, "drain")
-	com := store.NewCommunity(e.st, store.CommunityOptions{Now: e.Now, FlushEvery: time.Hour, RefreshEvery: time.Hour})
+	com := store.NewCommunity(e.st, store.CommunityOptions{Now: e.Now})
+	flush := func(ctx context.Context) (int, error) { return 0, com.FlushViews(ctx) }
+	jobs := runner.New(runner.Options{})
+	jobs.Add(runner.Task{Name: "view_flush", Every: time.Hour, Wake: com.Kicks(), Round: flush, Drain: com.FlushViews})
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { com.Run(ctx); close(done) }()
+	jobs.Start(ctx)
 	com.RecordView(paste.View{PasteID: p.ID, Visitor: [32]byte{1}, Window: t0.Truncate(24 * time.Hour)})
 	com.RecordView(paste.View{PasteID: p.ID, Visitor: [32]byte{2}, Window: t0.Truncate(24 * time.Hour)})
 	cancel()
+	done := make(chan struct{})
+	go func() { jobs.Wait(); close(done) }()
 	select {
 	case <-done:
 	case <-time.After(15 * time.Second):
-		t.Fatal("Run did not stop")
+		t.Fatal("the flush task did not stop")
 	}
 	if n := e.count(`SELECT views FROM pastes WHERE id = $1`, string(p.ID)); n != 2 {
 		t.Fatalf("views after drain %d, want 2", n)
@@ -490,7 +483,7 @@ func TestPopularOrderingAndImmediateRemoval(t *testing.T) {
 		voters = append(voters, e.user(fmt.Sprintf("v%d", i)))
 	}
 	old := e.paste(ann, paste.Public, "old but loved")
-	e.advance(48 * time.Hour)
+	e.Advance(48 * time.Hour)
 	fresh := e.paste(ann, paste.Public, "fresh")
 	mid := e.paste(ann, paste.Public, "mid")
 	quiet := e.paste(ann, paste.Public, "quiet") // no activity: not listed
@@ -513,7 +506,7 @@ func TestPopularOrderingAndImmediateRemoval(t *testing.T) {
 	e.svc.Star(ctx, voters[2], fresh.ID, true)          //nolint:errcheck
 	e.svc.AddComment(ctx, voters[0], mid.ID, "nice", 0) //nolint:errcheck
 	e.svc.RatePaste(ctx, voters[1], mid.ID, 1)          //nolint:errcheck
-	e.advance(time.Hour)
+	e.Advance(time.Hour)
 	n, err := e.svc.RefreshPopular(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -550,7 +543,7 @@ func TestPopularOrderingAndImmediateRemoval(t *testing.T) {
 	if _, err := e.svc.Update(ctx, ann, old.ID, paste.UpdateInput{ExpiresIn: &tenMin}); err != nil {
 		t.Fatal(err)
 	}
-	e.advance(11 * time.Minute)
+	e.Advance(11 * time.Minute)
 	if diff := cmp.Diff([]paste.ID{fresh.ID}, ids()); diff != "" {
 		t.Fatalf("after old expired (-want +got):\n%s", diff)
 	}
@@ -570,7 +563,7 @@ func TestPopularAndStarsCursorPagination(t *testing.T) {
 	for i := 0; i < 45; i++ {
 		p := e.paste(ann, paste.Public, fmt.Sprintf("p%02d", i))
 		made = append(made, p.ID)
-		e.advance(time.Second)
+		e.Advance(time.Second)
 		if _, err := e.svc.Star(ctx, bob, p.ID, true); err != nil {
 			t.Fatal(err)
 		}
@@ -621,16 +614,16 @@ func TestPopularAndStarsCursorPagination(t *testing.T) {
 	// Comments paginate past 50 threads.
 	p := e.paste(ann, paste.Public, "busy")
 	for i := 0; i < 53; i++ {
-		e.advance(time.Millisecond)
+		e.Advance(time.Millisecond)
 		if _, err := e.svc.AddComment(ctx, bob, p.ID, fmt.Sprintf("c%02d", i), 0); err != nil {
 			t.Fatal(err)
 		}
 	}
-	page, err := e.svc.Comments(ctx, ann, p.ID, "")
+	page, err := e.svc.Comments(ctx, ann, p.ID, paste.OldestFirst, "")
 	if err != nil || len(page.Items) != 50 || page.NextCursor == "" || page.Total != 53 {
 		t.Fatalf("first comment page: %d items, next %q, total %d, %v", len(page.Items), page.NextCursor, page.Total, err)
 	}
-	page2, err := e.svc.Comments(ctx, ann, p.ID, page.NextCursor)
+	page2, err := e.svc.Comments(ctx, ann, p.ID, paste.OldestFirst, page.NextCursor)
 	if err != nil || len(page2.Items) != 3 || page2.Items[0].Body != "c50" || page2.NextCursor != "" {
 		t.Fatalf("second comment page: %+v %v", page2, err)
 	}

@@ -6,6 +6,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"pastel/internal/clock"
 	"pastel/internal/paste"
 	"pastel/internal/store/dbgen"
 )
@@ -29,7 +30,7 @@ const purgeEvery = 10 * time.Minute
 
 // IdempotencyKeys returns the idempotency-key repository; now is the clock
 // (nil: time.Now).
-func (s *Store) IdempotencyKeys(now func() time.Time) *IdempotencyKeys {
+func (s *Store) IdempotencyKeys(now clock.Clock) *IdempotencyKeys {
 	if now == nil {
 		now = time.Now
 	}

@@ -53,24 +53,22 @@ func (s *Store) ReleaseJob(ctx context.Context, c Claim) error {
 	return nil
 }
 
-// OncePerPeriod wraps fn, a periodic job called by every replica's timer,
-// so that it runs at most once per period across replicas: a call that does
-// not win the period returns (0, nil) without running fn. A run that fails
-// gives its period back.
-func (s *Store) OncePerPeriod(name string, period time.Duration, fn func(context.Context) (int, error)) func(context.Context) (int, error) {
-	return func(ctx context.Context) (int, error) {
-		c, ok, err := s.ClaimJob(ctx, name, period)
-		if err != nil || !ok {
-			return 0, err
-		}
-		n, err := fn(ctx)
-		if err != nil && ctx.Err() == nil {
-			if rerr := s.ReleaseJob(context.WithoutCancel(ctx), c); rerr != nil {
-				return n, errors.Join(err, rerr)
-			}
-		}
-		return n, err
+// Periods is the gate of cmd/web's runner (runner.Gate) over job_runs:
+// a periodic task runs on the replica that claims its period.
+type Periods struct{ s *Store }
+
+// Periods returns the job_runs gate.
+func (s *Store) Periods() Periods { return Periods{s} }
+
+// Claim claims task's period (ClaimJob); release gives it back after a
+// failed round (ReleaseJob), so any replica's next timer retries the task
+// instead of waiting a period.
+func (p Periods) Claim(ctx context.Context, task string, period time.Duration) (func(context.Context) error, bool, error) {
+	c, ok, err := p.s.ClaimJob(ctx, task, period)
+	if err != nil || !ok {
+		return nil, false, err
 	}
+	return func(ctx context.Context) error { return p.s.ReleaseJob(ctx, c) }, true, nil
 }
 
 // JobRuns returns how many periods each job has been run (claimed), by

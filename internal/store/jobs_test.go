@@ -12,6 +12,20 @@ import (
 	"pastel/internal/store"
 )
 
+// once is what cmd/web's runner does with a Once task's round: claim the
+// period, run, give the period back on failure.
+func once(ctx context.Context, st *store.Store, name string, period time.Duration, job func(context.Context) (int, error)) (int, error) {
+	release, won, err := st.Periods().Claim(ctx, name, period)
+	if err != nil || !won {
+		return 0, err
+	}
+	n, err := job(ctx)
+	if err != nil {
+		return n, errors.Join(err, release(ctx))
+	}
+	return n, nil
+}
+
 func TestOncePerPeriodAcrossReplicas(t *testing.T) {
 	ctx := context.Background()
 	u := pgtest.NewURL(t)
@@ -31,7 +45,7 @@ func TestOncePerPeriodAcrossReplicas(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				n, err := st.OncePerPeriod("test_sweep", period, job)(ctx)
+				n, err := once(ctx, st, "test_sweep", period, job)
 				if err != nil {
 					t.Error(err)
 				}
@@ -43,7 +57,7 @@ func TestOncePerPeriodAcrossReplicas(t *testing.T) {
 			t.Fatalf("round %d: %d replicas ran the job, want 1", round, won.Load())
 		}
 		// Within the period nobody runs it again.
-		if n, err := stores[round%4].OncePerPeriod("test_sweep", period, job)(ctx); err != nil || n != 0 {
+		if n, err := once(ctx, stores[round%4], "test_sweep", period, job); err != nil || n != 0 {
 			t.Fatalf("round %d: ran again within the period (%d, %v)", round, n, err)
 		}
 		time.Sleep(period)
@@ -62,15 +76,15 @@ func TestOncePerPeriodFailureGivesThePeriodBack(t *testing.T) {
 	u := pgtest.NewURL(t)
 	a, b := store.New(pgtest.NewPoolFor(t, u)), store.New(pgtest.NewPoolFor(t, u))
 	boom := errors.New("boom")
-	if _, err := a.OncePerPeriod("flaky", time.Hour, func(context.Context) (int, error) { return 0, boom })(ctx); !errors.Is(err, boom) {
+	if _, err := once(ctx, a, "flaky", time.Hour, func(context.Context) (int, error) { return 0, boom }); !errors.Is(err, boom) {
 		t.Fatalf("failed run: %v", err)
 	}
 	// The other replica retries at once instead of an hour later.
-	n, err := b.OncePerPeriod("flaky", time.Hour, func(context.Context) (int, error) { return 7, nil })(ctx)
+	n, err := once(ctx, b, "flaky", time.Hour, func(context.Context) (int, error) { return 7, nil })
 	if err != nil || n != 7 {
 		t.Fatalf("retry after a failure: %d, %v", n, err)
 	}
-	if n, _ := a.OncePerPeriod("flaky", time.Hour, func(context.Context) (int, error) { return 7, nil })(ctx); n != 0 {
+	if n, _ := once(ctx, a, "flaky", time.Hour, func(context.Context) (int, error) { return 7, nil }); n != 0 {
 		t.Fatal("ran twice in one period after the retry succeeded")
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"math"
 	"time"
 
+	"pastel/internal/clock"
 	"pastel/internal/ratelimit"
 	"pastel/internal/store/dbgen"
 )
@@ -27,7 +28,7 @@ var _ ratelimit.Limiter = (*RateLimiter)(nil)
 // RateLimiter returns the limiter of the budget name (its keys are counted
 // apart from other budgets' keys) with rate r; now is the clock (nil:
 // time.Now). Replicas share a budget when they use the same name and rate.
-func (s *Store) RateLimiter(name string, r ratelimit.Rate, now func() time.Time) *RateLimiter {
+func (s *Store) RateLimiter(name string, r ratelimit.Rate, now clock.Clock) *RateLimiter {
 	if now == nil {
 		now = time.Now
 	}
@@ -35,7 +36,7 @@ func (s *Store) RateLimiter(name string, r ratelimit.Rate, now func() time.Time)
 }
 
 // Budgets returns the abuse budgets of rates r counted in PostgreSQL.
-func (s *Store) Budgets(r ratelimit.Rates, now func() time.Time) *ratelimit.Budgets {
+func (s *Store) Budgets(r ratelimit.Rates, now clock.Clock) *ratelimit.Budgets {
 	return ratelimit.NewBudgets(r, func(name string, r ratelimit.Rate) ratelimit.Limiter {
 		return s.RateLimiter(name, r, now)
 	})

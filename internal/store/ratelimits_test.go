@@ -9,26 +9,19 @@ import (
 	"testing"
 	"time"
 
+	"pastel/internal/clock"
 	"pastel/internal/paste"
 	"pastel/internal/pgtest"
 	"pastel/internal/ratelimit"
 	"pastel/internal/store"
 )
 
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *fakeClock) set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
-
 func TestRateLimiterSlidingWindow(t *testing.T) {
 	ctx := context.Background()
 	st := store.New(pgtest.NewPool(t))
 	t0 := time.Unix(1_700_000_000, 0).Truncate(time.Minute)
-	clk := &fakeClock{t: t0}
-	l := st.RateLimiter("test", ratelimit.PerMinute(3), clk.now)
+	clk := clock.NewFake(t0)
+	l := st.RateLimiter("test", ratelimit.PerMinute(3), clk.Now)
 	allow := func(want bool) ratelimit.Decision {
 		t.Helper()
 		d, err := l.Allow(ctx, "k", 1)
@@ -36,7 +29,7 @@ func TestRateLimiterSlidingWindow(t *testing.T) {
 			t.Fatal(err)
 		}
 		if d.Allowed != want || d.Limit != 3 {
-			t.Fatalf("at %v: %+v, want allowed=%v", clk.now().Sub(t0), d, want)
+			t.Fatalf("at %v: %+v, want allowed=%v", clk.Now().Sub(t0), d, want)
 		}
 		return d
 	}
@@ -51,33 +44,33 @@ func TestRateLimiterSlidingWindow(t *testing.T) {
 		t.Fatalf("refusal %+v, want RetryAfter 80s", d)
 	}
 	// Refusals are not counted.
-	clk.set(t0.Add(59 * time.Second))
+	clk.Set(t0.Add(59 * time.Second))
 	allow(false)
 	// Rollover: 20 s into the next window the previous one weighs 2/3.
-	clk.set(t0.Add(80 * time.Second))
+	clk.Set(t0.Add(80 * time.Second))
 	allow(true)
 	if d := allow(false); d.RetryAfter != 20*time.Second {
 		t.Fatalf("second refusal %+v, want RetryAfter 20s", d)
 	}
-	clk.set(t0.Add(100 * time.Second))
+	clk.Set(t0.Add(100 * time.Second))
 	allow(true)
 	allow(false)
 	// Two windows later nothing is left of the old counts.
-	clk.set(t0.Add(3 * time.Minute))
+	clk.Set(t0.Add(3 * time.Minute))
 	for range 3 {
 		allow(true)
 	}
 	allow(false)
 
 	// A clock behind (another replica's) does not reset the count.
-	clk.set(t0.Add(2*time.Minute + 30*time.Second))
+	clk.Set(t0.Add(2*time.Minute + 30*time.Second))
 	allow(false)
 
 	// Another key, and another budget's same key, count apart.
 	if d, _ := l.Allow(ctx, "other", 1); !d.Allowed {
 		t.Fatal("another key refused")
 	}
-	if d, _ := st.RateLimiter("test2", ratelimit.PerMinute(3), clk.now).Allow(ctx, "k", 1); !d.Allowed {
+	if d, _ := st.RateLimiter("test2", ratelimit.PerMinute(3), clk.Now).Allow(ctx, "k", 1); !d.Allowed {
 		t.Fatal("another budget's key refused")
 	}
 }
@@ -87,10 +80,10 @@ func TestRateLimiterSlidingWindow(t *testing.T) {
 func TestRateLimiterSharedByReplicas(t *testing.T) {
 	ctx := context.Background()
 	u := pgtest.NewURL(t)
-	clk := &fakeClock{t: time.Now().Truncate(time.Minute)}
+	clk := clock.NewFake(time.Now().Truncate(time.Minute))
 	replicas := []*store.RateLimiter{
-		store.New(pgtest.NewPoolFor(t, u)).RateLimiter("writes", ratelimit.PerMinute(10), clk.now),
-		store.New(pgtest.NewPoolFor(t, u)).RateLimiter("writes", ratelimit.PerMinute(10), clk.now),
+		store.New(pgtest.NewPoolFor(t, u)).RateLimiter("writes", ratelimit.PerMinute(10), clk.Now),
+		store.New(pgtest.NewPoolFor(t, u)).RateLimiter("writes", ratelimit.PerMinute(10), clk.Now),
 	}
 	var allowed atomic.Int32
 	var wg sync.WaitGroup
@@ -118,9 +111,9 @@ func TestRateLimitSweepAndFailClosed(t *testing.T) {
 	pool := pgtest.NewPool(t)
 	st := store.New(pool)
 	t0 := time.Unix(1_700_000_000, 0).Truncate(time.Hour)
-	clk := &fakeClock{t: t0}
-	minute := st.RateLimiter("m", ratelimit.PerMinute(1), clk.now)
-	hour := st.RateLimiter("h", ratelimit.PerHour(1), clk.now)
+	clk := clock.NewFake(t0)
+	minute := st.RateLimiter("m", ratelimit.PerMinute(1), clk.Now)
+	hour := st.RateLimiter("h", ratelimit.PerHour(1), clk.Now)
 	for _, l := range []*store.RateLimiter{minute, hour} {
 		if _, err := l.Allow(ctx, "k", 1); err != nil {
 			t.Fatal(err)
@@ -131,7 +124,7 @@ func TestRateLimitSweepAndFailClosed(t *testing.T) {
 	if err != nil || n != 1 {
 		t.Fatalf("sweep: %d %v, want 1 row", n, err)
 	}
-	clk.set(t0.Add(2 * time.Minute))
+	clk.Set(t0.Add(2 * time.Minute))
 	if d, _ := hour.Allow(ctx, "k", 1); d.Allowed {
 		t.Fatal("the sweep dropped a live count")
 	}

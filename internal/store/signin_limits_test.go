@@ -9,6 +9,7 @@ import (
 	"pastel/internal/account"
 	"pastel/internal/api"
 	"pastel/internal/auth"
+	"pastel/internal/clock"
 	"pastel/internal/paste"
 	"pastel/internal/pgtest"
 	"pastel/internal/store"
@@ -17,7 +18,7 @@ import (
 // twoReplicas returns two account services, each over its own pool on one
 // database (as two replicas are), counting sign-in failures in PostgreSQL
 // with a 5-per-account, 20-per-address budget in a 15-minute window, on clk.
-func twoReplicas(t *testing.T, clk *fakeClock) (*account.Service, *account.Service, *store.Store) {
+func twoReplicas(t *testing.T, clk *clock.Fake) (*account.Service, *account.Service, *store.Store) {
 	t.Helper()
 	u := pgtest.NewURL(t)
 	var svcs [2]*account.Service
@@ -27,7 +28,7 @@ func twoReplicas(t *testing.T, clk *fakeClock) (*account.Service, *account.Servi
 		stores[i] = st
 		svcs[i] = account.NewService(st.Accounts(), account.Options{
 			PasswordParams:  auth.PasswordParams{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32},
-			Now:             clk.now,
+			Now:             clk.Now,
 			AccountFailures: 5, AddressFailures: 20, Window: 15 * time.Minute,
 			AccountLimiter: st.SignInLimiter("signin:account", 5, 15*time.Minute),
 			AddressLimiter: st.SignInLimiter("signin:addr", 20, 15*time.Minute),
@@ -42,7 +43,7 @@ func twoReplicas(t *testing.T, clk *fakeClock) (*account.Service, *account.Servi
 func TestSignInLimitSharedByReplicas(t *testing.T) {
 	ctx := context.Background()
 	t0 := time.Unix(1_700_000_000, 0).Truncate(15 * time.Minute)
-	clk := &fakeClock{t: t0}
+	clk := clock.NewFake(t0)
 	a, b, _ := twoReplicas(t, clk)
 	// Five wrong passwords, spread over both replicas and over several
 	// addresses (so the per-address budget is not what stops them), use the
@@ -64,7 +65,7 @@ func TestSignInLimitSharedByReplicas(t *testing.T) {
 	}
 	// The window slides on: two windows later nothing is counted, the
 	// right password signs in, and that forgets the account's failures.
-	clk.set(t0.Add(30 * time.Minute))
+	clk.Set(t0.Add(30 * time.Minute))
 	if _, err := b.Authenticate(ctx, "alice", "wrong password", "198.51.100.1"); !errors.Is(err, account.ErrBadCredentials) {
 		t.Fatalf("after the window: %v", err)
 	}
@@ -80,7 +81,7 @@ func TestSignInLimitSharedByReplicas(t *testing.T) {
 
 func TestSignInAddressLimitSharedByReplicas(t *testing.T) {
 	ctx := context.Background()
-	clk := &fakeClock{t: time.Unix(1_700_000_000, 0).Truncate(15 * time.Minute)}
+	clk := clock.NewFake(time.Unix(1_700_000_000, 0).Truncate(15 * time.Minute))
 	a, b, _ := twoReplicas(t, clk)
 	// Twenty failures from one address against many names, half on each
 	// replica, spend the address's budget on both.
@@ -129,13 +130,13 @@ func TestSignInLimiterKeepsNoKeyInClear(t *testing.T) {
 
 func TestSignInLimiterFailsClosed(t *testing.T) {
 	ctx := context.Background()
-	clk := &fakeClock{t: time.Now()}
+	clk := clock.NewFake(time.Now())
 	u := pgtest.NewURL(t)
 	pool := pgtest.NewPoolFor(t, u)
 	st := store.New(pool)
 	svc := account.NewService(st.Accounts(), account.Options{
 		PasswordParams: auth.PasswordParams{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32},
-		Now:            clk.now,
+		Now:            clk.Now,
 		AccountLimiter: st.SignInLimiter("signin:account", 5, 15*time.Minute),
 		AddressLimiter: st.SignInLimiter("signin:addr", 20, 15*time.Minute),
 	})

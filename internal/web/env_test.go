@@ -13,7 +13,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -25,6 +24,7 @@ import (
 	"pastel/internal/api"
 	"pastel/internal/auth"
 	"pastel/internal/blob"
+	"pastel/internal/clock"
 	"pastel/internal/paste"
 	"pastel/internal/pgtest"
 	"pastel/internal/ratelimit"
@@ -34,24 +34,6 @@ import (
 	"pastel/internal/web"
 	"pastel/static"
 )
-
-// clock is a settable time source shared by the service under test.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
 
 type env struct {
 	t        testing.TB
@@ -63,7 +45,7 @@ type env struct {
 	store    *store.Store
 	pool     *pgxpool.Pool // for tests that look at every table
 	blobs    paste.Blobs
-	clock    *clock
+	clock    *clock.Fake // the time source shared by the services under test
 	csrf     string
 	cookie   string
 	base     string // the app's origin
@@ -168,7 +150,7 @@ func newEnv(t testing.TB, opts ...envOption) *env {
 		}
 	}
 	blobs := paste.Blobs(readcache.NewBodies(cfg.blobs, 4<<20))
-	clk := &clock{now: time.Now().UTC().Truncate(time.Second)}
+	clk := clock.NewFake(time.Now().UTC().Truncate(time.Second))
 	tokens, err := auth.NewTokens(auth.TokenOptions{
 		Secret: []byte(strings.Repeat("k", 40)), Issuer: baseURL.String(), Audience: baseURL.String() + "/api", Now: clk.Now,
 	})

@@ -26,6 +26,35 @@ func (q *Queries) AnonymiseComment(ctx context.Context, arg AnonymiseCommentPara
 	return err
 }
 
+const claimAccountDeletion = `-- name: ClaimAccountDeletion :one
+UPDATE account_deletions d SET next_attempt_at = $1::timestamptz
+WHERE d.user_id = (
+    SELECT a.user_id FROM account_deletions a
+    WHERE a.next_attempt_at <= $2::timestamptz
+    ORDER BY a.next_attempt_at, a.user_id
+    LIMIT 1
+    FOR UPDATE SKIP LOCKED
+)
+RETURNING d.user_id
+`
+
+type ClaimAccountDeletionParams struct {
+	LeaseUntil time.Time
+	Now        time.Time
+}
+
+// Takes the oldest due job for this worker: its next attempt moves to
+// lease_until, so no other worker (of this replica or another) takes it
+// while it runs. SKIP LOCKED: two workers claiming at once take different
+// jobs, never one twice, and neither waits for the other; a job whose
+// worker died is due again when its lease ends.
+func (q *Queries) ClaimAccountDeletion(ctx context.Context, arg ClaimAccountDeletionParams) (int64, error) {
+	row := q.db.QueryRow(ctx, claimAccountDeletion, arg.LeaseUntil, arg.Now)
+	var user_id int64
+	err := row.Scan(&user_id)
+	return user_id, err
+}
+
 const closeCommentReports = `-- name: CloseCommentReports :exec
 UPDATE reports SET status = 'removed', resolved_at = $1::timestamptz, resolved_by = $2::bigint
 WHERE comment_id = $3::bigint AND status = 'open'
@@ -169,38 +198,6 @@ func (q *Queries) DismissReport(ctx context.Context, arg DismissReportParams) (i
 	return result.RowsAffected(), nil
 }
 
-const dueAccountDeletions = `-- name: DueAccountDeletions :many
-SELECT user_id FROM account_deletions
-WHERE next_attempt_at <= $1::timestamptz
-ORDER BY next_attempt_at, user_id
-LIMIT $2::int
-`
-
-type DueAccountDeletionsParams struct {
-	Now     time.Time
-	MaxRows int32
-}
-
-func (q *Queries) DueAccountDeletions(ctx context.Context, arg DueAccountDeletionsParams) ([]int64, error) {
-	rows, err := q.db.Query(ctx, dueAccountDeletions, arg.Now, arg.MaxRows)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	items := []int64{}
-	for rows.Next() {
-		var user_id int64
-		if err := rows.Scan(&user_id); err != nil {
-			return nil, err
-		}
-		items = append(items, user_id)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
 const insertAccountDeletion = `-- name: InsertAccountDeletion :exec
 INSERT INTO account_deletions (user_id, requested_by, created_at, next_attempt_at)
 VALUES ($1, $2, $3, $3)
@@ -307,6 +304,90 @@ func (q *Queries) ListAdminActions(ctx context.Context, arg ListAdminActionsPara
 			&i.Target,
 			&i.Details,
 			&i.CreatedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listAllPastes = `-- name: ListAllPastes :many
+
+SELECT p.id, p.owner_id, p.title, p.syntax, p.visibility, p.size, p.blob_key, p.source_url, p.burn_after_reading, p.delete_token_hash, p.revision, p.created_at, p.updated_at, p.expires_at, p.likes, p.dislikes, p.stars, p.views, p.preview, coalesce(u.username, '')::text AS owner_name,
+       (u.disabled_at IS NOT NULL)::boolean AS owner_disabled
+FROM pastes p
+LEFT JOIN users u ON u.id = p.owner_id
+WHERE ($1::text = '' OR p.title ILIKE $1::text OR p.id = $2::text)
+  AND ($3::text = '' OR lower(u.username) = lower($3::text))
+  AND ($4::text = '' OR p.visibility = $4::text)
+  AND (p.created_at, p.id) < ($5::timestamptz, $6::text)
+ORDER BY p.created_at DESC, p.id DESC
+LIMIT $7
+`
+
+type ListAllPastesParams struct {
+	Pattern         string
+	PasteID         string
+	Owner           string
+	Visibility      string
+	BeforeCreatedAt time.Time
+	BeforeID        string
+	MaxRows         int32
+}
+
+type ListAllPastesRow struct {
+	Paste         Paste
+	OwnerName     string
+	OwnerDisabled bool
+}
+
+// Every paste (admins) ---------------------------------------------------------
+// Every paste whatever its visibility, owner or state, newest first; each
+// filter matches everything when empty. pattern is an ILIKE pattern for the
+// title, paste_id an exact ID.
+func (q *Queries) ListAllPastes(ctx context.Context, arg ListAllPastesParams) ([]ListAllPastesRow, error) {
+	rows, err := q.db.Query(ctx, listAllPastes,
+		arg.Pattern,
+		arg.PasteID,
+		arg.Owner,
+		arg.Visibility,
+		arg.BeforeCreatedAt,
+		arg.BeforeID,
+		arg.MaxRows,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ListAllPastesRow{}
+	for rows.Next() {
+		var i ListAllPastesRow
+		if err := rows.Scan(
+			&i.Paste.ID,
+			&i.Paste.OwnerID,
+			&i.Paste.Title,
+			&i.Paste.Syntax,
+			&i.Paste.Visibility,
+			&i.Paste.Size,
+			&i.Paste.BlobKey,
+			&i.Paste.SourceUrl,
+			&i.Paste.BurnAfterReading,
+			&i.Paste.DeleteTokenHash,
+			&i.Paste.Revision,
+			&i.Paste.CreatedAt,
+			&i.Paste.UpdatedAt,
+			&i.Paste.ExpiresAt,
+			&i.Paste.Likes,
+			&i.Paste.Dislikes,
+			&i.Paste.Stars,
+			&i.Paste.Views,
+			&i.Paste.Preview,
+			&i.OwnerName,
+			&i.OwnerDisabled,
 		); err != nil {
 			return nil, err
 		}
@@ -587,6 +668,23 @@ func (q *Queries) ReportByID(ctx context.Context, id int64) (ReportByIDRow, erro
 		&i.Status,
 	)
 	return i, err
+}
+
+const rescheduleAccountDeletion = `-- name: RescheduleAccountDeletion :exec
+UPDATE account_deletions SET next_attempt_at = $1::timestamptz
+WHERE user_id = $2::bigint
+`
+
+type RescheduleAccountDeletionParams struct {
+	DueAt  time.Time
+	UserID int64
+}
+
+// Renews a claimed job's lease while it runs, or gives it back unfinished
+// (due at once) when its worker stops.
+func (q *Queries) RescheduleAccountDeletion(ctx context.Context, arg RescheduleAccountDeletionParams) error {
+	_, err := q.db.Exec(ctx, rescheduleAccountDeletion, arg.DueAt, arg.UserID)
+	return err
 }
 
 const retryAccountDeletion = `-- name: RetryAccountDeletion :exec
