@@ -172,7 +172,7 @@ var (
 	SyntaxPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9 +#._-]{0,63}$`)
 	// TagPattern is the shape of a tag filter: lower case letters, digits
 	// and - _ . + #, up to 32 characters.
-	TagPattern = regexp.MustCompile(`^[\p{Ll}\p{Lo}0-9][\p{Ll}\p{Lo}0-9._+#-]{0,31}$`)
+	TagPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._+#-]{0,31}$`)
 )
 
 // Term is one included part of a query: a word (which may be an identifier

@@ -344,6 +344,17 @@ func TestOpenAPIMatchesServer(t *testing.T) {
 		s.do(httptest.NewRequest("GET", "/api/v1/search?q=talk&syntax=no-such-syntax", nil), 422)
 		s.do(httptest.NewRequest("GET", "/api/v1/search?q=talk&limit=ten", nil), 422)
 		s.do(httptest.NewRequest("GET", "/api/v1/search?q=talk&cursor=garbage", nil), 422)
+		_, body = s.do(httptest.NewRequest("GET", "/api/v1/search?q=talk&sort=recent&facets=syntax", nil), 200)
+		if !strings.Contains(string(body), `"facets":{"syntax":[{"value":"text","count":`) || !strings.Contains(string(body), `"sort":"recent"`) {
+			t.Fatalf("search with facets: %s", body)
+		}
+		_, body = s.do(httptest.NewRequest("GET", "/api/v1/search?q=talk&tag=go", nil), 200)
+		if strings.Contains(string(body), talk.ID) {
+			t.Fatalf("a tag filter found an untagged paste: %s", body)
+		}
+		s.do(httptest.NewRequest("GET", "/api/v1/search?q=talk&sort=oldest", nil), 422)
+		s.do(httptest.NewRequest("GET", "/api/v1/search?q=talk&tag=not%20a%20tag", nil), 422)
+		s.do(httptest.NewRequest("GET", "/api/v1/search?q=talk&facets=owner", nil), 422)
 	}
 
 	exerciseAdminAPI(t, e, s)

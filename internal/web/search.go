@@ -20,29 +20,41 @@ func (a *App) registerSearch() {
 }
 
 // search answers GET /search: the whole page, or for htmx just the results
-// fragment. An empty query shows the form alone.
+// fragment. An empty query shows the form alone. The answer depends on
+// HX-Request, so it says so (Vary), and a history restore (htmx asking
+// for a page it no longer has in its cache, after Back) gets the whole
+// page: it replaces the body, not the results.
 func (a *App) search(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	v := paste.ViewerFrom(ctx)
+	c.Vary("HX-Request", "HX-History-Restore-Request")
+	sort := strings.Clone(c.Query("sort"))
+	if s, ok := paste.ParseSearchSort(sort); ok {
+		sort = string(s)
+	}
 	sv := views.SearchView{
 		Q:        strings.Clone(c.Query("q")),
 		Syntax:   strings.Clone(c.Query("syntax")),
 		Owner:    strings.Clone(c.Query("owner")),
+		Tag:      strings.Clone(c.Query("tag")),
+		Sort:     sort,
 		Mine:     v.SignedIn(),
 		Syntaxes: a.searchSyntaxes(),
 	}
+	fragment := isHTMX(c) && c.Get("HX-History-Restore-Request") != "true"
 	status := fiber.StatusOK
 	if strings.TrimSpace(sv.Q) != "" {
 		sv.Searched = true
 		page, err := a.deps.Pastes.Search(ctx, v, paste.SearchInput{
-			Q: sv.Q, Syntax: sv.Syntax, Owner: sv.Owner, Cursor: c.Query("cursor"), Limit: searchPageSize,
+			Q: sv.Q, Syntax: sv.Syntax, Owner: sv.Owner, Tag: sv.Tag, Sort: sv.Sort, Facets: true,
+			Cursor: c.Query("cursor"), Limit: searchPageSize,
 		})
 		var verr *paste.ValidationError
 		switch {
 		case errors.As(err, &verr):
 			sv.Error = searchMessage(verr)
 			// htmx swaps only 2xx answers; the message must still show.
-			if !isHTMX(c) {
+			if !fragment {
 				status = fiber.StatusUnprocessableEntity
 			}
 		case errors.Is(err, paste.ErrUnauthorized):
@@ -51,9 +63,10 @@ func (a *App) search(c *fiber.Ctx) error {
 			return err
 		default:
 			sv.Items, sv.Next = page.Items, page.NextCursor
+			sv.Suggestion, sv.Facets, sv.FacetsApprox = page.Suggestion, page.Facets, page.FacetsApprox
 		}
 	}
-	if isHTMX(c) {
+	if fragment {
 		return a.render(c, status, views.SearchResults(sv))
 	}
 	p := a.page(c, "Search")
@@ -76,7 +89,7 @@ func searchMessage(verr *paste.ValidationError) string {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	names := map[string]string{"q": "The query", "owner": "The author", "syntax": "The language", "cursor": "The page"}
+	names := map[string]string{"q": "The query", "owner": "The author", "syntax": "The language", "tag": "The tag", "sort": "The order", "cursor": "The page"}
 	parts := make([]string, 0, len(keys))
 	for _, k := range keys {
 		name := names[k]

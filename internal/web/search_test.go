@@ -9,6 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/PuerkitoBio/goquery"
+	"github.com/google/go-cmp/cmp"
+
 	"pastel/internal/paste"
 	"pastel/views"
 )
@@ -251,5 +254,130 @@ func TestSearchFollowsEveryChange(t *testing.T) {
 	}
 	if found(alice, "burnword") != 0 {
 		t.Fatal("burned paste found")
+	}
+}
+
+// TestSearchForgivesAndFacets: on the default engine a typo in a title
+// word finds the paste with a "Did you mean" naming the correction, on the
+// page and in the API; title matches come first by relevance and newest
+// first by recent; the page counts the matches per language, whatever the
+// language filter, and each count links to the narrowed search.
+func TestSearchForgivesAndFacets(t *testing.T) {
+	e := newEnv(t)
+	lru := e.create(paste.CreateInput{Title: "LRU cache in Go", Content: []byte("package lru"), Syntax: "go"})
+	e.clock.Advance(1e9)
+	body := e.create(paste.CreateInput{Title: "notes", Content: []byte("a cache of plain notes"), Syntax: "text"})
+	e.clock.Advance(1e9)
+	py := e.create(paste.CreateInput{Title: "memo", Content: []byte("functools cache decorator"), Syntax: "python"})
+
+	status, out := searchAPI(t, e, nil, "q="+url.QueryEscape("LRU cashe"))
+	if status != http.StatusOK || len(out.Items) != 1 || out.Items[0].ID != string(lru.ID) {
+		t.Fatalf("LRU cashe: %d %+v", status, out)
+	}
+	resp, raw := e.apiJSON(nil, "GET", "/api/v1/search?q=cahce", "")
+	var typo struct {
+		Items      []struct{ ID string }
+		DidYouMean *string `json:"did_you_mean"`
+	}
+	if err := json.Unmarshal(raw, &typo); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("cahce: %d %s", resp.StatusCode, raw)
+	}
+	if typo.DidYouMean == nil || *typo.DidYouMean != "cache" || len(typo.Items) != 3 || typo.Items[0].ID != string(lru.ID) {
+		t.Errorf("cahce: %s", raw)
+	}
+	resp, raw = e.apiJSON(nil, "GET", "/api/v1/search?q=cache", "")
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(raw), `"did_you_mean":null`) {
+		t.Errorf("cache: %d %s", resp.StatusCode, raw)
+	}
+
+	order := func(q string) []string {
+		t.Helper()
+		_, out := searchAPI(t, e, nil, q)
+		var got []string
+		for _, it := range out.Items {
+			got = append(got, it.ID)
+		}
+		return got
+	}
+	if got, want := order("q=cache"), []string{string(lru.ID), string(py.ID), string(body.ID)}; strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("relevance: %v, want %v", got, want)
+	}
+	if got, want := order("q=cache&sort=recent"), []string{string(py.ID), string(body.ID), string(lru.ID)}; strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("recent: %v, want %v", got, want)
+	}
+
+	_, page := e.get("/search?q=cahce&syntax=go")
+	doc := parse(t, page)
+	sugg := doc.Find(`[data-testid="search-suggestion"]`)
+	if !strings.Contains(sugg.Text(), "Did you mean") {
+		t.Errorf("suggestion %q", sugg.Text())
+	}
+	if href, _ := sugg.Find("a").Attr("href"); href != "/search?q=cache&syntax=go" {
+		t.Errorf("suggestion links to %q", href)
+	}
+	facets := map[string]string{}
+	doc.Find(`[data-testid="search-facet"]`).Each(func(_ int, s *goquery.Selection) {
+		lang, _ := s.Attr("data-language")
+		facets[lang] = strings.TrimSpace(s.Find(`[data-testid="search-facet-count"]`).Text())
+		if cur, _ := s.Attr("aria-current"); (cur == "true") != (lang == "go") {
+			t.Errorf("facet %q current %q", lang, cur)
+		}
+	})
+	if want := map[string]string{"": "", "go": "1", "text": "1", "python": "1"}; !cmp.Equal(facets, want) {
+		t.Errorf("facets: %s", cmp.Diff(want, facets))
+	}
+	if href, _ := doc.Find(`[data-language="python"]`).Attr("href"); href != "/search?q=cahce&syntax=python" {
+		t.Errorf("python facet links to %q", href)
+	}
+	if sel, _ := doc.Find(`#search-sort option[selected]`).Attr("value"); sel != "relevance" {
+		t.Errorf("sort selected %q", sel)
+	}
+}
+
+// TestSearchHistory: the page varies by HX-Request; htmx typing gets the
+// fragment, and a history restore (Back after the cache is gone) gets the
+// whole page, not the fragment.
+func TestSearchHistory(t *testing.T) {
+	e := newEnv(t)
+	e.create(paste.CreateInput{Title: "history", Content: []byte("backword"), Syntax: "text"})
+	for _, c := range []struct {
+		name    string
+		headers map[string]string
+		full    bool
+	}{
+		{"plain", nil, true},
+		{"htmx", map[string]string{"HX-Request": "true"}, false},
+		{"history restore", map[string]string{"HX-Request": "true", "HX-History-Restore-Request": "true"}, true},
+	} {
+		req := httptest.NewRequest(http.MethodGet, "/search?q=backword&sort=recent", nil)
+		for k, v := range c.headers {
+			req.Header.Set(k, v)
+		}
+		resp, body := e.do(req)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("%s: %d", c.name, resp.StatusCode)
+		}
+		if vary := resp.Header.Get("Vary"); !strings.Contains(vary, "HX-Request") {
+			t.Errorf("%s: Vary %q", c.name, vary)
+		}
+		doc := parse(t, body)
+		if got := doc.Find(`[data-testid="search-page-form"]`).Length() == 1; got != c.full {
+			t.Errorf("%s: whole page %v, want %v", c.name, got, c.full)
+		}
+		if doc.Find(`[data-testid="search-hit"]`).Length() != 1 {
+			t.Errorf("%s: no hit", c.name)
+		}
+		if c.full {
+			if sel, _ := doc.Find(`#search-sort option[selected]`).Attr("value"); sel != "recent" {
+				t.Errorf("%s: sort selected %q", c.name, sel)
+			}
+			form := doc.Find(`[data-testid="search-page-form"]`)
+			if push, _ := form.Attr("hx-push-url"); push != "true" {
+				t.Errorf("%s: hx-push-url %q", c.name, push)
+			}
+			if trig, _ := form.Attr("hx-trigger"); !strings.Contains(trig, "input changed delay:300ms") {
+				t.Errorf("%s: hx-trigger %q", c.name, trig)
+			}
+		}
 	}
 }
