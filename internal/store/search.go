@@ -239,8 +239,8 @@ func (e Search) find(ctx context.Context, a searchArgs, q paste.Query, part int,
 		return e.walk(ctx, a, include, exclude, part, beforeAt, beforeID, limit)
 	case len(found) == 0 && substring && substringTerm(q) != "":
 		subs, err := e.q.SearchSubstring(ctx, dbgen.SearchSubstringParams{
-			Pattern:  "%" + escapeLike(substringTerm(q)) + "%",
-			Include:  include, Exclude: exclude, Tag: r.Tag,
+			Pattern: "%" + escapeLike(substringTerm(q)) + "%",
+			Include: include, Exclude: exclude, Tag: r.Tag,
 			ViewerID: r.ViewerID, Now: r.Now, OwnerID: a.ownerID, Syntax: r.Syntax,
 			BeforeCreatedAt: beforeAt, BeforeID: beforeID,
 			MaxCandidates: int32(e.maxCandidates), MaxRows: int32(limit),
