@@ -43,6 +43,17 @@ WHERE c.paste_id = sqlc.arg(paste_id) AND c.parent_id IS NULL
 ORDER BY c.created_at, c.id
 LIMIT sqlc.arg(max_rows);
 
+-- name: ListTopCommentsNewest :many
+SELECT sqlc.embed(c), coalesce(u.username, '')::text AS author_name,
+       (u.disabled_at IS NOT NULL)::boolean AS author_disabled, coalesce(v.value, 0)::smallint AS my_vote
+FROM comments c
+LEFT JOIN users u ON u.id = c.author_id
+LEFT JOIN comment_votes v ON v.comment_id = c.id AND v.user_id = sqlc.arg(viewer_id)::bigint
+WHERE c.paste_id = sqlc.arg(paste_id) AND c.parent_id IS NULL
+  AND (c.created_at, c.id) < (sqlc.arg(before_created_at)::timestamptz, sqlc.arg(before_id)::bigint)
+ORDER BY c.created_at DESC, c.id DESC
+LIMIT sqlc.arg(max_rows);
+
 -- name: ListReplySkeleton :many
 -- The shape of a page of threads, without bodies: enough to put the
 -- replies in reading order and pick the ones a page shows.

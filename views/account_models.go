@@ -92,4 +92,10 @@ type UserView struct {
 
 	// Stars are the user's star figures; nil hides them.
 	Stars *paste.UserStats
+	// Languages are the syntaxes of the user's public pastes, most used
+	// first.
+	Languages []paste.LanguageCount
+	// Tags are the user's most used tags (issue 15 fills them; until
+	// then the section is not shown).
+	Tags []string
 }

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"pastel/internal/admin"
+	"pastel/internal/paste"
 )
 
 // Element IDs shared by id= and hx-target= on the admin and settings pages.
@@ -22,6 +23,11 @@ type AdminView struct {
 	Reports    []admin.Report
 	Actions    []admin.Action
 	NextCursor string
+	// The "Pastes" tab: every paste, filtered by Query (title or ID),
+	// Owner and Visibility.
+	Pastes     []paste.Paste
+	Owner      string
+	Visibility string
 }
 
 // ReportFormView is the "Report" disclosure under a paste or a comment.
@@ -50,9 +56,17 @@ func adminNextURL(v AdminView) string {
 	if v.Sort != "" {
 		q.Set("sort", v.Sort)
 	}
+	if v.Owner != "" {
+		q.Set("owner", v.Owner)
+	}
+	if v.Visibility != "" {
+		q.Set("visibility", v.Visibility)
+	}
 	q.Set("cursor", v.NextCursor)
 	path := "/admin"
 	switch v.Tab {
+	case "pastes":
+		path = "/admin/pastes"
 	case "reports":
 		path = "/admin/reports"
 	case "log":
@@ -76,3 +90,11 @@ func reasonLabel(code string) string {
 	}
 	return code
 }
+
+// adminVisibilityURL is where the visibility control of a paste posts.
+func adminVisibilityURL(id paste.ID) string {
+	return "/admin/pastes/" + url.PathEscape(string(id)) + "/visibility"
+}
+
+// Visibilities are the visibilities in the order forms offer them.
+var Visibilities = []paste.Visibility{paste.Public, paste.Unlisted, paste.Private}

@@ -82,6 +82,11 @@ type CommentsView struct {
 	FirstPage  bool
 	FirstURL   string // back to the first page when on a later one
 	ViewsCount int64
+	// Order is the threads' order, "oldest" or "newest"; OldestURL and
+	// NewestURL switch between them.
+	Order     string
+	OldestURL string
+	NewestURL string
 }
 
 // CommentFormView is the new-comment form.
@@ -135,7 +140,15 @@ type CommentView struct {
 	// The reply or edit form is open with this draft after a failed post.
 	ReplyDraft *CommentDraft
 	EditDraft  *CommentDraft
+	// ParentAuthor names the author of the comment this one answers, when
+	// the page holds it: replies deeper than MaxCommentDepth are shown
+	// flat, so they say whom they answer.
+	ParentAuthor string
 }
+
+// flattened reports whether a reply is shown at a shallower level than
+// its own (deeper than paste.MaxCommentDepth).
+func (c CommentView) flattened() bool { return c.Comment.Depth > paste.MaxCommentDepth }
 
 // StarsView is the "My stars" page.
 type StarsView struct {

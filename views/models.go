@@ -145,9 +145,13 @@ type ShareLinkView struct {
 
 // ExploreView is the explore page: one tab of public pastes.
 type ExploreView struct {
-	Sort       string // "recent" (default) or "popular"
+	Sort       string // "recent" (default), "popular" or "trending"
 	Items      []paste.Paste
 	NextCursor string // "" when there is no older page
+	// Language filters Recent to one syntax ("" for all); Languages are
+	// the latest pastes' syntaxes, offered as filters.
+	Language  string
+	Languages []paste.LanguageCount
 }
 
 // ErrorView is an error shown to people. Message must be safe to show (no

@@ -26,6 +26,25 @@ func (h *handler) registerAdmin(r fiber.Router) {
 	r.Delete("/admin/users/:username", h.adminDeleteUser)
 	r.Get("/admin/reports", h.adminReports)
 	r.Post("/admin/reports/:rid/resolve", h.adminResolve)
+	r.Get("/admin/pastes", h.adminPastes)
+}
+
+// adminPastes lists every paste for admins, private ones included.
+func (h *handler) adminPastes(c *fiber.Ctx) error {
+	v, err := adminViewer(c)
+	if err != nil {
+		return err
+	}
+	limit, err := queryInt(c, "limit")
+	if err != nil {
+		return err
+	}
+	f := admin.PasteFilter{Q: c.Query("q"), Owner: c.Query("owner"), Visibility: c.Query("visibility")}
+	page, err := h.Admin.Pastes(c.UserContext(), v, f, c.Query("cursor"), limit)
+	if err != nil {
+		return err
+	}
+	return c.JSON(h.listOf(page))
 }
 
 // deleteMe deletes the caller's account: 204 once nothing of it is

@@ -2,6 +2,7 @@ package api
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 	"time"
 
@@ -61,9 +62,43 @@ func (h *handler) register(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	// The new account signs in at once: the token pair travels beside
+	// the account, as POST /auth/token would answer it.
+	pair, err := h.Accounts.IssueTokens(c.UserContext(), u.ID, "")
+	if err != nil {
+		return err
+	}
 	c.Location(h.link("/u/" + u.Username))
-	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"id": u.ID, "username": u.Username})
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Status(fiber.StatusCreated).JSON(registeredJSON{ID: u.ID, Username: u.Username, tokenJSON: pairJSON(pair)})
 }
+
+// registeredJSON is a new account with its first token pair.
+type registeredJSON struct {
+	ID       int64  `json:"id"`
+	Username string `json:"username"`
+	tokenJSON
+}
+
+// verify answers a proxy's auth_request: 204 naming the bearer's account
+// in X-User-Id and X-Username, 401 without a valid access token (the
+// bearer middleware has already refused a bad one).
+func (h *handler) verify(c *fiber.Ctx) error {
+	v, err := signedIn(c)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Set(HeaderUserID, strconv.FormatInt(v.UserID, 10))
+	c.Set(HeaderUsername, v.Username)
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// Headers of a verify answer.
+const (
+	HeaderUserID   = "X-User-Id"
+	HeaderUsername = "X-Username"
+)
 
 type tokenJSON struct {
 	AccessToken  string `json:"access_token"`

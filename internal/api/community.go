@@ -91,7 +91,11 @@ func (h *handler) listComments(c *fiber.Ctx) error {
 		}
 		return c.JSON(out)
 	}
-	page, err := h.Pastes.Comments(ctx, v, id, c.Query("cursor"))
+	order, err := paste.ParseCommentOrder(c.Query("order"))
+	if err != nil {
+		return err
+	}
+	page, err := h.Pastes.Comments(ctx, v, id, order, c.Query("cursor"))
 	if err != nil {
 		return err
 	}

@@ -10,13 +10,14 @@ import (
 )
 
 type updateRequest struct {
-	Title            *string `json:"title"`
-	Content          *string `json:"content"`
-	ContentEncoding  string  `json:"content_encoding"`
-	Syntax           *string `json:"syntax"`
-	Visibility       *string `json:"visibility"`
-	ExpiresIn        *string `json:"expires_in"`
-	BurnAfterReading *bool   `json:"burn_after_reading"`
+	Title            *string   `json:"title"`
+	Content          *string   `json:"content"`
+	ContentEncoding  string    `json:"content_encoding"`
+	Syntax           *string   `json:"syntax"`
+	Visibility       *string   `json:"visibility"`
+	ExpiresIn        *lifetime `json:"expires_in"`
+	ExpiresAt        *string   `json:"expires_at"`
+	BurnAfterReading *bool     `json:"burn_after_reading"`
 }
 
 func (h *handler) updatePaste(c *fiber.Ctx) error {
@@ -28,7 +29,11 @@ func (h *handler) updatePaste(c *fiber.Ctx) error {
 	if err := decodeJSON(raw, &req); err != nil {
 		return err
 	}
-	in := paste.UpdateInput{Title: req.Title, Syntax: req.Syntax, ExpiresIn: req.ExpiresIn, BurnAfterReading: req.BurnAfterReading}
+	in := paste.UpdateInput{Title: req.Title, Syntax: req.Syntax, ExpiresAt: req.ExpiresAt, BurnAfterReading: req.BurnAfterReading}
+	if req.ExpiresIn != nil {
+		exp := string(*req.ExpiresIn)
+		in.ExpiresIn = &exp
+	}
 	if req.Visibility != nil {
 		vis := paste.Visibility(*req.Visibility)
 		in.Visibility = &vis

@@ -110,10 +110,33 @@ type View struct {
 	Window  time.Time
 }
 
+// CommentOrder is the order of a paste's threads (its top-level
+// comments); replies inside a thread always read oldest first, as a
+// conversation.
+type CommentOrder string
+
+// The comment orders; OldestFirst is the default.
+const (
+	OldestFirst CommentOrder = "oldest"
+	NewestFirst CommentOrder = "newest"
+)
+
+// ParseCommentOrder reads an order=… value; "" is OldestFirst.
+func ParseCommentOrder(s string) (CommentOrder, error) {
+	switch CommentOrder(s) {
+	case "", OldestFirst:
+		return OldestFirst, nil
+	case NewestFirst:
+		return NewestFirst, nil
+	}
+	return "", FieldError("order", "must be newest or oldest")
+}
+
 // CommentQuery selects a page of threads on a paste.
 type CommentQuery struct {
 	PasteID  ID
 	ViewerID int64 // for MyVote; 0: anonymous
+	Newest   bool  // top-level comments newest first, After counting down
 	After    *CommentCursor
 	Limit    int // top-level comments
 	Replies  int // replies of each thread, in reading order
@@ -171,7 +194,8 @@ type CommunityRepository interface {
 	// DeleteComment removes a comment; one with replies becomes a
 	// placeholder. Placeholders left without replies are removed too.
 	DeleteComment(ctx context.Context, id int64, now time.Time) error
-	// ListComments returns a page of top-level comments, oldest first, and
+	// ListComments returns a page of top-level comments, oldest first
+	// (newest first when q.Newest), and
 	// the first q.Replies replies of each thread in reading order
 	// (ReplyOrder).
 	ListComments(ctx context.Context, q CommentQuery) (CommentRows, error)
@@ -210,6 +234,19 @@ type CommunityRepository interface {
 	// FlushViews writes the queued views now.
 	FlushViews(ctx context.Context) error
 
+	// ListByLanguage returns public pastes readable at q.Now in q.Syntax,
+	// newest first, before q.Before.
+	ListByLanguage(ctx context.Context, q DiscoveryQuery) ([]Paste, error)
+	// RecentLanguages counts the syntaxes of the latest sample public
+	// pastes readable at now, most used first, at most max.
+	RecentLanguages(ctx context.Context, now time.Time, sample, max int) ([]LanguageCount, error)
+	// UserLanguages counts the syntaxes of a user's publicly readable
+	// pastes, most used first, at most max.
+	UserLanguages(ctx context.Context, userID int64, now time.Time, max int) ([]LanguageCount, error)
+	// ListTrending returns up to limit public pastes readable at now with
+	// the highest activity score since since (Service.ListTrending).
+	ListTrending(ctx context.Context, now, since time.Time, limit int) ([]Paste, error)
+
 	// RefreshPopular rebuilds the popular list as of now and returns its
 	// length.
 	RefreshPopular(ctx context.Context, now time.Time) (int, error)
@@ -218,15 +255,21 @@ type CommunityRepository interface {
 	ListPopular(ctx context.Context, now time.Time, afterRank, limit int) ([]RankedPaste, error)
 }
 
-// CommentCursor is a position in a paste's top-level comments, oldest first.
+// CommentCursor is a position in a paste's top-level comments, oldest
+// first or, when Newest, newest first.
 type CommentCursor struct {
 	CreatedAt time.Time
 	ID        int64
+	Newest    bool
 }
 
 // Encode returns the opaque text form of c.
 func (c CommentCursor) Encode() string {
-	raw := "c" + strconv.FormatInt(c.CreatedAt.UnixMicro(), 10) + ":" + strconv.FormatInt(c.ID, 10)
+	prefix := "c"
+	if c.Newest {
+		prefix = "n"
+	}
+	raw := prefix + strconv.FormatInt(c.CreatedAt.UnixMicro(), 10) + ":" + strconv.FormatInt(c.ID, 10)
 	return base64.RawURLEncoding.EncodeToString([]byte(raw))
 }
 
@@ -237,7 +280,7 @@ func DecodeCommentCursor(s string) (*CommentCursor, error) {
 	}
 	bad := FieldError("cursor", "is not a valid cursor")
 	raw, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil || !strings.HasPrefix(string(raw), "c") {
+	if err != nil || !(strings.HasPrefix(string(raw), "c") || strings.HasPrefix(string(raw), "n")) {
 		return nil, bad
 	}
 	ts, id, ok := strings.Cut(string(raw[1:]), ":")
@@ -246,7 +289,7 @@ func DecodeCommentCursor(s string) (*CommentCursor, error) {
 	if !ok || err1 != nil || err2 != nil || n <= 0 {
 		return nil, bad
 	}
-	return &CommentCursor{CreatedAt: time.UnixMicro(micros).UTC(), ID: n}, nil
+	return &CommentCursor{CreatedAt: time.UnixMicro(micros).UTC(), ID: n, Newest: raw[0] == 'n'}, nil
 }
 
 // ReplyCursor is a position in a thread's replies in reading order: after
@@ -358,13 +401,14 @@ func (s *Service) readable(ctx context.Context, v Viewer, id ID) (Paste, Communi
 	return p, repo, err
 }
 
-// Comments returns a page of a paste's threads the viewer may read.
-func (s *Service) Comments(ctx context.Context, v Viewer, id ID, cursor string) (CommentPage, error) {
+// Comments returns a page of a paste's threads the viewer may read, in
+// order; a cursor from a page in the other order is refused.
+func (s *Service) Comments(ctx context.Context, v Viewer, id ID, order CommentOrder, cursor string) (CommentPage, error) {
 	p, repo, err := s.readable(ctx, v, id)
 	if err != nil {
 		return CommentPage{}, err
 	}
-	page, err := s.commentPage(ctx, repo, v, p, cursor)
+	page, err := s.commentPage(ctx, repo, v, p, order, cursor)
 	if err != nil {
 		return CommentPage{}, err
 	}
@@ -377,7 +421,7 @@ func (s *Service) Comments(ctx context.Context, v Viewer, id ID, cursor string) 
 // CommentsOf is Comments for a paste the caller has just read for v (the
 // paste page, which already holds it): the paste is not read again, and
 // Total is left 0 (Social counts the comments).
-func (s *Service) CommentsOf(ctx context.Context, v Viewer, p Paste, cursor string) (CommentPage, error) {
+func (s *Service) CommentsOf(ctx context.Context, v Viewer, p Paste, order CommentOrder, cursor string) (CommentPage, error) {
 	repo, err := s.community()
 	if err != nil {
 		return CommentPage{}, err
@@ -385,16 +429,20 @@ func (s *Service) CommentsOf(ctx context.Context, v Viewer, p Paste, cursor stri
 	if !s.canRead(v, p) {
 		return CommentPage{}, ErrNotFound
 	}
-	return s.commentPage(ctx, repo, v, p, cursor)
+	return s.commentPage(ctx, repo, v, p, order, cursor)
 }
 
-func (s *Service) commentPage(ctx context.Context, repo CommunityRepository, v Viewer, p Paste, cursor string) (CommentPage, error) {
+func (s *Service) commentPage(ctx context.Context, repo CommunityRepository, v Viewer, p Paste, order CommentOrder, cursor string) (CommentPage, error) {
 	after, err := DecodeCommentCursor(cursor)
 	if err != nil {
 		return CommentPage{}, err
 	}
+	newest := order == NewestFirst
+	if after != nil && after.Newest != newest {
+		return CommentPage{}, FieldError("cursor", "belongs to the other order")
+	}
 	rows, err := repo.ListComments(ctx, CommentQuery{
-		PasteID: p.ID, ViewerID: v.UserID, After: after, Limit: CommentsPerPage + 1, Replies: RepliesShown,
+		PasteID: p.ID, ViewerID: v.UserID, Newest: newest, After: after, Limit: CommentsPerPage + 1, Replies: RepliesShown,
 	})
 	if err != nil {
 		return CommentPage{}, err
@@ -404,7 +452,7 @@ func (s *Service) commentPage(ctx context.Context, repo CommunityRepository, v V
 	if len(tops) > CommentsPerPage {
 		tops = tops[:CommentsPerPage]
 		last := tops[len(tops)-1]
-		page.NextCursor = CommentCursor{CreatedAt: last.CreatedAt, ID: last.ID}.Encode()
+		page.NextCursor = CommentCursor{CreatedAt: last.CreatedAt, ID: last.ID, Newest: newest}.Encode()
 	}
 	page.Items, page.MoreReplies = threadPage(tops, rows)
 	return page, nil

@@ -18,6 +18,7 @@ type UpdateInput struct {
 	Syntax           *string
 	Visibility       *Visibility
 	ExpiresIn        *string // counted from now; "never" clears the expiry
+	ExpiresAt        *string // RFC 3339; instead of ExpiresIn
 	BurnAfterReading *bool
 }
 
@@ -25,8 +26,13 @@ type UpdateInput struct {
 // new key before the row changes and the old body is removed after, so a
 // reader never sees a row without its body. A public paste that becomes
 // unlisted gets a new, long ID, since its short one could be guessed; the
-// returned paste carries the ID to use from now on.
+// returned paste carries the ID to use from now on. An admin may change
+// only the visibility of a paste that is not theirs; it is logged.
 func (s *Service) Update(ctx context.Context, v Viewer, id ID, in UpdateInput) (Paste, error) {
+	// An admin may change the visibility of anyone's paste (logged).
+	if p, handled, err := s.moderateVisibility(ctx, v, id, in); handled {
+		return p, err
+	}
 	old, err := s.Get(ctx, v, id)
 	if err != nil {
 		return Paste{}, err
@@ -70,16 +76,24 @@ func (s *Service) Update(ctx context.Context, v Viewer, id ID, in UpdateInput) (
 		p.Visibility = *in.Visibility
 	}
 	now := s.opts.Now().UTC().Truncate(time.Microsecond)
-	if in.ExpiresIn != nil {
-		exp, ok := LookupExpiry(*in.ExpiresIn)
-		switch {
-		case !ok:
-			verr.Add("expires_in", "must be one of 10m 1h 1d 1w 2w 1M 6M 1y never")
-		case exp.TTL == 0:
-			p.ExpiresAt = time.Time{}
-		default:
-			p.ExpiresAt = now.Add(exp.TTL)
+	if in.ExpiresIn != nil || in.ExpiresAt != nil {
+		var r ExpiryRequest
+		if in.ExpiresIn != nil {
+			// An explicit empty expires_in is "never", as it is on create.
+			if r.In = *in.ExpiresIn; r.In == "" {
+				r.In = "never"
+			}
 		}
+		if in.ExpiresAt != nil {
+			if r.At = *in.ExpiresAt; r.At == "" {
+				verr.Add("expires_at", msgExpiresAt)
+			}
+		}
+		at, field, msg := s.expiry(now, r)
+		if msg != "" {
+			verr.Add(field, msg)
+		}
+		p.ExpiresAt = at
 	}
 	if in.BurnAfterReading != nil {
 		p.BurnAfterReading = *in.BurnAfterReading

@@ -53,15 +53,73 @@ func visitorHash(who string, window time.Time) [32]byte {
 }
 
 // UserVisitorHashes returns the view-counter hashes a signed-in user may
-// have left that are still stored at now (views are pruned after two
-// windows), so that deleting the account can remove them too.
+// have left that are still stored at now (views are pruned after
+// ViewRetention), so that deleting the account can remove them too.
 func UserVisitorHashes(userID int64, now time.Time) [][]byte {
 	who := "u:" + strconv.FormatInt(userID, 10)
 	window := now.UTC().Truncate(ViewWindow)
-	out := make([][]byte, 0, 4)
-	for i := -1; i < 3; i++ {
+	windows := int(ViewRetention / ViewWindow)
+	out := make([][]byte, 0, windows+3)
+	for i := -1; i <= windows+1; i++ {
 		h := visitorHash(who, window.Add(-time.Duration(i)*ViewWindow))
 		out = append(out, h[:])
 	}
 	return out
+}
+
+// onlyVisibility reports whether an update changes the visibility and
+// nothing else.
+func (in UpdateInput) onlyVisibility() bool {
+	return in.Visibility != nil && in.Title == nil && in.Content == nil && in.Syntax == nil &&
+		in.ExpiresIn == nil && in.ExpiresAt == nil && in.BurnAfterReading == nil
+}
+
+// moderateVisibility is Update for an admin changing only the visibility
+// of a paste that is not theirs, private ones included: it applies the
+// change and records it in the admin log. handled is false when the
+// update is not that (an owner's edit, or not an admin), for the
+// ordinary rule to decide.
+func (s *Service) moderateVisibility(ctx context.Context, v Viewer, id ID, in UpdateInput) (p Paste, handled bool, err error) {
+	if !v.SignedIn() || !v.IsAdmin || !in.onlyVisibility() {
+		return Paste{}, false, nil
+	}
+	if !ValidID(string(id)) {
+		return Paste{}, true, ErrNotFound
+	}
+	old, err := s.repo.PasteByID(ctx, id)
+	if err != nil {
+		return Paste{}, true, err
+	}
+	if v.Owns(old) {
+		return Paste{}, false, nil
+	}
+	if old.Expired(s.opts.Now()) {
+		return Paste{}, true, ErrNotFound
+	}
+	vis := *in.Visibility
+	switch {
+	case !vis.Valid():
+		return Paste{}, true, FieldError("visibility", "must be public, unlisted or private")
+	case vis == Private && old.IsAnonymous():
+		return Paste{}, true, FieldError("visibility", "an anonymous paste cannot be private: nobody could read it")
+	case vis == old.Visibility:
+		return old, true, nil
+	}
+	p = old
+	p.Visibility = vis
+	if old.Visibility == Public && len(p.ID) < SecretIDLen {
+		// The short ID of a public paste could be guessed.
+		p.ID = NewID(vis)
+	}
+	p.UpdatedAt = s.now()
+	updated, err := s.repo.UpdatePaste(ctx, old, p, nil)
+	if err != nil {
+		return Paste{}, true, err
+	}
+	updated.OwnerName = old.OwnerName
+	details := string(old.Visibility) + " → " + string(vis)
+	if updated.ID != old.ID {
+		details += " (was " + string(old.ID) + ")"
+	}
+	return updated, true, s.audit(ctx, v, "paste.visibility", string(updated.ID), details)
 }

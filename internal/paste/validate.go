@@ -9,7 +9,7 @@ import (
 
 // Field limits.
 const (
-	MaxTitleRunes  = 200
+	MaxTitleRunes  = 255
 	MaxSourceURLen = 2048
 	MaxSyntaxLen   = 64
 )

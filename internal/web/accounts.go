@@ -198,6 +198,12 @@ func (a *App) userPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	var languages []paste.LanguageCount
+	if a.deps.Pastes.HasCommunity() {
+		if languages, err = a.deps.Pastes.UserLanguages(ctx, u.ID); err != nil {
+			return err
+		}
+	}
 	p := a.page(c, u.Username)
 	self := v.UserID == u.ID
 	if self {
@@ -205,5 +211,6 @@ func (a *App) userPage(c *fiber.Ctx) error {
 	}
 	return a.render(c, fiber.StatusOK, views.UserPage(p, views.UserView{
 		Username: u.Username, JoinedAt: u.CreatedAt, IsSelf: self, Items: page.Items, NextCursor: page.NextCursor, Stars: stars,
+		Languages: languages,
 	}))
 }

@@ -28,6 +28,8 @@ func (a *App) registerAdmin() {
 	a.Post("/admin/users/:username/enable", a.adminEnable)
 	a.Post("/admin/users/:username/delete", a.adminDeleteUser)
 	a.Post("/admin/reports/:rid/resolve", a.adminResolve)
+	a.Get("/admin/pastes", a.adminPastes)
+	a.Post("/admin/pastes/:id/visibility", a.adminPasteVisibility)
 	// Anything else under /admin is as unknown as it is to everybody else.
 	a.All("/admin/*", func(*fiber.Ctx) error { return paste.ErrNotFound })
 }
@@ -144,6 +146,8 @@ func (a *App) renderAdmin(c *fiber.Ctx, v views.AdminView) error {
 		v.Notice = "The report was dismissed."
 	case "removed":
 		v.Notice = "The reported item was deleted."
+	case "visibility":
+		v.Notice = "The paste's visibility was changed; the change is in the log."
 	}
 	return a.render(c, fiber.StatusOK, views.AdminPage(a.page(c, "Admin"), v))
 }

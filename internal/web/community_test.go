@@ -123,7 +123,7 @@ func TestCommentsHTML(t *testing.T) {
 		t.Fatalf("oversized no-JS comment = %d", resp.StatusCode)
 	}
 
-	page, err := e.svc.Comments(context.Background(), viewerOf(ann), p.Paste.ID, "")
+	page, err := e.svc.Comments(context.Background(), viewerOf(ann), p.Paste.ID, paste.OldestFirst, "")
 	if err != nil || len(page.Items) != 2 {
 		t.Fatalf("comments: %v %v", page.Items, err)
 	}

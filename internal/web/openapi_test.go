@@ -358,6 +358,7 @@ func TestOpenAPIMatchesServer(t *testing.T) {
 	}
 
 	exerciseAdminAPI(t, e, s)
+	exerciseOriginalAPI(t, e, s)
 
 	// Every route the app serves under /api/v1 is documented and exercised.
 	param := regexp.MustCompile(`:([A-Za-z_]+)`)

@@ -643,6 +643,75 @@ func (q *Queries) ListTopComments(ctx context.Context, arg ListTopCommentsParams
 	return items, nil
 }
 
+const listTopCommentsNewest = `-- name: ListTopCommentsNewest :many
+SELECT c.id, c.paste_id, c.parent_id, c.root_id, c.depth, c.author_id, c.body, c.created_at, c.updated_at, c.deleted_at, c.likes, c.dislikes, coalesce(u.username, '')::text AS author_name,
+       (u.disabled_at IS NOT NULL)::boolean AS author_disabled, coalesce(v.value, 0)::smallint AS my_vote
+FROM comments c
+LEFT JOIN users u ON u.id = c.author_id
+LEFT JOIN comment_votes v ON v.comment_id = c.id AND v.user_id = $1::bigint
+WHERE c.paste_id = $2 AND c.parent_id IS NULL
+  AND (c.created_at, c.id) < ($3::timestamptz, $4::bigint)
+ORDER BY c.created_at DESC, c.id DESC
+LIMIT $5
+`
+
+type ListTopCommentsNewestParams struct {
+	ViewerID        int64
+	PasteID         string
+	BeforeCreatedAt time.Time
+	BeforeID        int64
+	MaxRows         int32
+}
+
+type ListTopCommentsNewestRow struct {
+	Comment        Comment
+	AuthorName     string
+	AuthorDisabled bool
+	MyVote         int16
+}
+
+func (q *Queries) ListTopCommentsNewest(ctx context.Context, arg ListTopCommentsNewestParams) ([]ListTopCommentsNewestRow, error) {
+	rows, err := q.db.Query(ctx, listTopCommentsNewest,
+		arg.ViewerID,
+		arg.PasteID,
+		arg.BeforeCreatedAt,
+		arg.BeforeID,
+		arg.MaxRows,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ListTopCommentsNewestRow{}
+	for rows.Next() {
+		var i ListTopCommentsNewestRow
+		if err := rows.Scan(
+			&i.Comment.ID,
+			&i.Comment.PasteID,
+			&i.Comment.ParentID,
+			&i.Comment.RootID,
+			&i.Comment.Depth,
+			&i.Comment.AuthorID,
+			&i.Comment.Body,
+			&i.Comment.CreatedAt,
+			&i.Comment.UpdatedAt,
+			&i.Comment.DeletedAt,
+			&i.Comment.Likes,
+			&i.Comment.Dislikes,
+			&i.AuthorName,
+			&i.AuthorDisabled,
+			&i.MyVote,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const lockComment = `-- name: LockComment :one
 SELECT id, paste_id, parent_id, root_id, depth, author_id, body, created_at, updated_at, deleted_at, likes, dislikes FROM comments WHERE id = $1 FOR NO KEY UPDATE
 `

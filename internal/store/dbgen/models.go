@@ -177,6 +177,15 @@ type SearchQueue struct {
 	NextAttemptAt time.Time
 }
 
+type SearchWord struct {
+	Word string
+}
+
+type SearchWordVariant struct {
+	Variant string
+	Word    string
+}
+
 type Session struct {
 	IDHash     []byte
 	UserID     *int64

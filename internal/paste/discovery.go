@@ -1,0 +1,102 @@
+package paste
+
+import (
+	"context"
+	"strings"
+	"time"
+)
+
+// Discovery: explore by language, trending this week, a user's languages.
+
+const (
+	// TrendingWindow is how far back trending counts activity.
+	TrendingWindow = 7 * 24 * time.Hour
+	// ViewRetention is how long per-day views are kept: the trending
+	// window and the day being counted.
+	ViewRetention = TrendingWindow + ViewWindow
+	// TrendingSize is how many pastes the trending list holds (one page).
+	TrendingSize = 30
+	// languageSample is how many of the latest public pastes the explore
+	// page's language list is counted over.
+	languageSample = 5000
+	// maxLanguages bounds a language list.
+	maxLanguages = 12
+)
+
+// LanguageCount is a syntax and how many pastes use it.
+type LanguageCount struct {
+	Syntax string
+	Pastes int64
+}
+
+// DiscoveryQuery selects public pastes for the explore page.
+type DiscoveryQuery struct {
+	Syntax string
+	Now    time.Time
+	Before *Cursor
+	Limit  int
+}
+
+// ListByLanguage returns recent public pastes in one syntax, newest first.
+// An unknown syntax is a validation error naming language.
+func (s *Service) ListByLanguage(ctx context.Context, language, cursor string, limit int) (Page, error) {
+	repo, err := s.community()
+	if err != nil {
+		return Page{}, err
+	}
+	syntax, ok := s.syntaxes.Canonical(strings.TrimSpace(language))
+	if !ok || CheckText(language, MaxSyntaxLen) != "" {
+		return Page{}, FieldError("language", "is not a known syntax")
+	}
+	before, err := DecodeCursor(cursor)
+	if err != nil {
+		return Page{}, err
+	}
+	limit = ClampLimit(limit)
+	items, err := repo.ListByLanguage(ctx, DiscoveryQuery{Syntax: syntax, Now: s.opts.Now(), Before: before, Limit: limit + 1})
+	if err != nil {
+		return Page{}, err
+	}
+	page := Page{Items: items}
+	if len(items) > limit {
+		page.Items = items[:limit]
+		last := page.Items[limit-1]
+		page.NextCursor = Cursor{CreatedAt: last.CreatedAt, ID: last.ID}.Encode()
+	}
+	return page, nil
+}
+
+// Languages returns the syntaxes of the latest public pastes, most used
+// first: the explore page's language list.
+func (s *Service) Languages(ctx context.Context) ([]LanguageCount, error) {
+	repo, err := s.community()
+	if err != nil {
+		return nil, err
+	}
+	return repo.RecentLanguages(ctx, s.opts.Now(), languageSample, maxLanguages)
+}
+
+// UserLanguages returns the syntaxes of a user's publicly readable
+// pastes, most used first.
+func (s *Service) UserLanguages(ctx context.Context, userID int64) ([]LanguageCount, error) {
+	repo, err := s.community()
+	if err != nil {
+		return nil, err
+	}
+	return repo.UserLanguages(ctx, userID, s.opts.Now(), maxLanguages)
+}
+
+// ListTrending returns the pastes with the most activity in the last
+// TrendingWindow: score = views + 3 × stars + 2 × (likes − dislikes),
+// where a view is one visitor on one day and stars and votes count when
+// they were given in the window. Public, readable pastes only; one page
+// of TrendingSize.
+func (s *Service) ListTrending(ctx context.Context) (Page, error) {
+	repo, err := s.community()
+	if err != nil {
+		return Page{}, err
+	}
+	now := s.opts.Now()
+	items, err := repo.ListTrending(ctx, now, now.Add(-TrendingWindow), TrendingSize)
+	return Page{Items: items}, err
+}

@@ -1,0 +1,75 @@
+-- Discovery: explore by language, trending, a user's languages --------------------
+
+-- name: ListPublicPastesBySyntax :many
+SELECT sqlc.embed(p), coalesce(u.username, '')::text AS owner_name
+FROM pastes p
+LEFT JOIN users u ON u.id = p.owner_id
+WHERE p.visibility = 'public'
+  AND p.syntax = sqlc.arg(syntax)::text
+  AND NOT p.burn_after_reading
+  AND u.disabled_at IS NULL
+  AND (p.expires_at IS NULL OR p.expires_at > sqlc.arg(now)::timestamptz)
+  AND (p.created_at, p.id) < (sqlc.arg(before_created_at)::timestamptz, sqlc.arg(before_id)::text)
+ORDER BY p.created_at DESC, p.id DESC
+LIMIT sqlc.arg(max_rows);
+
+-- name: RecentLanguages :many
+-- The languages of the latest public pastes (a bounded sample, so the
+-- explore page costs the same at any size), most used first.
+SELECT r.syntax, count(*)::bigint AS pastes
+FROM (
+    SELECT p.syntax
+    FROM pastes p
+    LEFT JOIN users u ON u.id = p.owner_id
+    WHERE p.visibility = 'public'
+      AND NOT p.burn_after_reading
+      AND u.disabled_at IS NULL
+      AND (p.expires_at IS NULL OR p.expires_at > sqlc.arg(now)::timestamptz)
+    ORDER BY p.created_at DESC, p.id DESC
+    LIMIT sqlc.arg(sample)::int
+) r
+GROUP BY r.syntax
+ORDER BY count(*) DESC, r.syntax
+LIMIT sqlc.arg(max_rows)::int;
+
+-- name: UserLanguages :many
+-- The languages of a user's publicly readable pastes, most used first.
+SELECT p.syntax, count(*)::bigint AS pastes
+FROM pastes p
+WHERE p.owner_id = sqlc.arg(owner_id)::bigint
+  AND p.visibility = 'public'
+  AND NOT p.burn_after_reading
+  AND (p.expires_at IS NULL OR p.expires_at > sqlc.arg(now)::timestamptz)
+GROUP BY p.syntax
+ORDER BY count(*) DESC, p.syntax
+LIMIT sqlc.arg(max_rows)::int;
+
+-- name: ListTrendingPastes :many
+-- Trending this week: what people did with a paste in the last seven
+-- days, score = views + 3 × stars + 2 × (likes − dislikes), counting
+-- distinct viewers per day (paste_views), stars given and votes cast
+-- since sqlc.arg(since). Ties: the newer paste first.
+WITH activity AS (
+    SELECT v.paste_id, count(*)::double precision AS views, 0::double precision AS stars, 0::double precision AS votes
+    FROM paste_views v WHERE v.window_start >= sqlc.arg(since)::timestamptz GROUP BY v.paste_id
+    UNION ALL
+    SELECT s.paste_id, 0, count(*), 0
+    FROM stars s WHERE s.created_at >= sqlc.arg(since)::timestamptz GROUP BY s.paste_id
+    UNION ALL
+    SELECT pv.paste_id, 0, 0, sum(pv.value)
+    FROM paste_votes pv WHERE pv.created_at >= sqlc.arg(since)::timestamptz GROUP BY pv.paste_id
+), scored AS (
+    SELECT a.paste_id, (sum(a.views) + 3 * sum(a.stars) + 2 * sum(a.votes))::double precision AS score
+    FROM activity a GROUP BY a.paste_id
+)
+SELECT sqlc.embed(p), coalesce(u.username, '')::text AS owner_name, sc.score
+FROM scored sc
+JOIN pastes p ON p.id = sc.paste_id
+LEFT JOIN users u ON u.id = p.owner_id
+WHERE sc.score > 0
+  AND p.visibility = 'public'
+  AND NOT p.burn_after_reading
+  AND u.disabled_at IS NULL
+  AND (p.expires_at IS NULL OR p.expires_at > sqlc.arg(now)::timestamptz)
+ORDER BY sc.score DESC, p.created_at DESC, p.id DESC
+LIMIT sqlc.arg(max_rows);
