@@ -45,7 +45,8 @@ type env struct {
 	store    *store.Store
 	pool     *pgxpool.Pool // for tests that look at every table
 	blobs    paste.Blobs
-	clock    *clock.Fake // the time source shared by the services under test
+	cache    *readcache.Cache // rows, comments and page snapshots
+	clock    *clock.Fake      // the time source shared by the services under test
 	csrf     string
 	cookie   string
 	base     string // the app's origin
@@ -181,7 +182,7 @@ func newEnv(t testing.TB, opts ...envOption) *env {
 		Idempotency: api.NewIdempotency(st.IdempotencyKeys(nil), []byte(strings.Repeat("i", 32))), Snapshots: rc,
 		Logger: cfg.logger,
 	}, webOptions(cfg, baseURL))
-	e := &env{t: t, app: app, svc: svc, accounts: accounts, admin: admins, tokens: tokens, store: st, pool: pool, blobs: cfg.blobs, clock: clk, base: baseURL.String()}
+	e := &env{t: t, app: app, svc: svc, accounts: accounts, admin: admins, tokens: tokens, store: st, pool: pool, blobs: cfg.blobs, cache: rc, clock: clk, base: baseURL.String()}
 	if cfg.routes != nil {
 		cfg.routes(app)
 	}

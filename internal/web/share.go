@@ -170,23 +170,19 @@ func (a *App) showShared(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p, err := a.deps.Pastes.Get(c.UserContext(), v, id)
+	data, err := a.deps.Pastes.Page(c.UserContext(), v, id, paste.PageOptions{Mode: pageMode(c), NoComments: true})
 	if err != nil {
 		return err
 	}
+	p := data.Paste
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	base := "/s/" + c.Params("token")
 	if p.BurnAfterReading {
 		return a.render(c, fiber.StatusOK, views.BurnConfirmPageAt(a.page(c, "Read once"), p, templ.SafeURL(base+"/reveal")))
 	}
-	view, err := a.pasteView(c, p, nil)
-	if err != nil {
-		return err
-	}
+	view := a.pasteViewOf(c, p, data.Body)
 	sharedURLs(&view, base, a.link(base))
-	if err := a.ownerExtras(c, v, &view); err != nil {
-		return err
-	}
+	ownerView(v, &view, data.ShareLinks)
 	return a.render(c, fiber.StatusOK, views.PastePage(a.page(c, titleOf(p)), view))
 }
 
@@ -197,15 +193,13 @@ func (a *App) revealShared(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p, body, err := a.deps.Pastes.Open(c.UserContext(), v, id)
+	data, err := a.deps.Pastes.Page(c.UserContext(), v, id, paste.PageOptions{Mode: pageMode(c), Reveal: true, NoComments: true})
 	if err != nil {
 		return err
 	}
+	p := data.Paste
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	view, err := a.pasteView(c, p, body)
-	if err != nil {
-		return err
-	}
+	view := a.pasteViewOf(c, p, data.Body)
 	sharedURLs(&view, "/s/"+c.Params("token"), a.link("/s/"+c.Params("token")))
 	view.Burned = p.BurnAfterReading
 	if view.Burned {
