@@ -44,13 +44,14 @@ SELECT id FROM users WHERE lower(username) = lower(@username);
 -- sorted. The caller asks one more candidate than it uses: candidates =
 -- max_candidates means the set was cut, and it walks newest-first instead
 -- (SearchRecentWalk). part narrows the matches for relevance tiers: 0 any,
--- 1 only pastes whose title holds every word, 2 only the others.
+-- 1 only pastes whose title holds every word, 2 only the others (tested on
+-- the title itself: reading tsv would detoast it for every candidate).
 -- tag: pastes carry no tags yet, so a tag filter matches nothing.
 WITH m AS MATERIALIZED (
     SELECT s.paste_id, s.created_at
     FROM paste_search s
     WHERE s.tsv @@ (SELECT search_tsquery(@include::text[], @exclude::text[]))
-      AND (@part::int = 0 OR (@part::int = 1) = (s.tsv @@ (SELECT search_title_tsquery(@include::text[]))))
+      AND (@part::int = 0 OR (@part::int = 1) = (search_title_tsv(s.title) @@ (SELECT search_tsquery(@include::text[], '{}'::text[]))))
       AND NOT s.burn
       AND (s.visibility = 'public' OR (@viewer_id::bigint <> 0 AND s.owner_id = @viewer_id::bigint))
       AND (s.expires_at IS NULL OR s.expires_at > @now::timestamptz)
@@ -67,13 +68,13 @@ LIMIT @max_rows::int;
 
 -- name: SearchTitleCandidates :many
 -- As SearchCandidates with part 1, from the title-only index: a word
--- common in bodies but absent from titles costs nothing here.
+-- common in bodies but absent from titles costs nothing here. tsv is read
+-- only for excluded words, which rule out a paste wherever they are.
 WITH m AS MATERIALIZED (
     SELECT s.paste_id, s.created_at
     FROM paste_search s
     WHERE search_title_tsv(s.title) @@ (SELECT search_tsquery(@include::text[], '{}'::text[]))
-      AND (s.tsv @@ (SELECT search_tsquery(@include::text[], @exclude::text[]))) IS TRUE
-      AND (s.tsv @@ (SELECT search_title_tsquery(@include::text[]))) IS TRUE
+      AND (cardinality(@exclude::text[]) = 0 OR (s.tsv @@ (SELECT search_tsquery(@include::text[], @exclude::text[]))) IS TRUE)
       AND NOT s.burn
       AND (s.visibility = 'public' OR (@viewer_id::bigint <> 0 AND s.owner_id = @viewer_id::bigint))
       AND (s.expires_at IS NULL OR s.expires_at > @now::timestamptz)

@@ -207,7 +207,7 @@ WITH m AS MATERIALIZED (
     SELECT s.paste_id, s.created_at
     FROM paste_search s
     WHERE s.tsv @@ (SELECT search_tsquery($2::text[], $3::text[]))
-      AND ($4::int = 0 OR ($4::int = 1) = (s.tsv @@ (SELECT search_title_tsquery($2::text[]))))
+      AND ($4::int = 0 OR ($4::int = 1) = (search_title_tsv(s.title) @@ (SELECT search_tsquery($2::text[], '{}'::text[]))))
       AND NOT s.burn
       AND (s.visibility = 'public' OR ($5::bigint <> 0 AND s.owner_id = $5::bigint))
       AND (s.expires_at IS NULL OR s.expires_at > $6::timestamptz)
@@ -249,7 +249,8 @@ type SearchCandidatesRow struct {
 // sorted. The caller asks one more candidate than it uses: candidates =
 // max_candidates means the set was cut, and it walks newest-first instead
 // (SearchRecentWalk). part narrows the matches for relevance tiers: 0 any,
-// 1 only pastes whose title holds every word, 2 only the others.
+// 1 only pastes whose title holds every word, 2 only the others (tested on
+// the title itself: reading tsv would detoast it for every candidate).
 // tag: pastes carry no tags yet, so a tag filter matches nothing.
 func (q *Queries) SearchCandidates(ctx context.Context, arg SearchCandidatesParams) ([]SearchCandidatesRow, error) {
 	rows, err := q.db.Query(ctx, searchCandidates,
@@ -715,8 +716,7 @@ WITH m AS MATERIALIZED (
     SELECT s.paste_id, s.created_at
     FROM paste_search s
     WHERE search_title_tsv(s.title) @@ (SELECT search_tsquery($2::text[], '{}'::text[]))
-      AND (s.tsv @@ (SELECT search_tsquery($2::text[], $3::text[]))) IS TRUE
-      AND (s.tsv @@ (SELECT search_title_tsquery($2::text[]))) IS TRUE
+      AND (cardinality($3::text[]) = 0 OR (s.tsv @@ (SELECT search_tsquery($2::text[], $3::text[]))) IS TRUE)
       AND NOT s.burn
       AND (s.visibility = 'public' OR ($4::bigint <> 0 AND s.owner_id = $4::bigint))
       AND (s.expires_at IS NULL OR s.expires_at > $5::timestamptz)
@@ -753,7 +753,8 @@ type SearchTitleCandidatesRow struct {
 }
 
 // As SearchCandidates with part 1, from the title-only index: a word
-// common in bodies but absent from titles costs nothing here.
+// common in bodies but absent from titles costs nothing here. tsv is read
+// only for excluded words, which rule out a paste wherever they are.
 func (q *Queries) SearchTitleCandidates(ctx context.Context, arg SearchTitleCandidatesParams) ([]SearchTitleCandidatesRow, error) {
 	rows, err := q.db.Query(ctx, searchTitleCandidates,
 		arg.MaxRows,
