@@ -166,8 +166,11 @@ func TestAdminPastesPage(t *testing.T) {
 	e := newEnv(t)
 	root, ann := e.register("rooty"), e.register("ann")
 	e.makeAdmin(root)
+	// A second apart: the list is newest first (ties would go by ID).
 	pub := e.createAs(ann, paste.CreateInput{Content: []byte("hello"), Title: "public hello"})
+	e.clock.Advance(time.Second)
 	priv := e.createAs(ann, paste.CreateInput{Content: []byte("secret"), Title: "secret plans", Visibility: paste.Private})
+	e.clock.Advance(time.Second)
 	anon := e.createAs(nil, paste.CreateInput{Content: []byte("anon"), Title: "anonymous note"})
 
 	rows := func(path string) []string {
