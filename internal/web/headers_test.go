@@ -99,6 +99,25 @@ func wantSecurityHeaders(t *testing.T, where string, resp *http.Response, body [
 	}
 }
 
+// wantEmbedHeaders checks an embed (GET /embed/{id}): framed by any site,
+// loadable from any origin, and running nothing at all.
+func wantEmbedHeaders(t *testing.T, where string, resp *http.Response) {
+	t.Helper()
+	h := resp.Header
+	if h.Get("X-Frame-Options") != "" || h.Get("X-Content-Type-Options") != "nosniff" || h.Get("Cross-Origin-Resource-Policy") != "cross-origin" {
+		t.Errorf("%s: X-Frame-Options %q, nosniff %q, CORP %q", where, h.Get("X-Frame-Options"), h.Get("X-Content-Type-Options"), h.Get("Cross-Origin-Resource-Policy"))
+	}
+	csp := h.Get("Content-Security-Policy")
+	for _, d := range []string{"default-src 'none'", "frame-ancestors *", "base-uri 'none'", "object-src 'none'", "form-action 'none'"} {
+		if !strings.Contains(csp, d) {
+			t.Errorf("%s: embed CSP %q lacks %s", where, csp, d)
+		}
+	}
+	if strings.Contains(csp, "script-src") || strings.Contains(csp, "unsafe-") {
+		t.Errorf("%s: embed CSP %q lets something run", where, csp)
+	}
+}
+
 // TestSecurityHeadersOnEveryRoute walks every route the app registers
 // (filling in real IDs) as a signed-in browser, plus the error pages (400,
 // 403, 404, 405, 413, 422, 429-free, 503) and static files, over http and
@@ -179,6 +198,11 @@ func TestSecurityHeadersOnEveryRoute(t *testing.T) {
 					// The bookmarklet's draft must keep its opener (see
 					// bookmarklet.go); it is the one exception.
 					resp.Header.Set("Cross-Origin-Opener-Policy", "same-origin")
+				}
+				if strings.HasPrefix(path, "/embed/") {
+					// The embed is the one page other sites may frame.
+					wantEmbedHeaders(t, key, resp)
+					continue
 				}
 				wantSecurityHeaders(t, key, resp, body, https)
 			}

@@ -359,7 +359,7 @@ func (a *App) qrCode(c *fiber.Ctx) error {
 	}
 	h := &c.Response().Header
 	h.Set(fiber.HeaderContentType, "image/svg+xml")
-	h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'; sandbox")
+	h.Set("Content-Security-Policy", "sandbox; default-src 'none'; frame-ancestors 'none'")
 	h.Set(fiber.HeaderCacheControl, "private, max-age=3600")
 	return c.Send(svg)
 }

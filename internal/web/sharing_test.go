@@ -329,6 +329,17 @@ func TestLinkPreviews(t *testing.T) {
 	if m := meta(body); len(m) != 0 || strings.Contains(string(body), "og:") {
 		t.Errorf("private page (its owner's view) has preview tags %v", m)
 	}
+	// Through a share link, a private paste is still private: no tags.
+	var link struct {
+		Token string `json:"token"`
+	}
+	if err := json.Unmarshal(e.mustAPI(alice, "POST", "/api/v1/pastes/"+priv+"/share-links", `{}`, 201), &link); err != nil {
+		t.Fatal(err)
+	}
+	if resp, body := e.get("/s/" + link.Token); resp.StatusCode != 200 || len(meta(body)) != 0 ||
+		parse(t, body).Find(`[data-testid="share-menu"]`).Length() != 0 {
+		t.Errorf("share-link page = %d with preview tags %v or a share menu", resp.StatusCode, meta(body))
+	}
 	// A previewer fetches the burn page (twice, as they do): no tags, no
 	// content, nothing consumed.
 	for range 2 {
