@@ -145,19 +145,21 @@ FROM stars s
 JOIN pastes p ON p.id = s.paste_id
 LEFT JOIN users u ON u.id = p.owner_id
 WHERE s.user_id = sqlc.arg(user_id)
-  AND (((p.visibility = 'public' OR (p.visibility = 'unlisted' AND p.id = s.starred_id)) AND NOT p.burn_after_reading)
+  AND paste_live(p.expires_at, u.disabled_at, sqlc.arg(now)::timestamptz)
+  AND (publicly_readable(p.visibility, p.burn_after_reading, p.expires_at, u.disabled_at, sqlc.arg(now)::timestamptz)
+       OR (p.visibility = 'unlisted' AND p.id = s.starred_id AND NOT p.burn_after_reading)
        OR p.owner_id = s.user_id)
-  AND u.disabled_at IS NULL
-  AND (p.expires_at IS NULL OR p.expires_at > sqlc.arg(now)::timestamptz)
   AND (s.created_at, s.paste_id) < (sqlc.arg(before_created_at)::timestamptz, sqlc.arg(before_id)::text)
 ORDER BY s.created_at DESC, s.paste_id DESC
 LIMIT sqlc.arg(max_rows);
 
 -- name: UserStarStats :one
+-- received: stars on the user's publicly readable pastes (the owner is the
+-- user, whose disabled account shows no profile: NULL for its disabled_at).
 SELECT
     (SELECT coalesce(sum(p.stars), 0) FROM pastes p
-     WHERE p.owner_id = sqlc.arg(user_id)::bigint AND p.visibility = 'public'
-       AND (p.expires_at IS NULL OR p.expires_at > sqlc.arg(now)::timestamptz))::bigint AS received,
+     WHERE p.owner_id = sqlc.arg(user_id)::bigint
+       AND publicly_readable(p.visibility, p.burn_after_reading, p.expires_at, NULL, sqlc.arg(now)::timestamptz))::bigint AS received,
     (SELECT count(*) FROM stars s WHERE s.user_id = sqlc.arg(user_id)::bigint)::bigint AS given;
 
 -- Views ----------------------------------------------------------------------
@@ -205,8 +207,8 @@ FROM (
     LEFT JOIN (
         SELECT cm.paste_id, count(*) AS n FROM comments cm WHERE cm.deleted_at IS NULL GROUP BY cm.paste_id
     ) c ON c.paste_id = p.id
-    WHERE p.visibility = 'public' AND NOT p.burn_after_reading
-      AND (p.expires_at IS NULL OR p.expires_at > sqlc.arg(now)::timestamptz)
+    LEFT JOIN users u ON u.id = p.owner_id
+    WHERE publicly_readable(p.visibility, p.burn_after_reading, p.expires_at, u.disabled_at, sqlc.arg(now)::timestamptz)
       AND (p.likes - p.dislikes + 2 * p.stars + coalesce(c.n, 0) + ln(1 + p.views::double precision)) > 0
     ORDER BY score DESC, p.id DESC
     LIMIT sqlc.arg(max_rows)
@@ -220,9 +222,6 @@ FROM popular_pastes pp
 JOIN pastes p ON p.id = pp.paste_id
 LEFT JOIN users u ON u.id = p.owner_id
 WHERE pp.rank > sqlc.arg(after_rank)::integer
-  AND p.visibility = 'public'
-  AND NOT p.burn_after_reading
-  AND u.disabled_at IS NULL
-  AND (p.expires_at IS NULL OR p.expires_at > sqlc.arg(now)::timestamptz)
+  AND publicly_readable(p.visibility, p.burn_after_reading, p.expires_at, u.disabled_at, sqlc.arg(now)::timestamptz)
 ORDER BY pp.rank
 LIMIT sqlc.arg(max_rows);

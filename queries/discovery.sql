@@ -4,11 +4,8 @@
 SELECT sqlc.embed(p), coalesce(u.username, '')::text AS owner_name
 FROM pastes p
 LEFT JOIN users u ON u.id = p.owner_id
-WHERE p.visibility = 'public'
+WHERE publicly_readable(p.visibility, p.burn_after_reading, p.expires_at, u.disabled_at, sqlc.arg(now)::timestamptz)
   AND p.syntax = sqlc.arg(syntax)::text
-  AND NOT p.burn_after_reading
-  AND u.disabled_at IS NULL
-  AND (p.expires_at IS NULL OR p.expires_at > sqlc.arg(now)::timestamptz)
   AND (p.created_at, p.id) < (sqlc.arg(before_created_at)::timestamptz, sqlc.arg(before_id)::text)
 ORDER BY p.created_at DESC, p.id DESC
 LIMIT sqlc.arg(max_rows);
@@ -21,10 +18,7 @@ FROM (
     SELECT p.syntax
     FROM pastes p
     LEFT JOIN users u ON u.id = p.owner_id
-    WHERE p.visibility = 'public'
-      AND NOT p.burn_after_reading
-      AND u.disabled_at IS NULL
-      AND (p.expires_at IS NULL OR p.expires_at > sqlc.arg(now)::timestamptz)
+    WHERE publicly_readable(p.visibility, p.burn_after_reading, p.expires_at, u.disabled_at, sqlc.arg(now)::timestamptz)
     ORDER BY p.created_at DESC, p.id DESC
     LIMIT sqlc.arg(sample)::int
 ) r
@@ -33,13 +27,13 @@ ORDER BY count(*) DESC, r.syntax
 LIMIT sqlc.arg(max_rows)::int;
 
 -- name: UserLanguages :many
--- The languages of a user's publicly readable pastes, most used first.
+-- The languages of a user's publicly readable pastes, most used first
+-- (the owner is the user, whose disabled account shows no profile: NULL
+-- for its disabled_at).
 SELECT p.syntax, count(*)::bigint AS pastes
 FROM pastes p
 WHERE p.owner_id = sqlc.arg(owner_id)::bigint
-  AND p.visibility = 'public'
-  AND NOT p.burn_after_reading
-  AND (p.expires_at IS NULL OR p.expires_at > sqlc.arg(now)::timestamptz)
+  AND publicly_readable(p.visibility, p.burn_after_reading, p.expires_at, NULL, sqlc.arg(now)::timestamptz)
 GROUP BY p.syntax
 ORDER BY count(*) DESC, p.syntax
 LIMIT sqlc.arg(max_rows)::int;
@@ -67,9 +61,6 @@ FROM scored sc
 JOIN pastes p ON p.id = sc.paste_id
 LEFT JOIN users u ON u.id = p.owner_id
 WHERE sc.score > 0
-  AND p.visibility = 'public'
-  AND NOT p.burn_after_reading
-  AND u.disabled_at IS NULL
-  AND (p.expires_at IS NULL OR p.expires_at > sqlc.arg(now)::timestamptz)
+  AND publicly_readable(p.visibility, p.burn_after_reading, p.expires_at, u.disabled_at, sqlc.arg(now)::timestamptz)
 ORDER BY sc.score DESC, p.created_at DESC, p.id DESC
 LIMIT sqlc.arg(max_rows);

@@ -28,10 +28,7 @@ RETURNING *;
 SELECT sqlc.embed(p), coalesce(u.username, '')::text AS owner_name
 FROM pastes p
 LEFT JOIN users u ON u.id = p.owner_id
-WHERE p.visibility = 'public'
-  AND NOT p.burn_after_reading -- anyone could burn it first
-  AND u.disabled_at IS NULL -- no owner (anonymous) or an active one
-  AND (p.expires_at IS NULL OR p.expires_at > sqlc.arg(now)::timestamptz)
+WHERE publicly_readable(p.visibility, p.burn_after_reading, p.expires_at, u.disabled_at, sqlc.arg(now)::timestamptz)
   AND (p.created_at, p.id) < (sqlc.arg(before_created_at)::timestamptz, sqlc.arg(before_id)::text)
 ORDER BY p.created_at DESC, p.id DESC
 LIMIT sqlc.arg(max_rows);
@@ -41,9 +38,9 @@ SELECT sqlc.embed(p), coalesce(u.username, '')::text AS owner_name
 FROM pastes p
 LEFT JOIN users u ON u.id = p.owner_id
 WHERE p.owner_id = sqlc.arg(owner_id)::bigint
-  AND (sqlc.arg(include_all)::boolean OR (p.visibility = 'public' AND NOT p.burn_after_reading))
-  AND u.disabled_at IS NULL
-  AND (p.expires_at IS NULL OR p.expires_at > sqlc.arg(now)::timestamptz)
+  AND paste_live(p.expires_at, u.disabled_at, sqlc.arg(now)::timestamptz)
+  AND (sqlc.arg(include_all)::boolean
+       OR publicly_readable(p.visibility, p.burn_after_reading, p.expires_at, u.disabled_at, sqlc.arg(now)::timestamptz))
   AND (p.created_at, p.id) < (sqlc.arg(before_created_at)::timestamptz, sqlc.arg(before_id)::text)
 ORDER BY p.created_at DESC, p.id DESC
 LIMIT sqlc.arg(max_rows);

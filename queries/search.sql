@@ -39,31 +39,33 @@ UPDATE paste_search SET terms = @terms WHERE paste_id = @paste_id;
 SELECT id FROM users WHERE lower(username) = lower(@username);
 
 -- name: SearchCandidates :many
+-- listed_to (migration 0015) is the read rule of every search query;
+-- paste_search carries no owner state, so owner_disabled_at is NULL here
+-- and a disabled owner's hits are dropped when paste.Service.Search re-reads
+-- each hit.
 -- A bounded candidate set straight from the GIN index (no ORDER BY inside,
 -- so the planner cannot walk created_at hoping to meet a rare term), then
 -- sorted. The caller asks one more candidate than it uses: candidates =
 -- max_candidates means the set was cut, and it walks newest-first instead
 -- (SearchRecentWalk). part narrows the matches for relevance tiers: 0 any,
--- 1 only pastes whose title holds every word, 2 only the others. It is
--- tested on the title itself, after the sort (OFFSET 0 keeps the filter
--- out of the candidate scan), so only the rows a page shows pay for it.
+-- 1 only pastes whose title holds every word, 2 only the others (tested on
+-- the title itself: reading tsv would detoast it for every candidate).
 -- tag: pastes carry no tags yet, so a tag filter matches nothing.
 WITH m AS MATERIALIZED (
-    SELECT s.paste_id, s.created_at, s.title
+    SELECT s.paste_id, s.created_at
     FROM paste_search s
     WHERE s.tsv @@ (SELECT search_tsquery(@include::text[], @exclude::text[]))
-      AND NOT s.burn
-      AND (s.visibility = 'public' OR (@viewer_id::bigint <> 0 AND s.owner_id = @viewer_id::bigint))
-      AND (s.expires_at IS NULL OR s.expires_at > @now::timestamptz)
+      AND (@part::int = 0 OR (@part::int = 1) = (search_title_tsv(s.title) @@ (SELECT search_tsquery(@include::text[], '{}'::text[]))))
+      AND listed_to(@viewer_id::bigint, s.owner_id, s.visibility, s.burn, s.expires_at, NULL, @now::timestamptz)
       AND (@owner_id::bigint = 0 OR s.owner_id = @owner_id::bigint)
       AND (@syntax::text = '' OR s.syntax = @syntax::text)
       AND @tag::text = ''
       AND (s.created_at, s.paste_id) < (@before_created_at::timestamptz, @before_id::text)
     LIMIT @max_candidates::int
 )
-SELECT o.paste_id, o.created_at, (SELECT count(*) FROM m)::int AS candidates
-FROM (SELECT m.paste_id, m.created_at, m.title FROM m ORDER BY m.created_at DESC, m.paste_id DESC OFFSET 0) o
-WHERE @part::int = 0 OR (@part::int = 1) = (search_title_tsv(o.title) @@ (SELECT search_tsquery(@include::text[], '{}'::text[])))
+SELECT m.paste_id, m.created_at, (SELECT count(*) FROM m)::int AS candidates
+FROM m
+ORDER BY m.created_at DESC, m.paste_id DESC
 LIMIT @max_rows::int;
 
 -- name: SearchTitleCandidates :many
@@ -75,9 +77,7 @@ WITH m AS MATERIALIZED (
     FROM paste_search s
     WHERE search_title_tsv(s.title) @@ (SELECT search_tsquery(@include::text[], '{}'::text[]))
       AND (cardinality(@exclude::text[]) = 0 OR (s.tsv @@ (SELECT search_tsquery(@include::text[], @exclude::text[]))) IS TRUE)
-      AND NOT s.burn
-      AND (s.visibility = 'public' OR (@viewer_id::bigint <> 0 AND s.owner_id = @viewer_id::bigint))
-      AND (s.expires_at IS NULL OR s.expires_at > @now::timestamptz)
+      AND listed_to(@viewer_id::bigint, s.owner_id, s.visibility, s.burn, s.expires_at, NULL, @now::timestamptz)
       AND (@owner_id::bigint = 0 OR s.owner_id = @owner_id::bigint)
       AND (@syntax::text = '' OR s.syntax = @syntax::text)
       AND @tag::text = ''
@@ -98,9 +98,7 @@ SELECT w.paste_id, w.created_at
 FROM (
     SELECT s.paste_id, s.created_at, s.tsv
     FROM paste_search s
-    WHERE NOT s.burn
-      AND (s.visibility = 'public' OR (@viewer_id::bigint <> 0 AND s.owner_id = @viewer_id::bigint))
-      AND (s.expires_at IS NULL OR s.expires_at > @now::timestamptz)
+    WHERE listed_to(@viewer_id::bigint, s.owner_id, s.visibility, s.burn, s.expires_at, NULL, @now::timestamptz)
       AND (s.created_at, s.paste_id) < (@before_created_at::timestamptz, @before_id::text)
     ORDER BY s.created_at DESC, s.paste_id DESC
     LIMIT @window_rows::int
@@ -120,9 +118,7 @@ SELECT s.paste_id, s.created_at
 FROM paste_search s
 WHERE (s.tsv @@ (SELECT search_tsquery(@include::text[], @exclude::text[]))) IS TRUE
   AND (@part::int = 0 OR (@part::int = 1) = (s.tsv @@ (SELECT search_title_tsquery(@include::text[]))))
-  AND NOT s.burn
-  AND (s.visibility = 'public' OR (@viewer_id::bigint <> 0 AND s.owner_id = @viewer_id::bigint))
-  AND (s.expires_at IS NULL OR s.expires_at > @now::timestamptz)
+  AND listed_to(@viewer_id::bigint, s.owner_id, s.visibility, s.burn, s.expires_at, NULL, @now::timestamptz)
   AND (@owner_id::bigint = 0 OR s.owner_id = @owner_id::bigint)
   AND (@syntax::text = '' OR s.syntax = @syntax::text)
   AND @tag::text = ''
@@ -140,9 +136,7 @@ WITH m AS MATERIALIZED (
     FROM paste_search s
     WHERE s.terms ILIKE @pattern::text
       AND (s.tsv @@ (SELECT search_tsquery(@include::text[], @exclude::text[]))) IS NOT TRUE
-      AND NOT s.burn
-      AND (s.visibility = 'public' OR (@viewer_id::bigint <> 0 AND s.owner_id = @viewer_id::bigint))
-      AND (s.expires_at IS NULL OR s.expires_at > @now::timestamptz)
+      AND listed_to(@viewer_id::bigint, s.owner_id, s.visibility, s.burn, s.expires_at, NULL, @now::timestamptz)
       AND (@owner_id::bigint = 0 OR s.owner_id = @owner_id::bigint)
       AND (@syntax::text = '' OR s.syntax = @syntax::text)
       AND @tag::text = ''
@@ -170,9 +164,7 @@ SELECT w.syntax, count(*)::int AS hits
 FROM (
     SELECT s.syntax, s.tsv
     FROM paste_search s
-    WHERE NOT s.burn
-      AND (s.visibility = 'public' OR (@viewer_id::bigint <> 0 AND s.owner_id = @viewer_id::bigint))
-      AND (s.expires_at IS NULL OR s.expires_at > @now::timestamptz)
+    WHERE listed_to(@viewer_id::bigint, s.owner_id, s.visibility, s.burn, s.expires_at, NULL, @now::timestamptz)
     ORDER BY s.created_at DESC, s.paste_id DESC
     LIMIT @window_rows::int
 ) w
@@ -187,9 +179,7 @@ WITH m AS MATERIALIZED (
     SELECT s.syntax
     FROM paste_search s
     WHERE s.tsv @@ (SELECT search_tsquery(@include::text[], @exclude::text[]))
-      AND NOT s.burn
-      AND (s.visibility = 'public' OR (@viewer_id::bigint <> 0 AND s.owner_id = @viewer_id::bigint))
-      AND (s.expires_at IS NULL OR s.expires_at > @now::timestamptz)
+      AND listed_to(@viewer_id::bigint, s.owner_id, s.visibility, s.burn, s.expires_at, NULL, @now::timestamptz)
       AND (@owner_id::bigint = 0 OR s.owner_id = @owner_id::bigint)
       AND @tag::text = ''
     LIMIT @max_candidates::int

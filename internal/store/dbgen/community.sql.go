@@ -272,8 +272,8 @@ FROM (
     LEFT JOIN (
         SELECT cm.paste_id, count(*) AS n FROM comments cm WHERE cm.deleted_at IS NULL GROUP BY cm.paste_id
     ) c ON c.paste_id = p.id
-    WHERE p.visibility = 'public' AND NOT p.burn_after_reading
-      AND (p.expires_at IS NULL OR p.expires_at > $1::timestamptz)
+    LEFT JOIN users u ON u.id = p.owner_id
+    WHERE publicly_readable(p.visibility, p.burn_after_reading, p.expires_at, u.disabled_at, $1::timestamptz)
       AND (p.likes - p.dislikes + 2 * p.stars + coalesce(c.n, 0) + ln(1 + p.views::double precision)) > 0
     ORDER BY score DESC, p.id DESC
     LIMIT $2
@@ -395,10 +395,7 @@ FROM popular_pastes pp
 JOIN pastes p ON p.id = pp.paste_id
 LEFT JOIN users u ON u.id = p.owner_id
 WHERE pp.rank > $1::integer
-  AND p.visibility = 'public'
-  AND NOT p.burn_after_reading
-  AND u.disabled_at IS NULL
-  AND (p.expires_at IS NULL OR p.expires_at > $2::timestamptz)
+  AND publicly_readable(p.visibility, p.burn_after_reading, p.expires_at, u.disabled_at, $2::timestamptz)
 ORDER BY pp.rank
 LIMIT $3
 `
@@ -500,10 +497,10 @@ FROM stars s
 JOIN pastes p ON p.id = s.paste_id
 LEFT JOIN users u ON u.id = p.owner_id
 WHERE s.user_id = $1
-  AND (((p.visibility = 'public' OR (p.visibility = 'unlisted' AND p.id = s.starred_id)) AND NOT p.burn_after_reading)
+  AND paste_live(p.expires_at, u.disabled_at, $2::timestamptz)
+  AND (publicly_readable(p.visibility, p.burn_after_reading, p.expires_at, u.disabled_at, $2::timestamptz)
+       OR (p.visibility = 'unlisted' AND p.id = s.starred_id AND NOT p.burn_after_reading)
        OR p.owner_id = s.user_id)
-  AND u.disabled_at IS NULL
-  AND (p.expires_at IS NULL OR p.expires_at > $2::timestamptz)
   AND (s.created_at, s.paste_id) < ($3::timestamptz, $4::text)
 ORDER BY s.created_at DESC, s.paste_id DESC
 LIMIT $5
@@ -947,8 +944,8 @@ func (q *Queries) UpsertPasteVote(ctx context.Context, arg UpsertPasteVoteParams
 const userStarStats = `-- name: UserStarStats :one
 SELECT
     (SELECT coalesce(sum(p.stars), 0) FROM pastes p
-     WHERE p.owner_id = $1::bigint AND p.visibility = 'public'
-       AND (p.expires_at IS NULL OR p.expires_at > $2::timestamptz))::bigint AS received,
+     WHERE p.owner_id = $1::bigint
+       AND publicly_readable(p.visibility, p.burn_after_reading, p.expires_at, NULL, $2::timestamptz))::bigint AS received,
     (SELECT count(*) FROM stars s WHERE s.user_id = $1::bigint)::bigint AS given
 `
 
@@ -962,6 +959,8 @@ type UserStarStatsRow struct {
 	Given    int64
 }
 
+// received: stars on the user's publicly readable pastes (the owner is the
+// user, whose disabled account shows no profile: NULL for its disabled_at).
 func (q *Queries) UserStarStats(ctx context.Context, arg UserStarStatsParams) (UserStarStatsRow, error) {
 	row := q.db.QueryRow(ctx, userStarStats, arg.UserID, arg.Now)
 	var i UserStarStatsRow

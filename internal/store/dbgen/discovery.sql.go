@@ -15,19 +15,16 @@ const listPublicPastesBySyntax = `-- name: ListPublicPastesBySyntax :many
 SELECT p.id, p.owner_id, p.title, p.syntax, p.visibility, p.size, p.blob_key, p.source_url, p.burn_after_reading, p.delete_token_hash, p.revision, p.created_at, p.updated_at, p.expires_at, p.likes, p.dislikes, p.stars, p.views, p.preview, coalesce(u.username, '')::text AS owner_name
 FROM pastes p
 LEFT JOIN users u ON u.id = p.owner_id
-WHERE p.visibility = 'public'
-  AND p.syntax = $1::text
-  AND NOT p.burn_after_reading
-  AND u.disabled_at IS NULL
-  AND (p.expires_at IS NULL OR p.expires_at > $2::timestamptz)
+WHERE publicly_readable(p.visibility, p.burn_after_reading, p.expires_at, u.disabled_at, $1::timestamptz)
+  AND p.syntax = $2::text
   AND (p.created_at, p.id) < ($3::timestamptz, $4::text)
 ORDER BY p.created_at DESC, p.id DESC
 LIMIT $5
 `
 
 type ListPublicPastesBySyntaxParams struct {
-	Syntax          string
 	Now             time.Time
+	Syntax          string
 	BeforeCreatedAt time.Time
 	BeforeID        string
 	MaxRows         int32
@@ -41,8 +38,8 @@ type ListPublicPastesBySyntaxRow struct {
 // Discovery: explore by language, trending, a user's languages --------------------
 func (q *Queries) ListPublicPastesBySyntax(ctx context.Context, arg ListPublicPastesBySyntaxParams) ([]ListPublicPastesBySyntaxRow, error) {
 	rows, err := q.db.Query(ctx, listPublicPastesBySyntax,
-		arg.Syntax,
 		arg.Now,
+		arg.Syntax,
 		arg.BeforeCreatedAt,
 		arg.BeforeID,
 		arg.MaxRows,
@@ -105,10 +102,7 @@ FROM scored sc
 JOIN pastes p ON p.id = sc.paste_id
 LEFT JOIN users u ON u.id = p.owner_id
 WHERE sc.score > 0
-  AND p.visibility = 'public'
-  AND NOT p.burn_after_reading
-  AND u.disabled_at IS NULL
-  AND (p.expires_at IS NULL OR p.expires_at > $1::timestamptz)
+  AND publicly_readable(p.visibility, p.burn_after_reading, p.expires_at, u.disabled_at, $1::timestamptz)
 ORDER BY sc.score DESC, p.created_at DESC, p.id DESC
 LIMIT $2
 `
@@ -177,10 +171,7 @@ FROM (
     SELECT p.syntax
     FROM pastes p
     LEFT JOIN users u ON u.id = p.owner_id
-    WHERE p.visibility = 'public'
-      AND NOT p.burn_after_reading
-      AND u.disabled_at IS NULL
-      AND (p.expires_at IS NULL OR p.expires_at > $1::timestamptz)
+    WHERE publicly_readable(p.visibility, p.burn_after_reading, p.expires_at, u.disabled_at, $1::timestamptz)
     ORDER BY p.created_at DESC, p.id DESC
     LIMIT $2::int
 ) r
@@ -226,9 +217,7 @@ const userLanguages = `-- name: UserLanguages :many
 SELECT p.syntax, count(*)::bigint AS pastes
 FROM pastes p
 WHERE p.owner_id = $1::bigint
-  AND p.visibility = 'public'
-  AND NOT p.burn_after_reading
-  AND (p.expires_at IS NULL OR p.expires_at > $2::timestamptz)
+  AND publicly_readable(p.visibility, p.burn_after_reading, p.expires_at, NULL, $2::timestamptz)
 GROUP BY p.syntax
 ORDER BY count(*) DESC, p.syntax
 LIMIT $3::int
@@ -245,7 +234,9 @@ type UserLanguagesRow struct {
 	Pastes int64
 }
 
-// The languages of a user's publicly readable pastes, most used first.
+// The languages of a user's publicly readable pastes, most used first
+// (the owner is the user, whose disabled account shows no profile: NULL
+// for its disabled_at).
 func (q *Queries) UserLanguages(ctx context.Context, arg UserLanguagesParams) ([]UserLanguagesRow, error) {
 	rows, err := q.db.Query(ctx, userLanguages, arg.OwnerID, arg.Now, arg.MaxRows)
 	if err != nil {

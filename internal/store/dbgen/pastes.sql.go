@@ -184,9 +184,9 @@ SELECT p.id, p.owner_id, p.title, p.syntax, p.visibility, p.size, p.blob_key, p.
 FROM pastes p
 LEFT JOIN users u ON u.id = p.owner_id
 WHERE p.owner_id = $1::bigint
-  AND ($2::boolean OR (p.visibility = 'public' AND NOT p.burn_after_reading))
-  AND u.disabled_at IS NULL
-  AND (p.expires_at IS NULL OR p.expires_at > $3::timestamptz)
+  AND paste_live(p.expires_at, u.disabled_at, $2::timestamptz)
+  AND ($3::boolean
+       OR publicly_readable(p.visibility, p.burn_after_reading, p.expires_at, u.disabled_at, $2::timestamptz))
   AND (p.created_at, p.id) < ($4::timestamptz, $5::text)
 ORDER BY p.created_at DESC, p.id DESC
 LIMIT $6
@@ -194,8 +194,8 @@ LIMIT $6
 
 type ListOwnerPastesParams struct {
 	OwnerID         int64
-	IncludeAll      bool
 	Now             time.Time
+	IncludeAll      bool
 	BeforeCreatedAt time.Time
 	BeforeID        string
 	MaxRows         int32
@@ -209,8 +209,8 @@ type ListOwnerPastesRow struct {
 func (q *Queries) ListOwnerPastes(ctx context.Context, arg ListOwnerPastesParams) ([]ListOwnerPastesRow, error) {
 	rows, err := q.db.Query(ctx, listOwnerPastes,
 		arg.OwnerID,
-		arg.IncludeAll,
 		arg.Now,
+		arg.IncludeAll,
 		arg.BeforeCreatedAt,
 		arg.BeforeID,
 		arg.MaxRows,
@@ -258,10 +258,7 @@ const listPublicPastes = `-- name: ListPublicPastes :many
 SELECT p.id, p.owner_id, p.title, p.syntax, p.visibility, p.size, p.blob_key, p.source_url, p.burn_after_reading, p.delete_token_hash, p.revision, p.created_at, p.updated_at, p.expires_at, p.likes, p.dislikes, p.stars, p.views, p.preview, coalesce(u.username, '')::text AS owner_name
 FROM pastes p
 LEFT JOIN users u ON u.id = p.owner_id
-WHERE p.visibility = 'public'
-  AND NOT p.burn_after_reading -- anyone could burn it first
-  AND u.disabled_at IS NULL -- no owner (anonymous) or an active one
-  AND (p.expires_at IS NULL OR p.expires_at > $1::timestamptz)
+WHERE publicly_readable(p.visibility, p.burn_after_reading, p.expires_at, u.disabled_at, $1::timestamptz)
   AND (p.created_at, p.id) < ($2::timestamptz, $3::text)
 ORDER BY p.created_at DESC, p.id DESC
 LIMIT $4

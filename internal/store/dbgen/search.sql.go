@@ -204,29 +204,28 @@ func (q *Queries) RetrySearchJob(ctx context.Context, arg RetrySearchJobParams) 
 
 const searchCandidates = `-- name: SearchCandidates :many
 WITH m AS MATERIALIZED (
-    SELECT s.paste_id, s.created_at, s.title
+    SELECT s.paste_id, s.created_at
     FROM paste_search s
-    WHERE s.tsv @@ (SELECT search_tsquery($2::text[], $4::text[]))
-      AND NOT s.burn
-      AND (s.visibility = 'public' OR ($5::bigint <> 0 AND s.owner_id = $5::bigint))
-      AND (s.expires_at IS NULL OR s.expires_at > $6::timestamptz)
+    WHERE s.tsv @@ (SELECT search_tsquery($2::text[], $3::text[]))
+      AND ($4::int = 0 OR ($4::int = 1) = (search_title_tsv(s.title) @@ (SELECT search_tsquery($2::text[], '{}'::text[]))))
+      AND listed_to($5::bigint, s.owner_id, s.visibility, s.burn, s.expires_at, NULL, $6::timestamptz)
       AND ($7::bigint = 0 OR s.owner_id = $7::bigint)
       AND ($8::text = '' OR s.syntax = $8::text)
       AND $9::text = ''
       AND (s.created_at, s.paste_id) < ($10::timestamptz, $11::text)
     LIMIT $12::int
 )
-SELECT o.paste_id, o.created_at, (SELECT count(*) FROM m)::int AS candidates
-FROM (SELECT m.paste_id, m.created_at, m.title FROM m ORDER BY m.created_at DESC, m.paste_id DESC OFFSET 0) o
-WHERE $1::int = 0 OR ($1::int = 1) = (search_title_tsv(o.title) @@ (SELECT search_tsquery($2::text[], '{}'::text[])))
-LIMIT $3::int
+SELECT m.paste_id, m.created_at, (SELECT count(*) FROM m)::int AS candidates
+FROM m
+ORDER BY m.created_at DESC, m.paste_id DESC
+LIMIT $1::int
 `
 
 type SearchCandidatesParams struct {
-	Part            int32
-	Include         []string
 	MaxRows         int32
+	Include         []string
 	Exclude         []string
+	Part            int32
 	ViewerID        int64
 	Now             time.Time
 	OwnerID         int64
@@ -243,21 +242,24 @@ type SearchCandidatesRow struct {
 	Candidates int32
 }
 
+// listed_to (migration 0015) is the read rule of every search query;
+// paste_search carries no owner state, so owner_disabled_at is NULL here
+// and a disabled owner's hits are dropped when paste.Service.Search re-reads
+// each hit.
 // A bounded candidate set straight from the GIN index (no ORDER BY inside,
 // so the planner cannot walk created_at hoping to meet a rare term), then
 // sorted. The caller asks one more candidate than it uses: candidates =
 // max_candidates means the set was cut, and it walks newest-first instead
 // (SearchRecentWalk). part narrows the matches for relevance tiers: 0 any,
-// 1 only pastes whose title holds every word, 2 only the others. It is
-// tested on the title itself, after the sort (OFFSET 0 keeps the filter
-// out of the candidate scan), so only the rows a page shows pay for it.
+// 1 only pastes whose title holds every word, 2 only the others (tested on
+// the title itself: reading tsv would detoast it for every candidate).
 // tag: pastes carry no tags yet, so a tag filter matches nothing.
 func (q *Queries) SearchCandidates(ctx context.Context, arg SearchCandidatesParams) ([]SearchCandidatesRow, error) {
 	rows, err := q.db.Query(ctx, searchCandidates,
-		arg.Part,
-		arg.Include,
 		arg.MaxRows,
+		arg.Include,
 		arg.Exclude,
+		arg.Part,
 		arg.ViewerID,
 		arg.Now,
 		arg.OwnerID,
@@ -342,9 +344,7 @@ WITH m AS MATERIALIZED (
     SELECT s.syntax
     FROM paste_search s
     WHERE s.tsv @@ (SELECT search_tsquery($1::text[], $2::text[]))
-      AND NOT s.burn
-      AND (s.visibility = 'public' OR ($3::bigint <> 0 AND s.owner_id = $3::bigint))
-      AND (s.expires_at IS NULL OR s.expires_at > $4::timestamptz)
+      AND listed_to($3::bigint, s.owner_id, s.visibility, s.burn, s.expires_at, NULL, $4::timestamptz)
       AND ($5::bigint = 0 OR s.owner_id = $5::bigint)
       AND $6::text = ''
     LIMIT $7::int
@@ -404,9 +404,7 @@ SELECT w.syntax, count(*)::int AS hits
 FROM (
     SELECT s.syntax, s.tsv
     FROM paste_search s
-    WHERE NOT s.burn
-      AND (s.visibility = 'public' OR ($1::bigint <> 0 AND s.owner_id = $1::bigint))
-      AND (s.expires_at IS NULL OR s.expires_at > $2::timestamptz)
+    WHERE listed_to($1::bigint, s.owner_id, s.visibility, s.burn, s.expires_at, NULL, $2::timestamptz)
     ORDER BY s.created_at DESC, s.paste_id DESC
     LIMIT $3::int
 ) w
@@ -465,9 +463,7 @@ SELECT w.paste_id, w.created_at
 FROM (
     SELECT s.paste_id, s.created_at, s.tsv
     FROM paste_search s
-    WHERE NOT s.burn
-      AND (s.visibility = 'public' OR ($1::bigint <> 0 AND s.owner_id = $1::bigint))
-      AND (s.expires_at IS NULL OR s.expires_at > $2::timestamptz)
+    WHERE listed_to($1::bigint, s.owner_id, s.visibility, s.burn, s.expires_at, NULL, $2::timestamptz)
       AND (s.created_at, s.paste_id) < ($3::timestamptz, $4::text)
     ORDER BY s.created_at DESC, s.paste_id DESC
     LIMIT $5::int
@@ -537,9 +533,7 @@ SELECT s.paste_id, s.created_at
 FROM paste_search s
 WHERE (s.tsv @@ (SELECT search_tsquery($1::text[], $2::text[]))) IS TRUE
   AND ($3::int = 0 OR ($3::int = 1) = (s.tsv @@ (SELECT search_title_tsquery($1::text[]))))
-  AND NOT s.burn
-  AND (s.visibility = 'public' OR ($4::bigint <> 0 AND s.owner_id = $4::bigint))
-  AND (s.expires_at IS NULL OR s.expires_at > $5::timestamptz)
+  AND listed_to($4::bigint, s.owner_id, s.visibility, s.burn, s.expires_at, NULL, $5::timestamptz)
   AND ($6::bigint = 0 OR s.owner_id = $6::bigint)
   AND ($7::text = '' OR s.syntax = $7::text)
   AND $8::text = ''
@@ -609,9 +603,7 @@ WITH m AS MATERIALIZED (
     FROM paste_search s
     WHERE s.terms ILIKE $2::text
       AND (s.tsv @@ (SELECT search_tsquery($3::text[], $4::text[]))) IS NOT TRUE
-      AND NOT s.burn
-      AND (s.visibility = 'public' OR ($5::bigint <> 0 AND s.owner_id = $5::bigint))
-      AND (s.expires_at IS NULL OR s.expires_at > $6::timestamptz)
+      AND listed_to($5::bigint, s.owner_id, s.visibility, s.burn, s.expires_at, NULL, $6::timestamptz)
       AND ($7::bigint = 0 OR s.owner_id = $7::bigint)
       AND ($8::text = '' OR s.syntax = $8::text)
       AND $9::text = ''
@@ -717,9 +709,7 @@ WITH m AS MATERIALIZED (
     FROM paste_search s
     WHERE search_title_tsv(s.title) @@ (SELECT search_tsquery($2::text[], '{}'::text[]))
       AND (cardinality($3::text[]) = 0 OR (s.tsv @@ (SELECT search_tsquery($2::text[], $3::text[]))) IS TRUE)
-      AND NOT s.burn
-      AND (s.visibility = 'public' OR ($4::bigint <> 0 AND s.owner_id = $4::bigint))
-      AND (s.expires_at IS NULL OR s.expires_at > $5::timestamptz)
+      AND listed_to($4::bigint, s.owner_id, s.visibility, s.burn, s.expires_at, NULL, $5::timestamptz)
       AND ($6::bigint = 0 OR s.owner_id = $6::bigint)
       AND ($7::text = '' OR s.syntax = $7::text)
       AND $8::text = ''
