@@ -48,14 +48,14 @@ SELECT id FROM users WHERE lower(username) = lower(@username);
 -- sorted. The caller asks one more candidate than it uses: candidates =
 -- max_candidates means the set was cut, and it walks newest-first instead
 -- (SearchRecentWalk). part narrows the matches for relevance tiers: 0 any,
--- 1 only pastes whose title holds every word, 2 only the others (tested on
--- the title itself: reading tsv would detoast it for every candidate).
+-- 1 only pastes whose title holds every word, 2 only the others. It is
+-- tested on the title itself, after the sort (OFFSET 0 keeps the filter
+-- out of the candidate scan), so only the rows a page shows pay for it.
 -- tag: pastes carry no tags yet, so a tag filter matches nothing.
 WITH m AS MATERIALIZED (
-    SELECT s.paste_id, s.created_at
+    SELECT s.paste_id, s.created_at, s.title
     FROM paste_search s
     WHERE s.tsv @@ (SELECT search_tsquery(@include::text[], @exclude::text[]))
-      AND (@part::int = 0 OR (@part::int = 1) = (search_title_tsv(s.title) @@ (SELECT search_tsquery(@include::text[], '{}'::text[]))))
       AND listed_to(@viewer_id::bigint, s.owner_id, s.visibility, s.burn, s.expires_at, NULL, @now::timestamptz)
       AND (@owner_id::bigint = 0 OR s.owner_id = @owner_id::bigint)
       AND (@syntax::text = '' OR s.syntax = @syntax::text)
@@ -63,9 +63,9 @@ WITH m AS MATERIALIZED (
       AND (s.created_at, s.paste_id) < (@before_created_at::timestamptz, @before_id::text)
     LIMIT @max_candidates::int
 )
-SELECT m.paste_id, m.created_at, (SELECT count(*) FROM m)::int AS candidates
-FROM m
-ORDER BY m.created_at DESC, m.paste_id DESC
+SELECT o.paste_id, o.created_at, (SELECT count(*) FROM m)::int AS candidates
+FROM (SELECT m.paste_id, m.created_at, m.title FROM m ORDER BY m.created_at DESC, m.paste_id DESC OFFSET 0) o
+WHERE @part::int = 0 OR (@part::int = 1) = (search_title_tsv(o.title) @@ (SELECT search_tsquery(@include::text[], '{}'::text[])))
 LIMIT @max_rows::int;
 
 -- name: SearchTitleCandidates :many

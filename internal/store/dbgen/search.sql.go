@@ -204,10 +204,9 @@ func (q *Queries) RetrySearchJob(ctx context.Context, arg RetrySearchJobParams) 
 
 const searchCandidates = `-- name: SearchCandidates :many
 WITH m AS MATERIALIZED (
-    SELECT s.paste_id, s.created_at
+    SELECT s.paste_id, s.created_at, s.title
     FROM paste_search s
-    WHERE s.tsv @@ (SELECT search_tsquery($2::text[], $3::text[]))
-      AND ($4::int = 0 OR ($4::int = 1) = (search_title_tsv(s.title) @@ (SELECT search_tsquery($2::text[], '{}'::text[]))))
+    WHERE s.tsv @@ (SELECT search_tsquery($2::text[], $4::text[]))
       AND listed_to($5::bigint, s.owner_id, s.visibility, s.burn, s.expires_at, NULL, $6::timestamptz)
       AND ($7::bigint = 0 OR s.owner_id = $7::bigint)
       AND ($8::text = '' OR s.syntax = $8::text)
@@ -215,17 +214,17 @@ WITH m AS MATERIALIZED (
       AND (s.created_at, s.paste_id) < ($10::timestamptz, $11::text)
     LIMIT $12::int
 )
-SELECT m.paste_id, m.created_at, (SELECT count(*) FROM m)::int AS candidates
-FROM m
-ORDER BY m.created_at DESC, m.paste_id DESC
-LIMIT $1::int
+SELECT o.paste_id, o.created_at, (SELECT count(*) FROM m)::int AS candidates
+FROM (SELECT m.paste_id, m.created_at, m.title FROM m ORDER BY m.created_at DESC, m.paste_id DESC OFFSET 0) o
+WHERE $1::int = 0 OR ($1::int = 1) = (search_title_tsv(o.title) @@ (SELECT search_tsquery($2::text[], '{}'::text[])))
+LIMIT $3::int
 `
 
 type SearchCandidatesParams struct {
-	MaxRows         int32
-	Include         []string
-	Exclude         []string
 	Part            int32
+	Include         []string
+	MaxRows         int32
+	Exclude         []string
 	ViewerID        int64
 	Now             time.Time
 	OwnerID         int64
@@ -251,15 +250,16 @@ type SearchCandidatesRow struct {
 // sorted. The caller asks one more candidate than it uses: candidates =
 // max_candidates means the set was cut, and it walks newest-first instead
 // (SearchRecentWalk). part narrows the matches for relevance tiers: 0 any,
-// 1 only pastes whose title holds every word, 2 only the others (tested on
-// the title itself: reading tsv would detoast it for every candidate).
+// 1 only pastes whose title holds every word, 2 only the others. It is
+// tested on the title itself, after the sort (OFFSET 0 keeps the filter
+// out of the candidate scan), so only the rows a page shows pay for it.
 // tag: pastes carry no tags yet, so a tag filter matches nothing.
 func (q *Queries) SearchCandidates(ctx context.Context, arg SearchCandidatesParams) ([]SearchCandidatesRow, error) {
 	rows, err := q.db.Query(ctx, searchCandidates,
-		arg.MaxRows,
-		arg.Include,
-		arg.Exclude,
 		arg.Part,
+		arg.Include,
+		arg.MaxRows,
+		arg.Exclude,
 		arg.ViewerID,
 		arg.Now,
 		arg.OwnerID,
