@@ -119,10 +119,11 @@ Usage:
   pastel [flags] [FILE...]     paste the files (one paste each) or standard input
   pastel login [--token T]     store a personal token (make one in Settings)
   pastel logout                forget the stored token
-  pastel ls [--limit N]        list your pastes: ID, visibility, created, title, link
+  pastel ls [--limit N]        list your pastes, newest first: ID, visibility, created (UTC), size, title
   pastel get ID                write a paste's exact bytes to standard output
+                               (this is a read: a burn-after-reading paste is gone after it)
   pastel rm ID                 delete a paste (yours, or one this client made anonymously)
-  pastel open ID               open a paste in the browser
+  pastel open ID               open a paste's page in the browser (reads nothing)
   pastel --help                this text
 
 ID may also be a paste's link.
