@@ -53,8 +53,13 @@ WITH activity AS (
     SELECT pv.paste_id, 0, 0, sum(pv.value)
     FROM paste_votes pv WHERE pv.created_at >= sqlc.arg(since)::timestamptz GROUP BY pv.paste_id
 ), scored AS (
+    -- The best candidates only, before any paste row is read: a busy
+    -- week has hundreds of thousands of active pastes.
     SELECT a.paste_id, (sum(a.views) + 3 * sum(a.stars) + 2 * sum(a.votes))::double precision AS score
     FROM activity a GROUP BY a.paste_id
+    HAVING sum(a.views) + 3 * sum(a.stars) + 2 * sum(a.votes) > 0
+    ORDER BY 2 DESC
+    LIMIT sqlc.arg(candidates)::int
 )
 SELECT sqlc.embed(p), coalesce(u.username, '')::text AS owner_name, sc.score
 FROM scored sc

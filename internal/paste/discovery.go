@@ -18,7 +18,7 @@ const (
 	TrendingSize = 30
 	// languageSample is how many of the latest public pastes the explore
 	// page's language list is counted over.
-	languageSample = 5000
+	languageSample = 1000
 	// maxLanguages bounds a language list.
 	maxLanguages = 12
 )

@@ -55,7 +55,9 @@ func (s *Community) UserLanguages(ctx context.Context, userID int64, now time.Ti
 
 // ListTrending implements paste.CommunityRepository.
 func (s *Community) ListTrending(ctx context.Context, now, since time.Time, limit int) ([]paste.Paste, error) {
-	rows, err := s.q.ListTrendingPastes(ctx, dbgen.ListTrendingPastesParams{Now: now, Since: since, MaxRows: int32(limit)})
+	// Ten candidates a place: the best-scored pastes that have since
+	// turned private, expired or gone leave room enough.
+	rows, err := s.q.ListTrendingPastes(ctx, dbgen.ListTrendingPastesParams{Now: now, Since: since, Candidates: int32(10 * limit), MaxRows: int32(limit)})
 	if err != nil {
 		return nil, translate(err)
 	}

@@ -94,8 +94,13 @@ WITH activity AS (
     SELECT pv.paste_id, 0, 0, sum(pv.value)
     FROM paste_votes pv WHERE pv.created_at >= $3::timestamptz GROUP BY pv.paste_id
 ), scored AS (
+    -- The best candidates only, before any paste row is read: a busy
+    -- week has hundreds of thousands of active pastes.
     SELECT a.paste_id, (sum(a.views) + 3 * sum(a.stars) + 2 * sum(a.votes))::double precision AS score
     FROM activity a GROUP BY a.paste_id
+    HAVING sum(a.views) + 3 * sum(a.stars) + 2 * sum(a.votes) > 0
+    ORDER BY 2 DESC
+    LIMIT $4::int
 )
 SELECT p.id, p.owner_id, p.title, p.syntax, p.visibility, p.size, p.blob_key, p.source_url, p.burn_after_reading, p.delete_token_hash, p.revision, p.created_at, p.updated_at, p.expires_at, p.likes, p.dislikes, p.stars, p.views, p.preview, coalesce(u.username, '')::text AS owner_name, sc.score
 FROM scored sc
@@ -108,9 +113,10 @@ LIMIT $2
 `
 
 type ListTrendingPastesParams struct {
-	Now     time.Time
-	MaxRows int32
-	Since   time.Time
+	Now        time.Time
+	MaxRows    int32
+	Since      time.Time
+	Candidates int32
 }
 
 type ListTrendingPastesRow struct {
@@ -124,7 +130,12 @@ type ListTrendingPastesRow struct {
 // distinct viewers per day (paste_views), stars given and votes cast
 // since sqlc.arg(since). Ties: the newer paste first.
 func (q *Queries) ListTrendingPastes(ctx context.Context, arg ListTrendingPastesParams) ([]ListTrendingPastesRow, error) {
-	rows, err := q.db.Query(ctx, listTrendingPastes, arg.Now, arg.MaxRows, arg.Since)
+	rows, err := q.db.Query(ctx, listTrendingPastes,
+		arg.Now,
+		arg.MaxRows,
+		arg.Since,
+		arg.Candidates,
+	)
 	if err != nil {
 		return nil, err
 	}
