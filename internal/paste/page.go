@@ -16,6 +16,14 @@ type RenderMode struct {
 	// Full shows every line; otherwise a long paste shows its first
 	// lines and says it was cut.
 	Full bool
+	// Tree shows a JSON or YAML paste as a folding tree (?view=tree).
+	// Source also applies to JSON (shown as typed rather than indented)
+	// and CSV/TSV (shown as text rather than a table).
+	Tree bool
+	// Grep shows only the lines containing it (case-insensitively), with
+	// their own line numbers; "" shows every line. Renderings filtered
+	// this way are not kept by caches: anyone may ask for any string.
+	Grep string
 }
 
 // Rendered is a body as its page shows it. Its HTML is safe to embed: the
@@ -29,7 +37,29 @@ type Rendered struct {
 	Lines     int  // lines in HTML (source only)
 	Binary    bool // the body holds NUL bytes and is not shown
 	Truncated bool // only the first lines (or bytes) are in HTML
+	// View is how HTML shows the body when it is not lines of source:
+	// ViewTree or ViewTable; "" for source lines and Markdown.
+	View string
+	// Shown and Total count the rows (a table) or nodes (a tree) in HTML
+	// and in the body; Shown < Total when the view was capped.
+	Shown, Total int
+	// Matches is, with RenderMode.Grep, how many lines matched (all of
+	// them in HTML unless Truncated); TotalLines is how many lines the
+	// body has.
+	Matches, TotalLines int
+	// Pretty: a JSON document written on one line is shown indented
+	// (RenderMode.Source shows it as typed).
+	Pretty bool
+	// FirstError is the number of the first line of a log (ANSI or plain
+	// text) that reads as an error (error, fail, fatal, panic); 0: none.
+	FirstError int
 }
+
+// Views a Rendered may hold besides source lines.
+const (
+	ViewTree  = "tree"
+	ViewTable = "table"
+)
 
 // Renderer turns bodies into their pages' HTML (internal/render, behind the
 // read cache). body reads the paste's body; a renderer that already holds
@@ -210,10 +240,22 @@ func (s *Service) render(ctx context.Context, p Paste, mode RenderMode, body []b
 }
 
 // normalMode drops what does not apply to p, so that equal pages are
-// rendered (and kept) once: only Markdown pastes have a source view.
+// rendered (and kept) once: Markdown, JSON and CSV/TSV pastes have a source
+// view, JSON and YAML a tree, and only lines of source can be filtered.
 func normalMode(p Paste, mode RenderMode) RenderMode {
-	if p.Syntax != "markdown" {
+	switch p.Syntax {
+	case "markdown", "json", "csv", "tsv":
+	default:
 		mode.Source = false
+	}
+	if p.Syntax != "json" && p.Syntax != "yaml" {
+		mode.Tree = false
+	}
+	if mode.Tree {
+		mode.Source = false
+	}
+	if mode.Tree || (p.Syntax == "markdown" && !mode.Source) || ((p.Syntax == "csv" || p.Syntax == "tsv") && !mode.Source) {
+		mode.Grep = ""
 	}
 	return mode
 }

@@ -83,7 +83,8 @@ func (c *Renders) GetOrRender(key string, fn func() (paste.Rendered, error)) (pa
 
 // Renderer returns r with its renderings kept in c, keyed by paste ID,
 // revision and mode; the body is read only on a miss. Burn-after-reading
-// pastes, shown once, are never kept.
+// pastes, shown once, and
+// renderings filtered by RenderMode.Grep are never kept.
 func (c *Renders) Renderer(r paste.Renderer) paste.Renderer {
 	return &renderer{inner: r, c: c}
 }
@@ -94,7 +95,9 @@ type renderer struct {
 }
 
 func (r *renderer) Render(ctx context.Context, p paste.Paste, mode paste.RenderMode, body func(context.Context) ([]byte, error)) (paste.Rendered, error) {
-	if p.BurnAfterReading {
+	if p.BurnAfterReading || mode.Grep != "" {
+		// A filtered rendering is for one query string, which anyone may
+		// vary: kept, they would push out the renderings worth keeping.
 		return r.inner.Render(ctx, p, mode, body)
 	}
 	key := renderKey(p, mode)
@@ -120,6 +123,9 @@ func renderKey(p paste.Paste, mode paste.RenderMode) string {
 	}
 	if !mode.Full {
 		b.WriteString(":cut")
+	}
+	if mode.Tree {
+		b.WriteString(":tree")
 	}
 	return b.String()
 }

@@ -23,7 +23,8 @@ var cssOnce = sync.OnceValue(buildCSS)
 // reader's choice) and inside @media (prefers-color-scheme: dark) unless
 // the reader chose light, all scoped under .chroma. It also
 // styles the line-number links and highlights the line targeted by the URL
-// (#L{n}) and lines with the class "hl". It is computed once.
+// (#L{n}) and lines with the class "hl", and carries the terminal palette
+// (termCSS). It is computed once.
 func CSS() string { return cssOnce() }
 
 func buildCSS() string {
@@ -45,6 +46,7 @@ func buildCSS() string {
 	b.WriteString("@media (prefers-color-scheme: dark) {\n")
 	b.WriteString(scoped(dark.String(), `:root:not([data-theme="light"]) `))
 	b.WriteString("}\n")
+	b.WriteString(termCSS())
 	return b.String()
 }
 

@@ -84,6 +84,10 @@ func (idx *syntaxIndex) fromLinguist(langs []string) (string, bool) {
 // detect is Detect; see there.
 func (idx *syntaxIndex) detect(filename string, content []byte) string {
 	prefix := content[:runeCut(content, classifyPrefix)]
+	if bytes.IndexByte(prefix, 0) < 0 && looksLikeANSI(prefix) {
+		// Escape sequences say terminal output whatever the file is called.
+		return ANSI
+	}
 	if key, ok := idx.byFilename(filename, prefix); ok {
 		return key
 	}

@@ -65,8 +65,26 @@ type Rendered struct {
 	// Binary reports a body containing NUL bytes, which is not shown.
 	Binary bool
 	// Truncated reports that only the first MaxDisplayBytes or MaxLines of
-	// the body are in HTML.
+	// the body are in HTML (or, filtered, the first LineOptions.MaxShown
+	// matching lines).
 	Truncated bool
+	// Matches is, with LineOptions.Grep, how many lines matched; Lines
+	// then counts the lines in HTML and TotalLines those of the body.
+	Matches, TotalLines int
+	// FirstError is, with LineOptions.FindError, the number of the first
+	// line that reads as an error (see errorLine); 0: none.
+	FirstError int
+}
+
+// LineOptions choose the lines RenderLines shows.
+type LineOptions struct {
+	// Grep keeps only the lines containing it, compared case-insensitively
+	// with the line's text; they keep their own numbers and anchors.
+	Grep string
+	// MaxShown caps how many lines are kept (0: MaxLines).
+	MaxShown int
+	// FindError sets Rendered.FirstError.
+	FindError bool
 }
 
 // Highlighter renders paste bodies as HTML with one element per line. It is
@@ -105,8 +123,14 @@ const (
 )
 
 // Render renders content as the syntax named by syntax (a key, name or
-// alias; "text", "" or an unknown name give plain lines).
+// alias; "text", "" or an unknown name give plain lines; ANSI plays
+// terminal output, see terminalLines).
 func (h *Highlighter) Render(content []byte, syntax string) Rendered {
+	return h.RenderLines(content, syntax, LineOptions{})
+}
+
+// RenderLines is Render showing the lines o chooses.
+func (h *Highlighter) RenderLines(content []byte, syntax string, o LineOptions) Rendered {
 	if bytes.IndexByte(content, 0) >= 0 {
 		return Rendered{Binary: true}
 	}
@@ -115,10 +139,21 @@ func (h *Highlighter) Render(content []byte, syntax string) Rendered {
 		content = content[:runeCut(content, h.opts.MaxDisplayBytes)]
 		r.Truncated = true
 	}
+	if key, _ := h.idx.canonical(syntax); key == ANSI {
+		return h.renderTerminal(content, o, r)
+	}
 	text := normaliseText(content)
 	if cut, ok := cutLines(text, h.opts.MaxLines); ok {
 		text = cut
 		r.Truncated = true
+	}
+	var keep []bool
+	if o.Grep != "" || o.FindError {
+		lines := strings.Split(strings.TrimSuffix(text, "\n"), "\n")
+		if text == "" {
+			lines = nil
+		}
+		keep = h.choose(lines, o, &r)
 	}
 
 	var tokens []chroma.Token
@@ -129,6 +164,7 @@ func (h *Highlighter) Render(content []byte, syntax string) Rendered {
 	}
 
 	lw := newLineWriter(text)
+	lw.keep = keep
 	if tokens != nil {
 		for _, t := range tokens {
 			cls := tokenClass(t.Type)
@@ -146,6 +182,80 @@ func (h *Highlighter) Render(content []byte, syntax string) Rendered {
 	}
 	r.HTML, r.Lines = lw.finish()
 	return r
+}
+
+// renderTerminal is RenderLines for terminal output.
+func (h *Highlighter) renderTerminal(content []byte, o LineOptions, r Rendered) Rendered {
+	lines := terminalLines(string(bytes.ToValidUTF8(content, []byte("\uFFFD"))))
+	if len(lines) > h.opts.MaxLines {
+		lines = lines[:h.opts.MaxLines]
+		r.Truncated = true
+	}
+	texts := make([]string, len(lines))
+	for i, l := range lines {
+		texts[i] = l.text
+	}
+	var keep []bool
+	if o.Grep != "" || o.FindError {
+		keep = h.choose(texts, o, &r)
+	}
+	lw := newLineWriterN(len(lines), len(content))
+	lw.keep = keep
+	for _, l := range lines {
+		lw.line(l.html)
+	}
+	r.HTML, r.Lines = lw.finish()
+	r.Highlighted = true
+	return r
+}
+
+// choose returns which of lines to show under o (nil: all) and sets r's
+// Matches, TotalLines, FirstError and, when MaxShown cuts, Truncated.
+func (h *Highlighter) choose(lines []string, o LineOptions, r *Rendered) []bool {
+	r.TotalLines = len(lines)
+	if o.FindError {
+		for i, l := range lines {
+			if errorLine(l) {
+				r.FirstError = i + 1
+				break
+			}
+		}
+	}
+	if o.Grep == "" {
+		return nil
+	}
+	limit := o.MaxShown
+	if limit <= 0 {
+		limit = h.opts.MaxLines
+	}
+	want := strings.ToLower(o.Grep)
+	keep := make([]bool, len(lines))
+	for i, l := range lines {
+		if strings.Contains(strings.ToLower(l), want) {
+			r.Matches++
+			if r.Matches <= limit {
+				keep[i] = true
+			} else {
+				r.Truncated = true
+			}
+		}
+	}
+	return keep
+}
+
+// errorWords are what makes a log line read as an error.
+var errorWords = []string{"error", "fail", "fatal", "panic"}
+
+// errorLine reports whether a log line reads as an error: it contains
+// error, fail, fatal or panic, in any case.
+func errorLine(l string) bool {
+	lower := strings.ToLower(l)
+	for _, w := range errorWords {
+		if strings.Contains(lower, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // tokenise runs lexer over text within the time budget; nil when it fails
@@ -265,19 +375,42 @@ type lineWriter struct {
 	n      int
 	open   bool
 	digits int
+	// keep says which lines are written (nil: all); skip is set while
+	// a line that is not is being passed over.
+	keep  []bool
+	skip  bool
+	shown int
 }
 
 func newLineWriter(text string) *lineWriter {
-	lines := strings.Count(text, "\n") + 1
+	return newLineWriterN(strings.Count(text, "\n")+1, len(text))
+}
+
+func newLineWriterN(lines, size int) *lineWriter {
 	lw := &lineWriter{digits: len(strconv.Itoa(lines))}
-	lw.b.Grow(len(preOpen) + len(text) + lines*(70+3*lw.digits) + len(preClose))
+	lw.b.Grow(len(preOpen) + size + lines*(70+3*lw.digits) + len(preClose))
 	lw.b.WriteString(preOpen)
 	return lw
+}
+
+// line writes a whole line of ready markup.
+func (w *lineWriter) line(html string) {
+	w.startLine()
+	if !w.skip {
+		w.b.WriteString(html)
+		w.b.WriteString("\n</span></span>")
+	}
+	w.open = false
 }
 
 func (w *lineWriter) startLine() {
 	w.n++
 	w.open = true
+	w.skip = w.keep != nil && (w.n > len(w.keep) || !w.keep[w.n-1])
+	if w.skip {
+		return
+	}
+	w.shown++
 	num := strconv.AppendInt(w.num[:0], int64(w.n), 10)
 	w.b.WriteString(`<span class="line" id="L`)
 	w.b.Write(num)
@@ -299,6 +432,13 @@ func (w *lineWriter) write(cls, s string) {
 			w.startLine()
 		}
 		seg, rest, nl := strings.Cut(s, "\n")
+		if w.skip {
+			if nl {
+				w.open = false
+			}
+			s = rest
+			continue
+		}
 		if seg != "" {
 			if cls != "" {
 				w.b.WriteString(`<span class="`)
@@ -318,12 +458,16 @@ func (w *lineWriter) write(cls, s string) {
 	}
 }
 
+// finish closes the markup and returns it with the number of lines in it.
 func (w *lineWriter) finish() (string, int) {
-	if w.open {
+	if w.open && !w.skip {
 		w.b.WriteString("</span></span>")
-		w.open = false
 	}
+	w.open = false
 	w.b.WriteString(preClose)
+	if w.keep != nil {
+		return w.b.String(), w.shown
+	}
 	return w.b.String(), w.n
 }
 

@@ -123,6 +123,14 @@ func buildIndex() *syntaxIndex {
 		idx.labels[PlainText] = "Plain text"
 		idx.list = append(idx.list, Syntax{Key: PlainText, Label: "Plain text"})
 	}
+	// Pastel's own syntaxes, which no chroma lexer provides: terminal
+	// output (played by the terminal emulator) and TSV (shown as a table).
+	for _, own := range []Syntax{{Key: ANSI, Label: "ANSI terminal output"}, {Key: TSV, Label: "TSV"}} {
+		if _, ok := idx.labels[own.Key]; !ok {
+			idx.labels[own.Key] = own.Label
+			idx.list = append(idx.list, own)
+		}
+	}
 	// Keys win over names, names over aliases, so that every key round-trips
 	// and a name never resolves to another lexer that merely aliases it.
 	for key := range idx.labels {
@@ -262,7 +270,8 @@ func (idx *syntaxIndex) canonical(name string) (string, bool) {
 	return key, ok
 }
 
-// Detect guesses the syntax of a body. A file name decides when it names a
+// Detect guesses the syntax of a body. ANSI escape sequences make it ANSI
+// (terminal output). A file name decides when it names a
 // language (Linguist's file names and extensions, then chroma's globs);
 // otherwise the content does, over a bounded prefix: an Emacs or Vim
 // modeline, a "#!" line, the shape of a diff, JSON, XML or HTML document,
