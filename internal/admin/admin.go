@@ -2,7 +2,6 @@ package admin
 
 import (
 	"context"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"strconv"
@@ -178,50 +177,40 @@ type Cursor struct {
 	ID int64
 }
 
-// Encode returns the cursor as an opaque URL-safe string.
+// Encode returns the cursor as an opaque URL-safe string
+// (paste.EncodeCursor).
 func (c Cursor) Encode() string {
-	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(c.At.UnixMicro(), 10) + "." + strconv.FormatInt(c.ID, 10)))
+	return paste.EncodeCursor("", strconv.FormatInt(c.At.UnixMicro(), 10), strconv.FormatInt(c.ID, 10))
 }
 
 // DecodeCursor parses a cursor; "" is the start. A malformed cursor is a
 // validation error naming the field.
 func DecodeCursor(s string) (*Cursor, error) {
-	if s == "" {
-		return nil, nil
+	f, err := paste.CursorFields(s, "", 2)
+	if f == nil || err != nil {
+		return nil, err
 	}
-	bad := paste.FieldError("cursor", "is not a cursor from this list")
-	raw, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil {
-		return nil, bad
-	}
-	at, id, ok := strings.Cut(string(raw), ".")
-	if !ok {
-		return nil, bad
-	}
-	us, err1 := strconv.ParseInt(at, 10, 64)
-	n, err2 := strconv.ParseInt(id, 10, 64)
+	us, err1 := strconv.ParseInt(f[0], 10, 64)
+	n, err2 := strconv.ParseInt(f[1], 10, 64)
 	if err1 != nil || err2 != nil || n < 0 {
-		return nil, bad
+		return nil, paste.BadCursor()
 	}
 	return &Cursor{At: time.UnixMicro(us).UTC(), ID: n}, nil
 }
 
 // offsetCursor encodes a position in the user list.
-func offsetCursor(n int) string {
-	return base64.RawURLEncoding.EncodeToString([]byte("o" + strconv.Itoa(n)))
-}
+func offsetCursor(n int) string { return paste.EncodeCursor("o", strconv.Itoa(n)) }
 
 func decodeOffset(s string) (int, error) {
-	if s == "" {
-		return 0, nil
+	f, err := paste.CursorFields(s, "o", 1)
+	if f == nil || err != nil {
+		return 0, err
 	}
-	raw, err := base64.RawURLEncoding.DecodeString(s)
-	if err == nil && strings.HasPrefix(string(raw), "o") {
-		if n, err := strconv.Atoi(string(raw[1:])); err == nil && n >= 0 && n <= 1_000_000 {
-			return n, nil
-		}
+	n, err := strconv.Atoi(f[0])
+	if err != nil || n < 0 || n > 1_000_000 {
+		return 0, paste.BadCursor()
 	}
-	return 0, paste.FieldError("cursor", "is not a cursor from this list")
+	return n, nil
 }
 
 // likePattern turns a search into an ILIKE pattern matching it anywhere,

@@ -52,12 +52,10 @@ func (s *Service) Pastes(ctx context.Context, v paste.Viewer, f PasteFilter, cur
 	if err != nil {
 		return paste.Page{}, err
 	}
-	page := paste.Page{Items: items}
-	if len(items) > limit {
-		page.Items = items[:limit]
-		last := page.Items[limit-1]
-		page.NextCursor = paste.Cursor{CreatedAt: last.CreatedAt, ID: last.ID}.Encode()
-	}
+	var page paste.Page
+	page.Items, page.NextCursor = paste.NextPage(items, limit, func(last paste.Paste) string {
+		return paste.Cursor{CreatedAt: last.CreatedAt, ID: last.ID}.Encode()
+	})
 	return page, nil
 }
 

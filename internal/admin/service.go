@@ -144,11 +144,8 @@ func (s *Service) Users(ctx context.Context, v paste.Viewer, q, sort, cursor str
 	if err != nil {
 		return UserPage{}, err
 	}
-	page := UserPage{Items: items}
-	if len(items) > limit {
-		page.Items = items[:limit]
-		page.NextCursor = offsetCursor(off + limit)
-	}
+	var page UserPage
+	page.Items, page.NextCursor = paste.NextPage(items, limit, func(User) string { return offsetCursor(off + limit) })
 	return page, nil
 }
 
@@ -296,12 +293,10 @@ func (s *Service) Reports(ctx context.Context, v paste.Viewer, status, cursor st
 	if err != nil {
 		return ReportPage{}, err
 	}
-	page := ReportPage{Items: items}
-	if len(items) > limit {
-		page.Items = items[:limit]
-		last := page.Items[limit-1]
-		page.NextCursor = Cursor{At: last.CreatedAt, ID: last.ID}.Encode()
-	}
+	var page ReportPage
+	page.Items, page.NextCursor = paste.NextPage(items, limit, func(last Report) string {
+		return Cursor{At: last.CreatedAt, ID: last.ID}.Encode()
+	})
 	return page, nil
 }
 
@@ -372,11 +367,9 @@ func (s *Service) Actions(ctx context.Context, v paste.Viewer, cursor string, li
 	if err != nil {
 		return ActionPage{}, err
 	}
-	page := ActionPage{Items: items}
-	if len(items) > limit {
-		page.Items = items[:limit]
-		last := page.Items[limit-1]
-		page.NextCursor = Cursor{At: last.CreatedAt, ID: last.ID}.Encode()
-	}
+	var page ActionPage
+	page.Items, page.NextCursor = paste.NextPage(items, limit, func(last Action) string {
+		return Cursor{At: last.CreatedAt, ID: last.ID}.Encode()
+	})
 	return page, nil
 }

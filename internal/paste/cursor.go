@@ -1,9 +1,7 @@
 package paste
 
 import (
-	"encoding/base64"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -14,25 +12,20 @@ type Cursor struct {
 	ID        ID
 }
 
-// Encode returns the opaque text form of c.
+// Encode returns the opaque text form of c (EncodeCursor).
 func (c Cursor) Encode() string {
-	raw := strconv.FormatInt(c.CreatedAt.UnixMicro(), 10) + ":" + string(c.ID)
-	return base64.RawURLEncoding.EncodeToString([]byte(raw))
+	return EncodeCursor("", strconv.FormatInt(c.CreatedAt.UnixMicro(), 10), string(c.ID))
 }
 
 // DecodeCursor parses an opaque cursor; the empty string is no cursor.
 func DecodeCursor(s string) (*Cursor, error) {
-	if s == "" {
-		return nil, nil
+	f, err := CursorFields(s, "", 2)
+	if f == nil || err != nil {
+		return nil, err
 	}
-	raw, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil {
-		return nil, FieldError("cursor", "is not a valid cursor")
+	micros, err := strconv.ParseInt(f[0], 10, 64)
+	if err != nil || !ValidID(f[1]) {
+		return nil, BadCursor()
 	}
-	ts, id, ok := strings.Cut(string(raw), ":")
-	micros, err := strconv.ParseInt(ts, 10, 64)
-	if !ok || err != nil || !ValidID(id) {
-		return nil, FieldError("cursor", "is not a valid cursor")
-	}
-	return &Cursor{CreatedAt: time.UnixMicro(micros).UTC(), ID: ID(id)}, nil
+	return &Cursor{CreatedAt: time.UnixMicro(micros).UTC(), ID: ID(f[1])}, nil
 }

@@ -57,12 +57,10 @@ func (s *Service) ListByLanguage(ctx context.Context, language, cursor string, l
 	if err != nil {
 		return Page{}, err
 	}
-	page := Page{Items: items}
-	if len(items) > limit {
-		page.Items = items[:limit]
-		last := page.Items[limit-1]
-		page.NextCursor = Cursor{CreatedAt: last.CreatedAt, ID: last.ID}.Encode()
-	}
+	var page Page
+	page.Items, page.NextCursor = NextPage(items, limit, func(last Paste) string {
+		return Cursor{CreatedAt: last.CreatedAt, ID: last.ID}.Encode()
+	})
 	return page, nil
 }
 

@@ -2,7 +2,6 @@ package paste
 
 import (
 	"context"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"html"
@@ -107,35 +106,30 @@ type SearchCursor struct {
 
 // Encode returns the opaque text form of c.
 func (c SearchCursor) Encode() string {
-	raw := strconv.Itoa(c.Tier) + ":" + strconv.FormatInt(c.CreatedAt.UnixMicro(), 10) + ":" + string(c.ID)
-	return base64.RawURLEncoding.EncodeToString([]byte(raw))
+	return EncodeCursor("", strconv.Itoa(c.Tier), strconv.FormatInt(c.CreatedAt.UnixMicro(), 10), string(c.ID))
 }
 
 // DecodeSearchCursor parses a search cursor; the empty string is none. A
 // list cursor (no tier) reads as tier 0.
 func DecodeSearchCursor(s string) (*SearchCursor, error) {
-	if s == "" {
-		return nil, nil
+	parts, err := CursorFields(s, "", 0)
+	if parts == nil || err != nil {
+		return nil, err
 	}
-	raw, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil {
-		return nil, FieldError("cursor", "is not a valid cursor")
-	}
-	parts := strings.Split(string(raw), ":")
 	tier := 0
 	if len(parts) == 3 {
 		tier, err = strconv.Atoi(parts[0])
 		if err != nil || tier < TierTitle || tier > TierTypoBody {
-			return nil, FieldError("cursor", "is not a valid cursor")
+			return nil, BadCursor()
 		}
 		parts = parts[1:]
 	}
 	if len(parts) != 2 {
-		return nil, FieldError("cursor", "is not a valid cursor")
+		return nil, BadCursor()
 	}
 	micros, err := strconv.ParseInt(parts[0], 10, 64)
 	if err != nil || !ValidID(parts[1]) {
-		return nil, FieldError("cursor", "is not a valid cursor")
+		return nil, BadCursor()
 	}
 	return &SearchCursor{Tier: tier, CreatedAt: time.UnixMicro(micros).UTC(), ID: ID(parts[1])}, nil
 }
@@ -637,11 +631,9 @@ func (s *Service) Search(ctx context.Context, v Viewer, in SearchInput) (SearchP
 	if !res.Corrected.Empty() && len(hits) > 0 {
 		page.Suggestion = res.Corrected.String()
 	}
-	if len(hits) > limit {
-		last := hits[limit-1]
-		page.NextCursor = SearchCursor{Tier: last.Tier, CreatedAt: last.CreatedAt, ID: last.ID}.Encode()
-		hits = hits[:limit]
-	}
+	hits, page.NextCursor = NextPage(hits, limit, func(last SearchHit) string {
+		return SearchCursor{Tier: last.Tier, CreatedAt: last.CreatedAt, ID: last.ID}.Encode()
+	})
 	for _, h := range hits {
 		p, err := s.Get(ctx, v, h.ID)
 		if errors.Is(err, ErrNotFound) {

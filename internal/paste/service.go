@@ -403,24 +403,11 @@ func (s *Service) list(ctx context.Context, q ListQuery, cursor string, limit in
 	if err != nil {
 		return Page{}, err
 	}
-	page := Page{Items: items}
-	if len(items) > limit {
-		page.Items = items[:limit]
-		last := page.Items[limit-1]
-		page.NextCursor = Cursor{CreatedAt: last.CreatedAt, ID: last.ID}.Encode()
-	}
+	var page Page
+	page.Items, page.NextCursor = NextPage(items, limit, func(last Paste) string {
+		return Cursor{CreatedAt: last.CreatedAt, ID: last.ID}.Encode()
+	})
 	return page, nil
-}
-
-// ClampLimit bounds a requested page size to 1..MaxPageSize, 20 by default.
-func ClampLimit(limit int) int {
-	switch {
-	case limit <= 0:
-		return 20
-	case limit > MaxPageSize:
-		return MaxPageSize
-	}
-	return limit
 }
 
 // SweepExpired deletes expired pastes and their bodies in batches; it
