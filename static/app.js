@@ -148,6 +148,26 @@
     p.then(function () { flash(btn, "Copied"); }, function () { flash(btn, "Copy failed"); });
   });
 
+  /* ---- tree views: each node's button copies its path (.items[3].name);
+   * the buttons are hidden until this script can work them ---- */
+
+  function showPathButtons(root) {
+    if (!root.querySelectorAll) return;
+    var btns = root.querySelectorAll("[data-copy-path][hidden]");
+    for (var i = 0; i < btns.length; i++) btns[i].hidden = false;
+  }
+
+  document.addEventListener("click", function (ev) {
+    var btn = ev.target instanceof Element ? ev.target.closest("[data-copy-path]") : null;
+    if (!btn) return;
+    ev.preventDefault(); // inside a <summary>: copy without folding the node
+    var text = btn.getAttribute("data-copy-path");
+    var p = navigator.clipboard && window.isSecureContext
+      ? navigator.clipboard.writeText(text).catch(function () { return fallbackCopy(text); })
+      : fallbackCopy(text);
+    p.then(function () { flash(btn, "Copied " + text); }, function () { flash(btn, "Copy failed"); });
+  });
+
   /* ---- Cancel in a form inside <details> (comment edit and reply): puts
    * the text back and closes it; without JavaScript the summary closes it ---- */
 
@@ -342,6 +362,7 @@
   function init(root) {
     highlightFromHash(root === document.body);
     startCountdowns();
+    showPathButtons(root);
     // After a form comes back with errors, put the cursor on the first bad field.
     var bad = root.querySelector && root.querySelector("[aria-invalid=true]");
     if (bad && root !== document.body) bad.focus();

@@ -133,6 +133,8 @@ type PasteView struct {
 	// Preview is the page's link-preview tags; nil for none (private and
 	// burn pastes).
 	Preview *LinkPreview
+	// Reading is the views, filter and jump link for logs and data.
+	Reading ReadingView
 }
 
 // ShareLinkView is one live share link of a private paste. Its token is

@@ -145,6 +145,9 @@ func asValidation(err error, target **paste.ValidationError) bool {
 // shows. A burn-after-reading paste shows a confirmation step first, so
 // link previewers never consume it.
 func (a *App) showPaste(c *fiber.Ctx) error {
+	if err := checkReadingQuery(c); err != nil {
+		return err
+	}
 	ctx := c.UserContext()
 	v := paste.ViewerFrom(ctx)
 	path := "/" + c.Params("id")
@@ -265,10 +268,13 @@ func titleOf(p paste.Paste) string {
 }
 
 // pageMode is how the request asks to see a paste's body: ?view=source
-// shows a Markdown paste's source; past render.PageLines lines the page
-// shows the start and links to all of it (?full=1).
+// shows a Markdown, JSON or CSV/TSV paste's source, ?view=tree a JSON or
+// YAML paste's tree, ?grep= only the lines containing it; past
+// render.PageLines lines the page shows the start and links to all of it
+// (?full=1).
 func pageMode(c *fiber.Ctx) paste.RenderMode {
-	return paste.RenderMode{Source: c.Query("view") == "source", Full: c.Query("full") == "1"}
+	view := c.Query("view")
+	return paste.RenderMode{Source: view == "source", Full: c.Query("full") == "1", Tree: view == "tree", Grep: grepOf(c)}
 }
 
 // pasteView builds the page model of p, rendering its body (body when the
@@ -321,8 +327,16 @@ func (a *App) pasteViewOf(c *fiber.Ctx, p paste.Paste, r paste.Rendered) views.P
 		view.SourceViewURL = "/" + id + "?view=source"
 		return view
 	}
+	view.Reading = readingOf(c, p, r)
+	if view.Reading.DataHTML != "" {
+		return view
+	}
 	view.CodeHTML, view.Binary, view.Truncated = r.HTML, r.Binary, r.Truncated
-	if r.Truncated && !r.Binary {
+	if view.Reading.Filter != nil && view.Reading.Filter.Grep != "" {
+		// The filter says how many lines matched and how many are shown.
+		view.Truncated = false
+	}
+	if view.Truncated && !r.Binary {
 		view.LinesShown = r.Lines
 		if !p.BurnAfterReading && c.Query("full") != "1" {
 			view.FullURL = fullURL(c)
