@@ -1,9 +1,11 @@
 -- Comments -----------------------------------------------------------------
 
 -- name: InsertComment :one
-INSERT INTO comments (paste_id, parent_id, root_id, depth, author_id, body, created_at, updated_at)
+INSERT INTO comments (paste_id, parent_id, root_id, depth, author_id, body, created_at, updated_at,
+                      line_start, line_end, line_revision)
 VALUES (sqlc.arg(paste_id), sqlc.narg(parent_id), sqlc.narg(root_id), sqlc.arg(depth),
-        sqlc.arg(author_id), sqlc.arg(body), sqlc.arg(created_at), sqlc.arg(created_at))
+        sqlc.arg(author_id), sqlc.arg(body), sqlc.arg(created_at), sqlc.arg(created_at),
+        sqlc.narg(line_start), sqlc.narg(line_end), sqlc.narg(line_revision))
 RETURNING *;
 
 -- name: CommentByID :one

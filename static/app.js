@@ -54,7 +54,18 @@
     return { from: a, to: b };
   }
 
+  // The comment form's line fields follow the selected lines, so a
+  // comment posted now is about them (issue 17); typed by hand without JS.
+  function fillLineFields(range) {
+    var start = document.querySelector("[data-line-field=start]");
+    var end = document.querySelector("[data-line-field=end]");
+    if (!start || !end || !range) return;
+    start.value = String(range.from);
+    end.value = range.to !== range.from ? String(range.to) : "";
+  }
+
   function highlight(range, scroll) {
+    fillLineFields(range);
     var old = document.querySelectorAll(".line.hl");
     for (var i = 0; i < old.length; i++) old[i].classList.remove("hl");
     if (!range) return;

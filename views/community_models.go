@@ -63,10 +63,12 @@ type StarView struct {
 // validation, so it is shown again with the errors: a new comment (both IDs
 // zero), a reply (ParentID) or an edit (EditID).
 type CommentDraft struct {
-	ParentID int64
-	EditID   int64
-	Body     string
-	Errors   map[string]string
+	ParentID  int64
+	EditID    int64
+	Body      string
+	LineStart string // as typed in a new comment's form
+	LineEnd   string
+	Errors    map[string]string
 }
 
 // CommentsView is the comments section.
@@ -91,8 +93,13 @@ type CommentsView struct {
 
 // CommentFormView is the new-comment form.
 type CommentFormView struct {
-	Action    string
-	Body      string
+	Action string
+	Body   string
+	// LineStart and LineEnd are the lines the comment is about, as typed
+	// ("" for none); Lines shows those fields (pastes shown as lines).
+	LineStart string
+	LineEnd   string
+	Lines     bool
 	Errors    map[string]string
 	CSRFToken string
 	OOB       bool // rendered out of band after a successful HTMX post
@@ -144,6 +151,9 @@ type CommentView struct {
 	// the page holds it: replies deeper than MaxCommentDepth are shown
 	// flat, so they say whom they answer.
 	ParentAuthor string
+	// PasteRevision is the paste's revision: a comment about lines of
+	// another one says which.
+	PasteRevision int32
 }
 
 // flattened reports whether a reply is shown at a shallower level than

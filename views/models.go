@@ -135,6 +135,10 @@ type PasteView struct {
 	Preview *LinkPreview
 	// Reading is the views, filter and jump link for logs and data.
 	Reading ReadingView
+	// LineNotes are the comments shown under the lines they are about,
+	// by their last line; Rich loads the diagram and math scripts.
+	LineNotes []LineNote
+	Rich      RichAssets
 }
 
 // ShareLinkView is one live share link of a private paste. Its token is

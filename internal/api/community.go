@@ -38,6 +38,11 @@ type commentJSON struct {
 	Dislikes  int64     `json:"dislikes"`
 	MyRating  int       `json:"my_rating"`
 	Deleted   bool      `json:"deleted"`
+	// LineStart and LineEnd are the lines a comment is about (absent: the
+	// paste as a whole), numbered as in revision LineRevision.
+	LineStart    *int   `json:"line_start,omitempty"`
+	LineEnd      *int   `json:"line_end,omitempty"`
+	LineRevision *int32 `json:"line_revision,omitempty"`
 	// RepliesNextCursor, on a top-level comment in a list, fetches the
 	// replies of its thread the list leaves out
 	// (GET …/comments?thread_id={id}&cursor=).
@@ -57,6 +62,9 @@ func toCommentJSON(c paste.Comment) commentJSON {
 	if !c.Deleted && c.AuthorName != "" {
 		a := c.AuthorName
 		out.Author = &a
+	}
+	if l := c.Lines; !l.IsZero() {
+		out.LineStart, out.LineEnd, out.LineRevision = &l.Start, &l.End, &l.Revision
 	}
 	return out
 }
@@ -113,8 +121,10 @@ func (h *handler) listComments(c *fiber.Ctx) error {
 }
 
 type commentRequest struct {
-	Body     *string `json:"body"`
-	ParentID *int64  `json:"parent_id"`
+	Body      *string `json:"body"`
+	ParentID  *int64  `json:"parent_id"`
+	LineStart *int    `json:"line_start"`
+	LineEnd   *int    `json:"line_end"`
 }
 
 func (h *handler) createComment(c *fiber.Ctx) error {
@@ -137,7 +147,21 @@ func (h *handler) createComment(c *fiber.Ctx) error {
 		}
 		parent = *in.ParentID
 	}
-	cm, err := h.Pastes.AddComment(c.UserContext(), v, paste.ID(c.Params("id")), body, parent)
+	var lines paste.LineRange
+	if in.LineEnd != nil {
+		if in.LineStart == nil {
+			return paste.FieldError("line_start", "is required with line_end")
+		}
+		if lines.End = *in.LineEnd; lines.End < 1 {
+			return paste.FieldError("line_end", "must be at least 1")
+		}
+	}
+	if in.LineStart != nil {
+		if lines.Start = *in.LineStart; lines.Start < 1 {
+			return paste.FieldError("line_start", "must be at least 1")
+		}
+	}
+	cm, err := h.Pastes.AddCommentOn(c.UserContext(), v, paste.ID(c.Params("id")), body, parent, lines)
 	if err != nil {
 		return err
 	}

@@ -47,6 +47,10 @@ type Comment struct {
 	Likes      int64
 	Dislikes   int64
 	MyVote     int // the viewer's vote: 1, -1 or 0
+	// Lines is the range of the paste's lines a top-level comment is
+	// about (zero: the paste as a whole), as they were in its revision
+	// Lines.Revision.
+	Lines LineRange
 }
 
 // ThreadID returns the ID of the comment's thread (its top-level comment).
@@ -589,6 +593,14 @@ func (s *Service) Replies(ctx context.Context, v Viewer, id ID, rootID int64, cu
 // AddComment posts a comment on a paste the viewer may read, or a reply to
 // parentID (0: a top-level comment). Signed-in users only.
 func (s *Service) AddComment(ctx context.Context, v Viewer, id ID, body string, parentID int64) (Comment, error) {
+	return s.AddCommentOn(ctx, v, id, body, parentID, LineRange{})
+}
+
+// AddCommentOn is AddComment for a comment about lines of the paste (zero
+// lines: the paste as a whole). Lines must lie within the paste's current
+// revision (1 <= Start <= End <= its line count; End 0 is Start) and only
+// a top-level comment takes them.
+func (s *Service) AddCommentOn(ctx context.Context, v Viewer, id ID, body string, parentID int64, lines LineRange) (Comment, error) {
 	if !v.SignedIn() {
 		return Comment{}, ErrUnauthorized
 	}
@@ -608,6 +620,9 @@ func (s *Service) AddComment(ctx context.Context, v Viewer, id ID, body string, 
 			return Comment{}, FieldError("parent_id", "is not a comment on this paste")
 		}
 		c.ParentID, c.RootID, c.Depth = parent.ID, parent.ThreadID(), parent.Depth+1
+	}
+	if c.Lines, err = s.checkLines(ctx, p, parentID, lines); err != nil {
+		return Comment{}, err
 	}
 	created, err := repo.InsertComment(ctx, c)
 	if err != nil {

@@ -79,7 +79,19 @@ func toComment(r dbgen.Comment, author string, myVote int16) paste.Comment {
 	if r.RootID != nil {
 		c.RootID = *r.RootID
 	}
+	if r.LineStart != nil && r.LineEnd != nil && r.LineRevision != nil {
+		c.Lines = paste.LineRange{Start: int(*r.LineStart), End: int(*r.LineEnd), Revision: *r.LineRevision}
+	}
 	return c
+}
+
+// lineArgs are a comment's lines as nullable columns (all NULL for none).
+func lineArgs(r paste.LineRange) (start, end, revision *int32) {
+	if r.IsZero() {
+		return nil, nil, nil
+	}
+	s, e, v := int32(r.Start), int32(r.End), r.Revision
+	return &s, &e, &v
 }
 
 // translateFK maps a foreign-key violation (the paste or parent vanished
@@ -95,9 +107,11 @@ func translateFK(err error) error {
 // InsertComment implements paste.CommunityRepository.
 func (s *Community) InsertComment(ctx context.Context, c paste.Comment) (paste.Comment, error) {
 	defer s.changed(c.PasteID)
+	lineStart, lineEnd, lineRevision := lineArgs(c.Lines)
 	r, err := s.q.InsertComment(ctx, dbgen.InsertCommentParams{
 		PasteID: string(c.PasteID), ParentID: optInt64(c.ParentID), RootID: optInt64(c.RootID),
 		Depth: int32(c.Depth), AuthorID: &c.AuthorID, Body: c.Body, CreatedAt: c.CreatedAt,
+		LineStart: lineStart, LineEnd: lineEnd, LineRevision: lineRevision,
 	})
 	if err != nil {
 		return paste.Comment{}, translateFK(err)

@@ -100,6 +100,7 @@ func (a *App) communityExtras(c *fiber.Ctx, v paste.Viewer, view *views.PasteVie
 		return err
 	}
 	view.Community = a.communityView(c, v, p, social, comments)
+	view.LineNotes = lineNotes(p, comments)
 	return nil
 }
 
@@ -113,6 +114,7 @@ func (a *App) communityFrom(c *fiber.Ctx, v paste.Viewer, view *views.PasteView,
 	a.recordView(c, v, p)
 	comments := a.commentsViewOf(c, v, p, pageCommentOrder(c), c.Query("comments"), pc.Comments, nil)
 	view.Community = a.communityView(c, v, p, pc.Social, comments)
+	view.LineNotes = lineNotes(p, comments)
 }
 
 // communityView is the page's votes, star and comments.
@@ -184,7 +186,7 @@ func (a *App) commentsViewOf(c *fiber.Ctx, v paste.Viewer, p paste.Paste, order 
 		CSRFToken: csrfToken(c),
 		FirstPage: cursor == "",
 		FirstURL:  first + "#" + views.CommentsID,
-		Form:      views.CommentFormView{Action: base + "/comments", CSRFToken: csrfToken(c)},
+		Form:      views.CommentFormView{Action: base + "/comments", CSRFToken: csrfToken(c), Lines: true},
 		Threads:   a.threads(c, v, p, back, page, draft),
 	}
 	if page.NextCursor != "" {
@@ -193,6 +195,7 @@ func (a *App) commentsViewOf(c *fiber.Ctx, v paste.Viewer, p paste.Paste, order 
 	}
 	if draft != nil && draft.ParentID == 0 && draft.EditID == 0 {
 		cv.Form.Body, cv.Form.Errors = draft.Body, draft.Errors
+		cv.Form.LineStart, cv.Form.LineEnd = draft.LineStart, draft.LineEnd
 	}
 	return cv
 }
@@ -242,6 +245,8 @@ func (a *App) commentView(c *fiber.Ctx, v paste.Viewer, p paste.Paste, back stri
 		CanEdit:   v.SignedIn() && !cm.Deleted && cm.AuthorID == v.UserID,
 		CanDelete: paste.CanDeleteComment(v, p, cm),
 		CSRFToken: csrfToken(c),
+
+		PasteRevision: p.Revision,
 	}
 	if cv.CanReply {
 		cv.ReplyURL = pastePath(p.ID) + "/comments"
@@ -282,10 +287,15 @@ func (a *App) postComment(c *fiber.Ctx) error {
 		}
 		parent = n
 	}
-	cm, err := a.deps.Pastes.AddComment(ctx, v, id, body, parent)
+	lineStart, lineEnd := c.FormValue("line_start"), c.FormValue("line_end")
+	var cm paste.Comment
+	lines, err := formLines(lineStart, lineEnd)
+	if err == nil {
+		cm, err = a.deps.Pastes.AddCommentOn(ctx, v, id, body, parent, lines)
+	}
 	var verr *paste.ValidationError
 	if asValidation(err, &verr) {
-		return a.commentFailed(c, v, id, pastePath(id), &views.CommentDraft{ParentID: parent, Body: body, Errors: verr.Fields})
+		return a.commentFailed(c, v, id, pastePath(id), &views.CommentDraft{ParentID: parent, Body: body, LineStart: lineStart, LineEnd: lineEnd, Errors: verr.Fields})
 	}
 	if err != nil {
 		return err
@@ -304,8 +314,9 @@ func (a *App) postComment(c *fiber.Ctx) error {
 		// Past the replies a page shows: the thread's own page, at it.
 		return redirect(c, repliesURL(p.ID, cm.ThreadID(), "at", strconv.FormatInt(cm.ID, 10))+"#"+views.CommentElemID(cm.ID))
 	}
-	if !isHTMX(c) {
-		return c.Redirect(back+"#"+views.CommentElemID(cm.ID), fiber.StatusSeeOther)
+	if !isHTMX(c) || !cm.Lines.IsZero() {
+		// A comment on lines shows beside them too: the whole page.
+		return redirect(c, back+"#"+views.CommentElemID(cm.ID))
 	}
 	thread := a.threadOf(c, v, p, back, page, nil)
 	social, err := a.deps.Pastes.Social(ctx, v, p)
@@ -442,6 +453,7 @@ func (a *App) commentFailed(c *fiber.Ctx, v paste.Viewer, id paste.ID, back stri
 		c.Set("HX-Reswap", "outerHTML")
 		return a.render(c, status, views.CommentForm(views.CommentFormView{
 			Action: pastePath(p.ID) + "/comments", Body: draft.Body, Errors: draft.Errors, CSRFToken: csrfToken(c),
+			LineStart: draft.LineStart, LineEnd: draft.LineEnd, Lines: true,
 		}))
 	}
 	view, err := a.pasteView(c, p, nil)

@@ -85,7 +85,7 @@ func (q *Queries) ClearPopular(ctx context.Context) error {
 }
 
 const commentByID = `-- name: CommentByID :one
-SELECT c.id, c.paste_id, c.parent_id, c.root_id, c.depth, c.author_id, c.body, c.created_at, c.updated_at, c.deleted_at, c.likes, c.dislikes, coalesce(u.username, '')::text AS author_name,
+SELECT c.id, c.paste_id, c.parent_id, c.root_id, c.depth, c.author_id, c.body, c.created_at, c.updated_at, c.deleted_at, c.likes, c.dislikes, c.line_start, c.line_end, c.line_revision, coalesce(u.username, '')::text AS author_name,
        (u.disabled_at IS NOT NULL)::boolean AS author_disabled
 FROM comments c
 LEFT JOIN users u ON u.id = c.author_id
@@ -114,6 +114,9 @@ func (q *Queries) CommentByID(ctx context.Context, id int64) (CommentByIDRow, er
 		&i.Comment.DeletedAt,
 		&i.Comment.Likes,
 		&i.Comment.Dislikes,
+		&i.Comment.LineStart,
+		&i.Comment.LineEnd,
+		&i.Comment.LineRevision,
 		&i.AuthorName,
 		&i.AuthorDisabled,
 	)
@@ -148,7 +151,7 @@ func (q *Queries) CommentVoteValue(ctx context.Context, arg CommentVoteValuePara
 }
 
 const commentsByIDs = `-- name: CommentsByIDs :many
-SELECT c.id, c.paste_id, c.parent_id, c.root_id, c.depth, c.author_id, c.body, c.created_at, c.updated_at, c.deleted_at, c.likes, c.dislikes, coalesce(u.username, '')::text AS author_name,
+SELECT c.id, c.paste_id, c.parent_id, c.root_id, c.depth, c.author_id, c.body, c.created_at, c.updated_at, c.deleted_at, c.likes, c.dislikes, c.line_start, c.line_end, c.line_revision, coalesce(u.username, '')::text AS author_name,
        (u.disabled_at IS NOT NULL)::boolean AS author_disabled, coalesce(v.value, 0)::smallint AS my_vote
 FROM comments c
 LEFT JOIN users u ON u.id = c.author_id
@@ -190,6 +193,9 @@ func (q *Queries) CommentsByIDs(ctx context.Context, arg CommentsByIDsParams) ([
 			&i.Comment.DeletedAt,
 			&i.Comment.Likes,
 			&i.Comment.Dislikes,
+			&i.Comment.LineStart,
+			&i.Comment.LineEnd,
+			&i.Comment.LineRevision,
 			&i.AuthorName,
 			&i.AuthorDisabled,
 			&i.MyVote,
@@ -305,20 +311,25 @@ func (q *Queries) HardDeleteComment(ctx context.Context, id int64) error {
 
 const insertComment = `-- name: InsertComment :one
 
-INSERT INTO comments (paste_id, parent_id, root_id, depth, author_id, body, created_at, updated_at)
+INSERT INTO comments (paste_id, parent_id, root_id, depth, author_id, body, created_at, updated_at,
+                      line_start, line_end, line_revision)
 VALUES ($1, $2, $3, $4,
-        $5, $6, $7, $7)
-RETURNING id, paste_id, parent_id, root_id, depth, author_id, body, created_at, updated_at, deleted_at, likes, dislikes
+        $5, $6, $7, $7,
+        $8, $9, $10)
+RETURNING id, paste_id, parent_id, root_id, depth, author_id, body, created_at, updated_at, deleted_at, likes, dislikes, line_start, line_end, line_revision
 `
 
 type InsertCommentParams struct {
-	PasteID   string
-	ParentID  *int64
-	RootID    *int64
-	Depth     int32
-	AuthorID  *int64
-	Body      string
-	CreatedAt time.Time
+	PasteID      string
+	ParentID     *int64
+	RootID       *int64
+	Depth        int32
+	AuthorID     *int64
+	Body         string
+	CreatedAt    time.Time
+	LineStart    *int32
+	LineEnd      *int32
+	LineRevision *int32
 }
 
 // Comments -----------------------------------------------------------------
@@ -331,6 +342,9 @@ func (q *Queries) InsertComment(ctx context.Context, arg InsertCommentParams) (C
 		arg.AuthorID,
 		arg.Body,
 		arg.CreatedAt,
+		arg.LineStart,
+		arg.LineEnd,
+		arg.LineRevision,
 	)
 	var i Comment
 	err := row.Scan(
@@ -346,6 +360,9 @@ func (q *Queries) InsertComment(ctx context.Context, arg InsertCommentParams) (C
 		&i.DeletedAt,
 		&i.Likes,
 		&i.Dislikes,
+		&i.LineStart,
+		&i.LineEnd,
+		&i.LineRevision,
 	)
 	return i, err
 }
@@ -572,7 +589,7 @@ func (q *Queries) ListStars(ctx context.Context, arg ListStarsParams) ([]ListSta
 }
 
 const listTopComments = `-- name: ListTopComments :many
-SELECT c.id, c.paste_id, c.parent_id, c.root_id, c.depth, c.author_id, c.body, c.created_at, c.updated_at, c.deleted_at, c.likes, c.dislikes, coalesce(u.username, '')::text AS author_name,
+SELECT c.id, c.paste_id, c.parent_id, c.root_id, c.depth, c.author_id, c.body, c.created_at, c.updated_at, c.deleted_at, c.likes, c.dislikes, c.line_start, c.line_end, c.line_revision, coalesce(u.username, '')::text AS author_name,
        (u.disabled_at IS NOT NULL)::boolean AS author_disabled, coalesce(v.value, 0)::smallint AS my_vote
 FROM comments c
 LEFT JOIN users u ON u.id = c.author_id
@@ -626,6 +643,9 @@ func (q *Queries) ListTopComments(ctx context.Context, arg ListTopCommentsParams
 			&i.Comment.DeletedAt,
 			&i.Comment.Likes,
 			&i.Comment.Dislikes,
+			&i.Comment.LineStart,
+			&i.Comment.LineEnd,
+			&i.Comment.LineRevision,
 			&i.AuthorName,
 			&i.AuthorDisabled,
 			&i.MyVote,
@@ -641,7 +661,7 @@ func (q *Queries) ListTopComments(ctx context.Context, arg ListTopCommentsParams
 }
 
 const listTopCommentsNewest = `-- name: ListTopCommentsNewest :many
-SELECT c.id, c.paste_id, c.parent_id, c.root_id, c.depth, c.author_id, c.body, c.created_at, c.updated_at, c.deleted_at, c.likes, c.dislikes, coalesce(u.username, '')::text AS author_name,
+SELECT c.id, c.paste_id, c.parent_id, c.root_id, c.depth, c.author_id, c.body, c.created_at, c.updated_at, c.deleted_at, c.likes, c.dislikes, c.line_start, c.line_end, c.line_revision, coalesce(u.username, '')::text AS author_name,
        (u.disabled_at IS NOT NULL)::boolean AS author_disabled, coalesce(v.value, 0)::smallint AS my_vote
 FROM comments c
 LEFT JOIN users u ON u.id = c.author_id
@@ -695,6 +715,9 @@ func (q *Queries) ListTopCommentsNewest(ctx context.Context, arg ListTopComments
 			&i.Comment.DeletedAt,
 			&i.Comment.Likes,
 			&i.Comment.Dislikes,
+			&i.Comment.LineStart,
+			&i.Comment.LineEnd,
+			&i.Comment.LineRevision,
 			&i.AuthorName,
 			&i.AuthorDisabled,
 			&i.MyVote,
@@ -710,7 +733,7 @@ func (q *Queries) ListTopCommentsNewest(ctx context.Context, arg ListTopComments
 }
 
 const lockComment = `-- name: LockComment :one
-SELECT id, paste_id, parent_id, root_id, depth, author_id, body, created_at, updated_at, deleted_at, likes, dislikes FROM comments WHERE id = $1 FOR NO KEY UPDATE
+SELECT id, paste_id, parent_id, root_id, depth, author_id, body, created_at, updated_at, deleted_at, likes, dislikes, line_start, line_end, line_revision FROM comments WHERE id = $1 FOR NO KEY UPDATE
 `
 
 // Votes, edits and deletes of one comment serialise on its row.
@@ -730,6 +753,9 @@ func (q *Queries) LockComment(ctx context.Context, id int64) (Comment, error) {
 		&i.DeletedAt,
 		&i.Likes,
 		&i.Dislikes,
+		&i.LineStart,
+		&i.LineEnd,
+		&i.LineRevision,
 	)
 	return i, err
 }
@@ -866,7 +892,7 @@ func (q *Queries) SoftDeleteComment(ctx context.Context, arg SoftDeleteCommentPa
 const updateCommentBody = `-- name: UpdateCommentBody :one
 UPDATE comments SET body = $1, updated_at = $2
 WHERE id = $3 AND deleted_at IS NULL
-RETURNING id, paste_id, parent_id, root_id, depth, author_id, body, created_at, updated_at, deleted_at, likes, dislikes
+RETURNING id, paste_id, parent_id, root_id, depth, author_id, body, created_at, updated_at, deleted_at, likes, dislikes, line_start, line_end, line_revision
 `
 
 type UpdateCommentBodyParams struct {
@@ -891,6 +917,9 @@ func (q *Queries) UpdateCommentBody(ctx context.Context, arg UpdateCommentBodyPa
 		&i.DeletedAt,
 		&i.Likes,
 		&i.Dislikes,
+		&i.LineStart,
+		&i.LineEnd,
+		&i.LineRevision,
 	)
 	return i, err
 }

@@ -38,18 +38,21 @@ type ApiToken struct {
 }
 
 type Comment struct {
-	ID        int64
-	PasteID   string
-	ParentID  *int64
-	RootID    *int64
-	Depth     int32
-	AuthorID  *int64
-	Body      string
-	CreatedAt time.Time
-	UpdatedAt time.Time
-	DeletedAt *time.Time
-	Likes     int64
-	Dislikes  int64
+	ID           int64
+	PasteID      string
+	ParentID     *int64
+	RootID       *int64
+	Depth        int32
+	AuthorID     *int64
+	Body         string
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+	DeletedAt    *time.Time
+	Likes        int64
+	Dislikes     int64
+	LineStart    *int32
+	LineEnd      *int32
+	LineRevision *int32
 }
 
 type CommentVote struct {
