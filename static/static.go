@@ -11,6 +11,7 @@ import (
 	"encoding/hex"
 	"io/fs"
 	"path"
+	"regexp"
 	"sort"
 	"strings"
 )
@@ -28,7 +29,20 @@ const BundleName = "bundle.js"
 const PrefsName = "prefs.js"
 
 //go:embed app.css app.js draft.js prefs.js htmx.min.js favicon.svg icon-192.png icon-512.png icon-maskable-512.png
+//go:embed rich.js mermaid-frame.js vendor/mermaid/mermaid.min.js vendor/katex/katex.min.js vendor/katex/katex.min.css vendor/katex/fonts/*.woff2
 var files embed.FS
+
+// Logical names of the diagram and math assets (issue 17), loaded only by
+// pages whose Markdown holds diagrams or math. Vendored: Mermaid 12.3.0 and
+// KaTeX 0.19.1 (npm, MIT); see VENDORED.md.
+const (
+	RichName         = "rich.js"                       // finds the inert blocks and draws them
+	MermaidFrameName = "mermaid-frame.js"              // runs inside the sandboxed diagram frame
+	MermaidName      = "vendor/mermaid/mermaid.min.js" // loaded by the frame only
+	KaTeXName        = "vendor/katex/katex.min.js"     // loaded by pages with math
+	KaTeXCSSName     = "vendor/katex/katex.min.css"    // its fonts are rewritten to their versioned paths
+	katexFontsDir    = "vendor/katex/fonts/"
+)
 
 // Asset is one servable file.
 type Asset struct {
@@ -50,16 +64,19 @@ type Assets struct {
 // "chroma.css"). An extra file with the name of an embedded one replaces it.
 func New(extra map[string][]byte) *Assets {
 	bodies := make(map[string][]byte)
-	entries, err := fs.ReadDir(files, ".")
+	err := fs.WalkDir(files, ".", func(name string, e fs.DirEntry, err error) error {
+		if err != nil || e.IsDir() {
+			return err
+		}
+		b, err := files.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		bodies[name] = b
+		return nil
+	})
 	if err != nil {
 		panic("static: reading embedded files: " + err.Error()) // cannot happen with go:embed
-	}
-	for _, e := range entries {
-		b, err := files.ReadFile(e.Name())
-		if err != nil {
-			panic("static: reading " + e.Name() + ": " + err.Error())
-		}
-		bodies[e.Name()] = b
 	}
 	// One script tag per page: htmx first, so app.js can listen to its events;
 	// draft.js (the bookmarklet's draft page) acts only where [data-draft] is.
@@ -78,6 +95,35 @@ func New(extra map[string][]byte) *Assets {
 		paths: make(map[string]string, len(bodies)),
 		byURL: make(map[string]Asset, len(bodies)),
 	}
+	// KaTeX's stylesheet names its fonts relative to itself; they are
+	// served under versioned paths, so its url()s are rewritten to those
+	// (after the fonts are added), and only the woff2 files are kept.
+	katexCSS, hasKaTeX := bodies[KaTeXCSSName]
+	delete(bodies, KaTeXCSSName)
+	a.add(bodies)
+	if hasKaTeX {
+		a.add(map[string][]byte{KaTeXCSSName: a.katexCSS(katexCSS)})
+	}
+	return a
+}
+
+// katexFont matches one font source list in KaTeX's stylesheet.
+var katexFont = regexp.MustCompile(`url\(fonts/([A-Za-z0-9_-]+)\.woff2\) format\("woff2"\)(,url\(fonts/[A-Za-z0-9_.-]+\) format\("[a-z]+"\))*`)
+
+// katexCSS points KaTeX's font URLs at the versioned woff2 files.
+func (a *Assets) katexCSS(css []byte) []byte {
+	return katexFont.ReplaceAllFunc(css, func(m []byte) []byte {
+		name := string(katexFont.FindSubmatch(m)[1])
+		p := a.paths[katexFontsDir+name+".woff2"]
+		if p == "" {
+			return m
+		}
+		return []byte(`url(` + p + `) format("woff2")`)
+	})
+}
+
+// add hashes bodies into the table.
+func (a *Assets) add(bodies map[string][]byte) {
 	for name, b := range bodies {
 		sum := sha256.Sum256(b)
 		h := hex.EncodeToString(sum[:])
@@ -89,7 +135,6 @@ func New(extra map[string][]byte) *Assets {
 			ETag:        `"` + h[:32] + `"`,
 		}
 	}
-	return a
 }
 
 // versioned turns "app.css" and a hash into "/static/app.<hash>.css".

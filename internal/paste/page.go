@@ -53,6 +53,10 @@ type Rendered struct {
 	// FirstError is the number of the first line of a log (ANSI or plain
 	// text) that reads as an error (error, fail, fatal, panic); 0: none.
 	FirstError int
+	// Mermaid and Math: the Markdown document holds diagrams or math,
+	// drawn in the browser; the page loads their scripts only then.
+	Mermaid bool
+	Math    bool
 }
 
 // Views a Rendered may hold besides source lines.

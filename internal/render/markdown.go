@@ -40,9 +40,11 @@ var markdownOnce = sync.OnceValues(func() (goldmark.Markdown, *bluemonday.Policy
 		),
 		goldmark.WithParserOptions(
 			parser.WithASTTransformers(util.Prioritized(linkRelTransformer{}, 100)),
+			parser.WithInlineParsers(util.Prioritized(mathInlineParser{}, 150)),
+			parser.WithBlockParsers(util.Prioritized(mathBlockParser{}, 90)),
 		),
 		goldmark.WithRendererOptions(
-			renderer.WithNodeRenderers(util.Prioritized(&fencedCodeRenderer{}, 200)),
+			renderer.WithNodeRenderers(util.Prioritized(&fencedCodeRenderer{}, 200), util.Prioritized(mathRenderer{}, 200)),
 		),
 		// No html.WithUnsafe: raw HTML in the source is dropped, and goldmark
 		// leaves javascript:, vbscript:, file: and data: (but images) URLs out.
@@ -69,7 +71,10 @@ func markdownPolicy() *bluemonday.Policy {
 	// Table cell alignment from GFM tables.
 	p.AllowAttrs("align").Matching(regexp.MustCompile(`^(left|right|center)$`)).OnElements("th", "td")
 	// Highlighted fenced code: chroma's token classes under <pre class="chroma">.
-	p.AllowAttrs("class").Matching(regexp.MustCompile(`^chroma$`)).OnElements("pre")
+	p.AllowAttrs("class").Matching(regexp.MustCompile(`^(chroma|` + mermaidClass + `)$`)).OnElements("pre")
+	// Math, rendered in the browser (math.go).
+	p.AllowAttrs("class").Matching(regexp.MustCompile(`^(` + mathInlineClass + `|` + mathDisplayClass + `)$`)).OnElements("span")
+	p.AllowAttrs("class").Matching(regexp.MustCompile(`^` + mathDisplayClass + `$`)).OnElements("div")
 	p.AllowAttrs("class").Matching(regexp.MustCompile(`^[a-z][a-z0-9]{0,3}$`)).OnElements("span")
 	// Footnotes: prefixed IDs, their classes and ARIA roles.
 	p.AllowAttrs("id").Matching(regexp.MustCompile(`^`+footnotePrefix+`fn(ref[0-9]*)?:[0-9]+$`)).OnElements("sup", "li")
@@ -163,6 +168,13 @@ func (r *fencedCodeRenderer) render(w util.BufWriter, source []byte, node ast.No
 		code.Write(seg.Value(source))
 	}
 	lang := n.Language(source)
+	if string(lang) == mermaidClass {
+		// A diagram, drawn in the browser (static/rich.js); inert text here.
+		_, _ = w.WriteString(`<pre class="` + mermaidClass + `">`)
+		html.DefaultWriter.RawWrite(w, code.Bytes())
+		_, _ = w.WriteString("</pre>\n")
+		return ast.WalkSkipChildren, nil
+	}
 	var lexer chroma.Lexer
 	if len(lang) > 0 && code.Len() <= maxFenceBytes && spendFenceBudget(n, code.Len()) {
 		lexer = lexers.Get(string(lang))

@@ -38,7 +38,8 @@ func (pg *Pages) Render(ctx context.Context, p paste.Paste, mode paste.RenderMod
 	}
 	if p.Syntax == "markdown" && !mode.Source {
 		if html := Markdown(b); html != "" || len(b) == 0 {
-			return paste.Rendered{HTML: html, Markdown: true}, nil
+			f := featuresOf(html)
+			return paste.Rendered{HTML: html, Markdown: true, Mermaid: f.Mermaid, Math: f.Math}, nil
 		}
 	}
 	if bytes.IndexByte(b, 0) < 0 {

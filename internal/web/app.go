@@ -132,6 +132,7 @@ func New(d Deps, o Options) *App {
 	a.Get("/healthz", a.healthz)
 	a.Get("/readyz", a.readyz)
 	a.Get("/static/*", a.staticAsset)
+	a.Get(diagramFramePath, a.diagramFrame)
 	a.Get("/favicon.ico", a.favicon)
 
 	apiGroup := a.Group("/api/v1")

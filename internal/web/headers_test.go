@@ -199,6 +199,11 @@ func TestSecurityHeadersOnEveryRoute(t *testing.T) {
 					// bookmarklet.go); it is the one exception.
 					resp.Header.Set("Cross-Origin-Opener-Policy", "same-origin")
 				}
+				if path == "/diagram-frame" {
+					// Mermaid's sandboxed frame: inline styles, framed by our pages only.
+					wantDiagramFrameHeaders(t, key, resp)
+					continue
+				}
 				if strings.HasPrefix(path, "/embed/") {
 					// The embed is the one page other sites may frame.
 					wantEmbedHeaders(t, key, resp)
@@ -286,4 +291,28 @@ func etagReq(path, etag string) *http.Request {
 	r := httptest.NewRequest("GET", path, nil)
 	r.Header.Set("If-None-Match", etag)
 	return r
+}
+
+// wantDiagramFrameHeaders checks the Mermaid frame's own policy: sandboxed
+// (an opaque origin) by its CSP, nonced scripts only, no eval, inline
+// styles allowed (Mermaid's SVG needs them), framed by this site only.
+func wantDiagramFrameHeaders(t *testing.T, key string, resp *http.Response) {
+	t.Helper()
+	csp := resp.Header.Get("Content-Security-Policy")
+	for _, want := range []string{"sandbox allow-scripts;", "default-src 'none'", "script-src 'nonce-", "style-src 'unsafe-inline'", "frame-ancestors 'self'", "connect-src 'none'", "base-uri 'none'"} {
+		if !strings.Contains(csp, want) {
+			t.Errorf("%s: CSP %q lacks %s", key, csp, want)
+		}
+	}
+	for _, bad := range []string{"unsafe-eval", "allow-same-origin", "script-src 'self'", "*"} {
+		if strings.Contains(csp, bad) {
+			t.Errorf("%s: CSP %q has %s", key, csp, bad)
+		}
+	}
+	if got := resp.Header.Get("X-Frame-Options"); got != "SAMEORIGIN" {
+		t.Errorf("%s: X-Frame-Options = %q", key, got)
+	}
+	if got := resp.Header.Get("X-Content-Type-Options"); got != "nosniff" {
+		t.Errorf("%s: X-Content-Type-Options = %q", key, got)
+	}
 }

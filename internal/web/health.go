@@ -37,6 +37,9 @@ func (a *App) staticAsset(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentType, asset.ContentType)
 	c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
 	c.Set(fiber.HeaderETag, asset.ETag)
+	if a.crossOriginAsset(c.Path()) {
+		c.Set("Cross-Origin-Resource-Policy", "cross-origin")
+	}
 	if c.Get(fiber.HeaderIfNoneMatch) == asset.ETag {
 		return c.SendStatus(fiber.StatusNotModified)
 	}

@@ -325,6 +325,7 @@ func (a *App) pasteViewOf(c *fiber.Ctx, p paste.Paste, r paste.Rendered) views.P
 	if r.Markdown && !r.Binary {
 		view.MarkdownHTML = r.HTML
 		view.SourceViewURL = "/" + id + "?view=source"
+		view.Rich = a.richAssets(r)
 		return view
 	}
 	view.Reading = readingOf(c, p, r)
