@@ -314,9 +314,15 @@ func (a *App) postComment(c *fiber.Ctx) error {
 		// Past the replies a page shows: the thread's own page, at it.
 		return redirect(c, repliesURL(p.ID, cm.ThreadID(), "at", strconv.FormatInt(cm.ID, 10))+"#"+views.CommentElemID(cm.ID))
 	}
-	if !isHTMX(c) || !cm.Lines.IsZero() {
-		// A comment on lines shows beside them too: the whole page.
-		return redirect(c, back+"#"+views.CommentElemID(cm.ID))
+	if !isHTMX(c) {
+		return c.Redirect(back+"#"+views.CommentElemID(cm.ID), fiber.StatusSeeOther)
+	}
+	if !cm.Lines.IsZero() {
+		// A comment on lines shows beside them too: the whole page again,
+		// still at the selected lines (a redirect to the same page with
+		// another fragment would not reload it).
+		c.Set("HX-Refresh", "true")
+		return c.SendStatus(fiber.StatusOK)
 	}
 	thread := a.threadOf(c, v, p, back, page, nil)
 	social, err := a.deps.Pastes.Social(ctx, v, p)
