@@ -82,6 +82,27 @@ func terminalLines(text string) []termLine {
 	return out
 }
 
+// firstErrorLine returns the number of the first line of body that reads
+// as an error (errorLine), counting lines as RenderLines does, within
+// MaxDisplayBytes; 0: none.
+func (h *Highlighter) firstErrorLine(body []byte, syntax string) int {
+	body = body[:runeCut(body, h.opts.MaxDisplayBytes)]
+	var text string
+	if key, _ := h.idx.canonical(syntax); key == ANSI {
+		text = escSeq.ReplaceAllString(string(collapseCR(body)), "")
+	} else {
+		text = normaliseText(body)
+	}
+	n := 0
+	for line := range strings.Lines(text) {
+		n++
+		if errorLine(line) {
+			return n
+		}
+	}
+	return 0
+}
+
 // collapseCR keeps, of every line rewritten in place with carriage returns
 // (a progress bar), its last state: the text after its last "\r" that is
 // followed by something, prefixed by the colour sequences of the states

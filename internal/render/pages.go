@@ -55,10 +55,17 @@ func (pg *Pages) Render(ctx context.Context, p paste.Paste, mode paste.RenderMod
 	cut := false
 	if mode.Grep != "" {
 		o.MaxShown = PageLines
-	} else if !mode.Full {
+	}
+	whole := b
+	if !mode.Full && mode.Grep == "" {
 		b, cut = FirstLines(b, PageLines)
 	}
 	r := pg.hl.RenderLines(b, p.Syntax, o)
+	if cut && o.FindError && r.FirstError == 0 {
+		// A long log's first error is often past the lines shown: the
+		// page links to it in the whole paste.
+		r.FirstError = pg.hl.firstErrorLine(whole, p.Syntax)
+	}
 	return paste.Rendered{
 		HTML: r.HTML, Lines: r.Lines, Binary: r.Binary, Truncated: r.Truncated || cut,
 		Matches: r.Matches, TotalLines: r.TotalLines, FirstError: r.FirstError, Pretty: pretty,

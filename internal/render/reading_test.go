@@ -334,4 +334,11 @@ func TestPagesDataViews(t *testing.T) {
 	if r := render(ANSI, "ok\nboom: Error\n", paste.RenderMode{}); r.FirstError != 2 {
 		t.Fatalf("first error %d", r.FirstError)
 	}
+	long := strings.Repeat("\x1b[32mok\x1b[0m\n", PageLines+100) + "\x1b[31mpanic: boom\x1b[0m\n"
+	if r := render(ANSI, long, paste.RenderMode{}); !r.Truncated || r.Lines != PageLines || r.FirstError != PageLines+101 {
+		t.Fatalf("error past the cut: truncated %v, %d lines, first error %d", r.Truncated, r.Lines, r.FirstError)
+	}
+	if r := render(PlainText, strings.Repeat("fine\r\n", PageLines+1)+"FAILED\n", paste.RenderMode{}); r.FirstError != PageLines+2 {
+		t.Fatalf("plain text error past the cut: %d", r.FirstError)
+	}
 }

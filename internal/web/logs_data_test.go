@@ -86,6 +86,11 @@ func TestLogPageColoursFilterAndFirstError(t *testing.T) {
 	if len(shownLines(doc)) != 0 || !strings.Contains(doc.Find(`[data-testid="grep-count"]`).Text(), "0 of 6") {
 		t.Fatalf("no match: %v", shownLines(doc))
 	}
+	long := e.create(paste.CreateInput{Title: "long", Content: []byte(strings.Repeat("\x1b[32mok\x1b[0m\n", 5100) + "\x1b[31mfatal: out of memory\x1b[0m\n"), Visibility: paste.Public})
+	_, body = e.get("/" + string(long.ID))
+	if href := parse(t, body).Find(`[data-testid="first-error"]`).AttrOr("href", ""); href != "/"+string(long.ID)+"?full=1#L5101" {
+		t.Fatalf("first error past the lines shown: %q", href)
+	}
 	resp, _ = e.get("/" + string(p.ID) + "?grep=" + strings.Repeat("x", 201))
 	if resp.StatusCode != http.StatusBadRequest && resp.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("a 201-byte filter = %d", resp.StatusCode)

@@ -48,6 +48,9 @@ func readingOf(c *fiber.Ctx, p paste.Paste, r paste.Rendered) views.ReadingView 
 	if r.FirstError > 0 {
 		anchor := "#L" + strconv.Itoa(r.FirstError)
 		switch {
+		case grep == "" && r.Truncated && r.FirstError > r.Lines && !p.BurnAfterReading:
+			// Past the lines shown: the whole paste, at that line.
+			out.FirstErrorURL = path + "?full=1" + anchor
 		case grep == "":
 			out.FirstErrorURL = anchor
 		case p.BurnAfterReading:
