@@ -147,7 +147,7 @@ func (h *hostileRun) json(what string, resp *http.Response, body []byte) {
 // on a page came from somewhere it should not have.
 var pastelHX = map[string]bool{
 	"hx-disabled-elt": true, "hx-get": true, "hx-headers": true, "hx-post": true, "hx-push-url": true,
-	"hx-swap-oob": true, "hx-swap": true, "hx-target": true, "hx-trigger": true,
+	"hx-swap-oob": true, "hx-swap": true, "hx-sync": true, "hx-target": true, "hx-trigger": true,
 }
 
 // userContent are the containers that hold what people typed.
