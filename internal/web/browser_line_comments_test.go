@@ -2,6 +2,8 @@ package web_test
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -51,6 +53,12 @@ func TestBrowserLineComments(t *testing.T) {
 		for _, scheme := range []string{"light", "dark"} {
 			browsertest.Do(t, ctx, chromedp.EmulateViewport(width, 900), colourScheme(scheme))
 			checkLayout(t, ctx, e.base+"/"+id+"#L12-L18", fmt.Sprintf("line-comments-%d-%s", width, scheme))
+			// And the note itself in view.
+			browsertest.Do(t, ctx, chromedp.Evaluate[chromedp.Void](`document.querySelector('[data-testid="line-notes"]').scrollIntoView({block: "center"})`))
+			png := browsertest.Get(t, ctx, chromedp.CaptureScreenshot())
+			if err := os.WriteFile(filepath.Join(screenDir, fmt.Sprintf("line-comments-note-%d-%s.png", width, scheme)), png, 0o644); err != nil {
+				t.Log(err)
+			}
 		}
 	}
 	if p := b.Problems(); len(p) > 0 {
