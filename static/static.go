@@ -6,6 +6,8 @@
 package static
 
 import (
+	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
@@ -14,6 +16,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Prefix is the URL path under which every asset is served.
@@ -49,6 +52,49 @@ type Asset struct {
 	Body        []byte
 	ContentType string
 	ETag        string // strong ETag, quoted
+	gz          *gzipped
+}
+
+// gzipped is an asset's gzip encoding, made on first use: the vendored
+// scripts are megabytes of text (Mermaid alone 5.5 MB, about 1.5 MB
+// gzipped), and compressing every asset at start-up would cost every process
+// start that time and the memory, even where no page draws a diagram.
+type gzipped struct {
+	once sync.Once
+	src  []byte
+	body []byte // nil: not worth sending compressed
+}
+
+// minGzip is the smallest body worth compressing.
+const minGzip = 1 << 10
+
+// Gzip returns the asset's gzip encoding and its ETag, or ok false when the
+// asset is not compressible text or compression would not save a tenth.
+func (a Asset) Gzip() (body []byte, etag string, ok bool) {
+	if a.gz == nil {
+		return nil, "", false
+	}
+	a.gz.once.Do(func() {
+		var buf bytes.Buffer
+		w, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+		if _, err := w.Write(a.gz.src); err != nil || w.Close() != nil {
+			return
+		}
+		if buf.Len() < len(a.gz.src)*9/10 {
+			a.gz.body = buf.Bytes()
+		}
+		a.gz.src = nil
+	})
+	if a.gz.body == nil {
+		return nil, "", false
+	}
+	return a.gz.body, strings.TrimSuffix(a.ETag, `"`) + `-gzip"`, true
+}
+
+// compressible reports whether a media type is text that gzip shrinks.
+func compressible(contentType string) bool {
+	return strings.HasPrefix(contentType, "text/") || strings.HasPrefix(contentType, "image/svg+xml") ||
+		strings.HasPrefix(contentType, "application/json")
 }
 
 // Assets maps logical file names ("app.css") to versioned URL paths
@@ -129,11 +175,15 @@ func (a *Assets) add(bodies map[string][]byte) {
 		h := hex.EncodeToString(sum[:])
 		urlPath := versioned(name, h[:8])
 		a.paths[name] = urlPath
-		a.byURL[urlPath] = Asset{
+		asset := Asset{
 			Body:        b,
 			ContentType: contentType(name),
 			ETag:        `"` + h[:32] + `"`,
 		}
+		if len(b) >= minGzip && compressible(asset.ContentType) {
+			asset.gz = &gzipped{src: b}
+		}
+		a.byURL[urlPath] = asset
 	}
 }
 

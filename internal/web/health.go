@@ -2,6 +2,8 @@ package web
 
 import (
 	"context"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -36,16 +38,43 @@ func (a *App) staticAsset(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderContentType, asset.ContentType)
 	c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
-	c.Set(fiber.HeaderETag, asset.ETag)
 	if a.crossOriginAsset(c.Path()) {
 		c.Set("Cross-Origin-Resource-Policy", "cross-origin")
 	}
-	if c.Get(fiber.HeaderIfNoneMatch) == asset.ETag {
+	body, etag := asset.Body, asset.ETag
+	if gz, gzTag, ok := asset.Gzip(); ok {
+		c.Vary(fiber.HeaderAcceptEncoding)
+		if acceptsGzip(c.Get(fiber.HeaderAcceptEncoding)) {
+			c.Set(fiber.HeaderContentEncoding, "gzip")
+			body, etag = gz, gzTag
+		}
+	}
+	c.Set(fiber.HeaderETag, etag)
+	if c.Get(fiber.HeaderIfNoneMatch) == etag {
 		return c.SendStatus(fiber.StatusNotModified)
 	}
-	return c.Send(asset.Body)
+	return c.Send(body)
 }
 
 func (a *App) favicon(c *fiber.Ctx) error {
 	return c.Redirect(a.deps.Assets.Path("favicon.svg"), fiber.StatusMovedPermanently)
+}
+
+// acceptsGzip reports whether an Accept-Encoding header takes gzip: named
+// (or "*") without q=0.
+func acceptsGzip(header string) bool {
+	for _, part := range strings.Split(header, ",") {
+		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		coding = strings.ToLower(strings.TrimSpace(coding))
+		if coding != "gzip" && coding != "*" {
+			continue
+		}
+		name, value, _ := strings.Cut(strings.TrimSpace(params), "=")
+		if strings.EqualFold(strings.TrimSpace(name), "q") {
+			q, err := strconv.ParseFloat(strings.TrimSpace(value), 64)
+			return err == nil && q > 0
+		}
+		return true
+	}
+	return false
 }
