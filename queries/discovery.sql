@@ -38,11 +38,21 @@ GROUP BY p.syntax
 ORDER BY count(*) DESC, p.syntax
 LIMIT sqlc.arg(max_rows)::int;
 
--- name: ListTrendingPastes :many
 -- Trending this week: what people did with a paste in the last seven
 -- days, score = views + 3 × stars + 2 × (likes − dislikes), counting
 -- distinct viewers per day (paste_views), stars given and votes cast
--- since sqlc.arg(since). Ties: the newer paste first.
+-- since sqlc.arg(since). Built by a scheduled task (store.Community.
+-- RefreshTrending) into trending_pastes; the page reads that.
+
+-- name: LockTrending :exec
+-- One rebuild at a time across replicas; readers are not blocked.
+SELECT pg_advisory_xact_lock(4707002);
+
+-- name: ClearTrending :exec
+DELETE FROM trending_pastes;
+
+-- name: FillTrending :execrows
+-- Ties: the newer paste first.
 WITH activity AS (
     SELECT v.paste_id, count(*)::double precision AS views, 0::double precision AS stars, 0::double precision AS votes
     FROM paste_views v WHERE v.window_start >= sqlc.arg(since)::timestamptz GROUP BY v.paste_id
@@ -61,11 +71,25 @@ WITH activity AS (
     ORDER BY 2 DESC
     LIMIT sqlc.arg(candidates)::int
 )
-SELECT sqlc.embed(p), coalesce(u.username, '')::text AS owner_name, sc.score
-FROM scored sc
-JOIN pastes p ON p.id = sc.paste_id
+INSERT INTO trending_pastes (rank, paste_id, score, refreshed_at)
+SELECT row_number() OVER (ORDER BY t.score DESC, t.created_at DESC, t.id DESC)::integer, t.id, t.score, sqlc.arg(now)::timestamptz
+FROM (
+    SELECT p.id, p.created_at, sc.score
+    FROM scored sc
+    JOIN pastes p ON p.id = sc.paste_id
+    LEFT JOIN users u ON u.id = p.owner_id
+    WHERE publicly_readable(p.visibility, p.burn_after_reading, p.expires_at, u.disabled_at, sqlc.arg(now)::timestamptz)
+    ORDER BY sc.score DESC, p.created_at DESC, p.id DESC
+    LIMIT sqlc.arg(max_rows)
+) t;
+
+-- name: ListTrendingPastes :many
+-- Read-time filter: the list may be up to a minute old, visibility and
+-- expiry never are.
+SELECT sqlc.embed(p), coalesce(u.username, '')::text AS owner_name, tp.score
+FROM trending_pastes tp
+JOIN pastes p ON p.id = tp.paste_id
 LEFT JOIN users u ON u.id = p.owner_id
-WHERE sc.score > 0
-  AND publicly_readable(p.visibility, p.burn_after_reading, p.expires_at, u.disabled_at, sqlc.arg(now)::timestamptz)
-ORDER BY sc.score DESC, p.created_at DESC, p.id DESC
+WHERE publicly_readable(p.visibility, p.burn_after_reading, p.expires_at, u.disabled_at, sqlc.arg(now)::timestamptz)
+ORDER BY tp.rank
 LIMIT sqlc.arg(max_rows);

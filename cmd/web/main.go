@@ -313,6 +313,15 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 			Name: "popular_rebuild", Every: time.Minute, Once: true,
 			Round: func(ctx context.Context) (int, error) { return community.RefreshPopular(ctx, time.Now()) },
 		})
+		// Trending this week is scored from a week of activity (seconds at
+		// a million pastes), so it is rebuilt into a table the same way.
+		jobs.Add(runner.Task{
+			Name: "trending_rebuild", Every: time.Minute, Once: true,
+			Round: func(ctx context.Context) (int, error) {
+				now := time.Now()
+				return community.RefreshTrending(ctx, now, now.Add(-paste.TrendingWindow), paste.TrendingKept)
+			},
+		})
 		// Account deletions: jobs a crash or a stop left half done are
 		// picked up at start; new ones when they are queued.
 		jobs.Add(runner.Task{Name: "account_deletion", Every: 30 * time.Second, Wake: admins.Kicks(), Round: admins.RunDeletions, Noun: "deleted"})

@@ -197,7 +197,7 @@ func TestReplicas(t *testing.T) {
 		elapsed := time.Since(started)
 		// Hourly and ten-minute jobs: every replica ran its timer at start,
 		// one ran the job.
-		for _, job := range []string{"orphan_sweep", "session_sweep", "rate_limit_sweep", "popular_rebuild"} {
+		for _, job := range []string{"orphan_sweep", "session_sweep", "rate_limit_sweep", "popular_rebuild", "trending_rebuild"} {
 			if runs[job] != 1 {
 				t.Errorf("%s ran %d times, want once for three replicas", job, runs[job])
 			}

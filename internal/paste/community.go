@@ -247,9 +247,13 @@ type CommunityRepository interface {
 	// UserLanguages counts the syntaxes of a user's publicly readable
 	// pastes, most used first, at most max.
 	UserLanguages(ctx context.Context, userID int64, now time.Time, max int) ([]LanguageCount, error)
-	// ListTrending returns up to limit public pastes readable at now with
-	// the highest activity score since since (Service.ListTrending).
-	ListTrending(ctx context.Context, now, since time.Time, limit int) ([]Paste, error)
+	// RefreshTrending rebuilds the trending list: the size pastes readable
+	// at now with the highest activity score since since
+	// (Service.ListTrending); it returns the list's length.
+	RefreshTrending(ctx context.Context, now, since time.Time, size int) (int, error)
+	// ListTrending returns up to limit pastes of the last trending list,
+	// best first, that are still publicly readable at now.
+	ListTrending(ctx context.Context, now time.Time, limit int) ([]Paste, error)
 
 	// RefreshPopular rebuilds the popular list as of now and returns its
 	// length.

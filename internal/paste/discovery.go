@@ -14,8 +14,12 @@ const (
 	// ViewRetention is how long per-day views are kept: the trending
 	// window and the day being counted.
 	ViewRetention = TrendingWindow + ViewWindow
-	// TrendingSize is how many pastes the trending list holds (one page).
+	// TrendingSize is how many pastes the trending page shows (one page).
 	TrendingSize = 30
+	// TrendingKept is how many pastes a trending rebuild keeps: enough
+	// that pastes turning private or expiring before the next rebuild
+	// leave the page full.
+	TrendingKept = 300
 	// languageSample is how many of the latest public pastes the explore
 	// page's language list is counted over.
 	languageSample = 1000
@@ -84,17 +88,29 @@ func (s *Service) UserLanguages(ctx context.Context, userID int64) ([]LanguageCo
 	return repo.UserLanguages(ctx, userID, s.opts.Now(), maxLanguages)
 }
 
+// RefreshTrending rebuilds the trending list now (a scheduled task, once
+// a minute across replicas) and returns its length.
+func (s *Service) RefreshTrending(ctx context.Context) (int, error) {
+	repo, err := s.community()
+	if err != nil {
+		return 0, err
+	}
+	now := s.opts.Now()
+	return repo.RefreshTrending(ctx, now, now.Add(-TrendingWindow), TrendingKept)
+}
+
 // ListTrending returns the pastes with the most activity in the last
 // TrendingWindow: score = views + 3 × stars + 2 × (likes − dislikes),
 // where a view is one visitor on one day and stars and votes count when
-// they were given in the window. Public, readable pastes only; one page
-// of TrendingSize.
+// they were given in the window. The ranking is the last RefreshTrending's
+// (at most a minute old); a paste that stopped being publicly readable
+// since is left out at once. One page of TrendingSize; empty until the
+// first rebuild or when nothing happened this week.
 func (s *Service) ListTrending(ctx context.Context) (Page, error) {
 	repo, err := s.community()
 	if err != nil {
 		return Page{}, err
 	}
-	now := s.opts.Now()
-	items, err := repo.ListTrending(ctx, now, now.Add(-TrendingWindow), TrendingSize)
+	items, err := repo.ListTrending(ctx, s.opts.Now(), TrendingSize)
 	return Page{Items: items}, err
 }

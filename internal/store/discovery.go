@@ -53,11 +53,37 @@ func (s *Community) UserLanguages(ctx context.Context, userID int64, now time.Ti
 	return out, nil
 }
 
+// RefreshTrending implements paste.CommunityRepository. It rebuilds the
+// trending_pastes table in one transaction (readers keep seeing the old
+// list until it commits) with the size best-scored pastes publicly
+// readable at now, by activity since since:
+//
+//	score = views + 3·stars + 2·(likes − dislikes)
+//
+// (views: distinct visitors a day; stars and votes given since since).
+// Pastes scoring nothing are not listed; ties go to the newer paste.
+func (s *Community) RefreshTrending(ctx context.Context, now, since time.Time, size int) (int, error) {
+	var n int64
+	err := s.inTx(ctx, func(q *dbgen.Queries) error {
+		if err := q.LockTrending(ctx); err != nil {
+			return translate(err)
+		}
+		if err := q.ClearTrending(ctx); err != nil {
+			return translate(err)
+		}
+		// Ten candidates a place, scored before any paste row is read:
+		// the best-scored pastes that have turned private, expired or
+		// gone leave room enough.
+		var err error
+		n, err = q.FillTrending(ctx, dbgen.FillTrendingParams{Now: now, Since: since, Candidates: int32(10 * size), MaxRows: int32(size)})
+		return translate(err)
+	})
+	return int(n), err
+}
+
 // ListTrending implements paste.CommunityRepository.
-func (s *Community) ListTrending(ctx context.Context, now, since time.Time, limit int) ([]paste.Paste, error) {
-	// Ten candidates a place: the best-scored pastes that have since
-	// turned private, expired or gone leave room enough.
-	rows, err := s.q.ListTrendingPastes(ctx, dbgen.ListTrendingPastesParams{Now: now, Since: since, Candidates: int32(10 * limit), MaxRows: int32(limit)})
+func (s *Community) ListTrending(ctx context.Context, now time.Time, limit int) ([]paste.Paste, error) {
+	rows, err := s.q.ListTrendingPastes(ctx, dbgen.ListTrendingPastesParams{Now: now, MaxRows: int32(limit)})
 	if err != nil {
 		return nil, translate(err)
 	}

@@ -47,6 +47,9 @@ func TestBrowserDiscoveryPages(t *testing.T) {
 	}
 	e.clock.Advance(time.Minute)
 	e.apiComment(alice, talk, "A later thread.", 0)
+	if _, err := e.svc.RefreshTrending(ctx); err != nil { // the scheduled task's round
+		t.Fatal(err)
+	}
 
 	type view struct{ name, path string }
 	anonViews := []view{

@@ -10,6 +10,68 @@ import (
 	"time"
 )
 
+const clearTrending = `-- name: ClearTrending :exec
+DELETE FROM trending_pastes
+`
+
+func (q *Queries) ClearTrending(ctx context.Context) error {
+	_, err := q.db.Exec(ctx, clearTrending)
+	return err
+}
+
+const fillTrending = `-- name: FillTrending :execrows
+WITH activity AS (
+    SELECT v.paste_id, count(*)::double precision AS views, 0::double precision AS stars, 0::double precision AS votes
+    FROM paste_views v WHERE v.window_start >= $3::timestamptz GROUP BY v.paste_id
+    UNION ALL
+    SELECT s.paste_id, 0, count(*), 0
+    FROM stars s WHERE s.created_at >= $3::timestamptz GROUP BY s.paste_id
+    UNION ALL
+    SELECT pv.paste_id, 0, 0, sum(pv.value)
+    FROM paste_votes pv WHERE pv.created_at >= $3::timestamptz GROUP BY pv.paste_id
+), scored AS (
+    -- The best candidates only, before any paste row is read: a busy
+    -- week has hundreds of thousands of active pastes.
+    SELECT a.paste_id, (sum(a.views) + 3 * sum(a.stars) + 2 * sum(a.votes))::double precision AS score
+    FROM activity a GROUP BY a.paste_id
+    HAVING sum(a.views) + 3 * sum(a.stars) + 2 * sum(a.votes) > 0
+    ORDER BY 2 DESC
+    LIMIT $4::int
+)
+INSERT INTO trending_pastes (rank, paste_id, score, refreshed_at)
+SELECT row_number() OVER (ORDER BY t.score DESC, t.created_at DESC, t.id DESC)::integer, t.id, t.score, $1::timestamptz
+FROM (
+    SELECT p.id, p.created_at, sc.score
+    FROM scored sc
+    JOIN pastes p ON p.id = sc.paste_id
+    LEFT JOIN users u ON u.id = p.owner_id
+    WHERE publicly_readable(p.visibility, p.burn_after_reading, p.expires_at, u.disabled_at, $1::timestamptz)
+    ORDER BY sc.score DESC, p.created_at DESC, p.id DESC
+    LIMIT $2
+) t
+`
+
+type FillTrendingParams struct {
+	Now        time.Time
+	MaxRows    int32
+	Since      time.Time
+	Candidates int32
+}
+
+// Ties: the newer paste first.
+func (q *Queries) FillTrending(ctx context.Context, arg FillTrendingParams) (int64, error) {
+	result, err := q.db.Exec(ctx, fillTrending,
+		arg.Now,
+		arg.MaxRows,
+		arg.Since,
+		arg.Candidates,
+	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const listPublicPastesBySyntax = `-- name: ListPublicPastesBySyntax :many
 
 SELECT p.id, p.owner_id, p.title, p.syntax, p.visibility, p.size, p.blob_key, p.source_url, p.burn_after_reading, p.delete_token_hash, p.revision, p.created_at, p.updated_at, p.expires_at, p.likes, p.dislikes, p.stars, p.views, p.preview, coalesce(u.username, '')::text AS owner_name
@@ -84,39 +146,18 @@ func (q *Queries) ListPublicPastesBySyntax(ctx context.Context, arg ListPublicPa
 }
 
 const listTrendingPastes = `-- name: ListTrendingPastes :many
-WITH activity AS (
-    SELECT v.paste_id, count(*)::double precision AS views, 0::double precision AS stars, 0::double precision AS votes
-    FROM paste_views v WHERE v.window_start >= $3::timestamptz GROUP BY v.paste_id
-    UNION ALL
-    SELECT s.paste_id, 0, count(*), 0
-    FROM stars s WHERE s.created_at >= $3::timestamptz GROUP BY s.paste_id
-    UNION ALL
-    SELECT pv.paste_id, 0, 0, sum(pv.value)
-    FROM paste_votes pv WHERE pv.created_at >= $3::timestamptz GROUP BY pv.paste_id
-), scored AS (
-    -- The best candidates only, before any paste row is read: a busy
-    -- week has hundreds of thousands of active pastes.
-    SELECT a.paste_id, (sum(a.views) + 3 * sum(a.stars) + 2 * sum(a.votes))::double precision AS score
-    FROM activity a GROUP BY a.paste_id
-    HAVING sum(a.views) + 3 * sum(a.stars) + 2 * sum(a.votes) > 0
-    ORDER BY 2 DESC
-    LIMIT $4::int
-)
-SELECT p.id, p.owner_id, p.title, p.syntax, p.visibility, p.size, p.blob_key, p.source_url, p.burn_after_reading, p.delete_token_hash, p.revision, p.created_at, p.updated_at, p.expires_at, p.likes, p.dislikes, p.stars, p.views, p.preview, coalesce(u.username, '')::text AS owner_name, sc.score
-FROM scored sc
-JOIN pastes p ON p.id = sc.paste_id
+SELECT p.id, p.owner_id, p.title, p.syntax, p.visibility, p.size, p.blob_key, p.source_url, p.burn_after_reading, p.delete_token_hash, p.revision, p.created_at, p.updated_at, p.expires_at, p.likes, p.dislikes, p.stars, p.views, p.preview, coalesce(u.username, '')::text AS owner_name, tp.score
+FROM trending_pastes tp
+JOIN pastes p ON p.id = tp.paste_id
 LEFT JOIN users u ON u.id = p.owner_id
-WHERE sc.score > 0
-  AND publicly_readable(p.visibility, p.burn_after_reading, p.expires_at, u.disabled_at, $1::timestamptz)
-ORDER BY sc.score DESC, p.created_at DESC, p.id DESC
+WHERE publicly_readable(p.visibility, p.burn_after_reading, p.expires_at, u.disabled_at, $1::timestamptz)
+ORDER BY tp.rank
 LIMIT $2
 `
 
 type ListTrendingPastesParams struct {
-	Now        time.Time
-	MaxRows    int32
-	Since      time.Time
-	Candidates int32
+	Now     time.Time
+	MaxRows int32
 }
 
 type ListTrendingPastesRow struct {
@@ -125,17 +166,10 @@ type ListTrendingPastesRow struct {
 	Score     float64
 }
 
-// Trending this week: what people did with a paste in the last seven
-// days, score = views + 3 × stars + 2 × (likes − dislikes), counting
-// distinct viewers per day (paste_views), stars given and votes cast
-// since sqlc.arg(since). Ties: the newer paste first.
+// Read-time filter: the list may be up to a minute old, visibility and
+// expiry never are.
 func (q *Queries) ListTrendingPastes(ctx context.Context, arg ListTrendingPastesParams) ([]ListTrendingPastesRow, error) {
-	rows, err := q.db.Query(ctx, listTrendingPastes,
-		arg.Now,
-		arg.MaxRows,
-		arg.Since,
-		arg.Candidates,
-	)
+	rows, err := q.db.Query(ctx, listTrendingPastes, arg.Now, arg.MaxRows)
 	if err != nil {
 		return nil, err
 	}
@@ -174,6 +208,22 @@ func (q *Queries) ListTrendingPastes(ctx context.Context, arg ListTrendingPastes
 		return nil, err
 	}
 	return items, nil
+}
+
+const lockTrending = `-- name: LockTrending :exec
+
+SELECT pg_advisory_xact_lock(4707002)
+`
+
+// Trending this week: what people did with a paste in the last seven
+// days, score = views + 3 × stars + 2 × (likes − dislikes), counting
+// distinct viewers per day (paste_views), stars given and votes cast
+// since sqlc.arg(since). Built by a scheduled task (store.Community.
+// RefreshTrending) into trending_pastes; the page reads that.
+// One rebuild at a time across replicas; readers are not blocked.
+func (q *Queries) LockTrending(ctx context.Context) error {
+	_, err := q.db.Exec(ctx, lockTrending)
+	return err
 }
 
 const recentLanguages = `-- name: RecentLanguages :many

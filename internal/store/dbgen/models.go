@@ -215,6 +215,13 @@ type Star struct {
 	StarredID *string
 }
 
+type TrendingPaste struct {
+	Rank        int32
+	PasteID     string
+	Score       float64
+	RefreshedAt time.Time
+}
+
 type User struct {
 	ID               int64
 	Username         string
