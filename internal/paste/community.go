@@ -2,7 +2,6 @@ package paste
 
 import (
 	"context"
-	"encoding/base64"
 	"errors"
 	"strconv"
 	"strings"
@@ -271,33 +270,34 @@ type CommentCursor struct {
 	Newest    bool
 }
 
-// Encode returns the opaque text form of c.
+// Encode returns the opaque text form of c (EncodeCursor, kind "c" or,
+// newest first, "n").
 func (c CommentCursor) Encode() string {
-	prefix := "c"
+	kind := "c"
 	if c.Newest {
-		prefix = "n"
+		kind = "n"
 	}
-	raw := prefix + strconv.FormatInt(c.CreatedAt.UnixMicro(), 10) + ":" + strconv.FormatInt(c.ID, 10)
-	return base64.RawURLEncoding.EncodeToString([]byte(raw))
+	return EncodeCursor(kind, strconv.FormatInt(c.CreatedAt.UnixMicro(), 10), strconv.FormatInt(c.ID, 10))
 }
 
 // DecodeCommentCursor parses a comment cursor; "" is no cursor.
 func DecodeCommentCursor(s string) (*CommentCursor, error) {
-	if s == "" {
-		return nil, nil
+	for _, kind := range []string{"c", "n"} {
+		f, err := CursorFields(s, kind, 2)
+		if err != nil {
+			continue
+		}
+		if f == nil {
+			return nil, nil
+		}
+		micros, err1 := strconv.ParseInt(f[0], 10, 64)
+		n, err2 := strconv.ParseInt(f[1], 10, 64)
+		if err1 != nil || err2 != nil || n <= 0 {
+			return nil, BadCursor()
+		}
+		return &CommentCursor{CreatedAt: time.UnixMicro(micros).UTC(), ID: n, Newest: kind == "n"}, nil
 	}
-	bad := FieldError("cursor", "is not a valid cursor")
-	raw, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil || !(strings.HasPrefix(string(raw), "c") || strings.HasPrefix(string(raw), "n")) {
-		return nil, bad
-	}
-	ts, id, ok := strings.Cut(string(raw[1:]), ":")
-	micros, err1 := strconv.ParseInt(ts, 10, 64)
-	n, err2 := strconv.ParseInt(id, 10, 64)
-	if !ok || err1 != nil || err2 != nil || n <= 0 {
-		return nil, bad
-	}
-	return &CommentCursor{CreatedAt: time.UnixMicro(micros).UTC(), ID: n, Newest: raw[0] == 'n'}, nil
+	return nil, BadCursor()
 }
 
 // ReplyCursor is a position in a thread's replies in reading order: after
@@ -308,47 +308,40 @@ type ReplyCursor struct {
 	Pos   int
 }
 
-// Encode returns the opaque text form of c.
+// Encode returns the opaque text form of c (EncodeCursor, kind "t").
 func (c ReplyCursor) Encode() string {
-	raw := "t" + strconv.FormatInt(c.After, 10) + ":" + strconv.Itoa(c.Pos)
-	return base64.RawURLEncoding.EncodeToString([]byte(raw))
+	return EncodeCursor("t", strconv.FormatInt(c.After, 10), strconv.Itoa(c.Pos))
 }
 
 // DecodeReplyCursor parses a reply cursor; "" is no cursor.
 func DecodeReplyCursor(s string) (*ReplyCursor, error) {
-	if s == "" {
-		return nil, nil
+	f, err := CursorFields(s, "t", 2)
+	if f == nil || err != nil {
+		return nil, err
 	}
-	bad := FieldError("cursor", "is not a valid cursor")
-	raw, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil || !strings.HasPrefix(string(raw), "t") {
-		return nil, bad
-	}
-	after, pos, ok := strings.Cut(string(raw[1:]), ":")
-	n, err1 := strconv.ParseInt(after, 10, 64)
-	i, err2 := strconv.Atoi(pos)
-	if !ok || err1 != nil || err2 != nil || n <= 0 || i < 0 {
-		return nil, bad
+	n, err1 := strconv.ParseInt(f[0], 10, 64)
+	i, err2 := strconv.Atoi(f[1])
+	if err1 != nil || err2 != nil || n <= 0 || i < 0 {
+		return nil, BadCursor()
 	}
 	return &ReplyCursor{After: n, Pos: i}, nil
 }
 
-// encodeRank and decodeRank are the popular list's cursor: the last rank seen.
+// encodeRank and decodeRank are the popular list's cursor (EncodeCursor,
+// kind "r"): the last rank seen.
 func encodeRank(rank int) string {
-	return base64.RawURLEncoding.EncodeToString([]byte("r" + strconv.Itoa(rank)))
+	return EncodeCursor("r", strconv.Itoa(rank))
 }
 
 func decodeRank(s string) (int, error) {
-	if s == "" {
-		return 0, nil
+	f, err := CursorFields(s, "r", 1)
+	if f == nil || err != nil {
+		return 0, err
 	}
-	raw, err := base64.RawURLEncoding.DecodeString(s)
-	if err == nil && strings.HasPrefix(string(raw), "r") {
-		if n, err := strconv.Atoi(string(raw[1:])); err == nil && n > 0 {
-			return n, nil
-		}
+	if n, err := strconv.Atoi(f[0]); err == nil && n > 0 {
+		return n, nil
 	}
-	return 0, FieldError("cursor", "is not a valid cursor")
+	return 0, BadCursor()
 }
 
 // CheckCommentBody normalises a comment body (CRLF to LF, surrounding
