@@ -5,7 +5,7 @@
 # (Debian packages of those names) and PostgreSQL as for `make run`.
 #
 #   BENCH_DURATION (10s)  BENCH_CONNECTIONS (64)  BENCH_THREADS (2)
-#   BENCH_ONLY ("raw page cold creates big")
+#   BENCH_ONLY ("raw page cold creates big")  BENCH_LOG_LEVEL (info, the default of the app)
 #
 # Both servers run on this machine with wrk, so the figures are what one
 # box does, not a cluster; compare ratios, not absolute numbers, between

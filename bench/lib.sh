@@ -35,7 +35,7 @@ start_app() {
   go build -o "$work/web" ./cmd/web
   port="$(free_port)"
   app="http://127.0.0.1:$port"
-  DATABASE_URL="$db_url" HTTP_ADDR="127.0.0.1:$port" DATA_DIR="$work/data" LOG_LEVEL=error \
+  DATABASE_URL="$db_url" HTTP_ADDR="127.0.0.1:$port" DATA_DIR="$work/data" LOG_LEVEL="${BENCH_LOG_LEVEL:-info}" \
     API_RATE_LIMIT=100000000 API_CREATE_RATE_LIMIT=100000000 REGISTRATION_RATE_LIMIT=100000000 MAX_CONNS_PER_IP=-1 MAX_PASTE_BYTES=$((11 << 20)) \
     "$work/web" >"$work/app.log" 2>&1 &
   app_pid=$!
