@@ -750,14 +750,6 @@ func facetField(schema map[string]any, f string) bool {
 	return false
 }
 
-func flatten(ps [][]string) []string {
-	var out []string
-	for _, p := range ps {
-		out = append(out, p...)
-	}
-	return out
-}
-
 // snippet marks matched words in a window of s, as Typesense's highlight
 // snippet does (whole words, original case kept), and returns the words
 // it marked (matched_tokens).
