@@ -392,7 +392,7 @@ func RenderTable(content []byte, comma rune) (Table, bool) {
 			rec = rec[:MaxTableColumns]
 		}
 		if row == 0 {
-			b.WriteString(`<div class="data-table-wrap" data-testid="table-wrap" tabindex="0"><table class="data-table" data-testid="data-table"><thead><tr><th class="rn" scope="col">#</th>`)
+			b.WriteString(`<div class="csv-table-wrap" data-testid="table-wrap" tabindex="0"><table class="csv-table" data-testid="data-table"><thead><tr><th class="rn" scope="col">#</th>`)
 			for _, h := range rec {
 				b.WriteString(`<th scope="col">`)
 				escapeTo(&b, h)
