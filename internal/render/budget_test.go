@@ -18,7 +18,11 @@ func TestBudgetStopsSlowLexers(t *testing.T) {
 		in := bytes.Repeat([]byte("\n"), DefaultMaxLines)
 		start := time.Now()
 		r := h.Render(in, syntax)
-		if d := time.Since(start); d > budget+time.Second {
+		// The budget bounds the lexer; writing the 100,000 lines out
+		// after it is linear but slow under -race on a busy CI machine
+		// (1.3-1.9 s seen), so the slack is generous. Without the budget
+		// the Markdown lexer is quadratic here and takes minutes.
+		if d := time.Since(start); d > budget+4*time.Second {
 			t.Errorf("%s: %d empty lines took %v with a budget of %v", syntax, len(in), d, budget)
 		}
 		if r.Lines != DefaultMaxLines {
