@@ -31,7 +31,9 @@ func (l *lifetime) UnmarshalJSON(b []byte) error {
 	// ParseLifetime judges it like the string form; anything else (a
 	// fraction, an object) is refused as the wrong type.
 	if _, err := strconv.ParseUint(string(b), 10, 64); err != nil {
-		return &json.UnmarshalTypeError{Value: "number " + string(b), Type: lifetimeType}
+		// The field is named here: not every encoding/json release adds
+		// it to an error an Unmarshaler returns.
+		return &json.UnmarshalTypeError{Value: "number " + string(b), Type: lifetimeType, Field: "expires_in"}
 	}
 	*l = lifetime(b)
 	return nil
