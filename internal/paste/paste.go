@@ -55,6 +55,23 @@ type Paste struct {
 	// OwnerDisabled is set when the owner's account is disabled or being
 	// deleted: the paste is then hidden from everyone (canRead).
 	OwnerDisabled bool
+	// Files are the newest revision's files, first file first; loaded
+	// with the paste where a page or the API needs them (see files.go).
+	// Empty when not loaded: FilesOf then gives the one file the row
+	// describes.
+	Files []File
+	// BodyKeys are every body key the paste's revisions name; set only on
+	// a paste the repository has just deleted, for removing its bodies.
+	BodyKeys []string
+	// PasswordHash is the Argon2id hash of the paste's password, "" when
+	// it has none: reads by anyone but the owner then need the password
+	// (see unlock.go).
+	PasswordHash string
+	// MaxViews is the views cap asked for at creation (0: none; a capped
+	// paste is BurnAfterReading, whose reads consume it); ViewsLeft is
+	// what is left of it (1 for a burn paste without a cap).
+	MaxViews  int32
+	ViewsLeft int32
 }
 
 // Expired reports whether p has expired at now.
@@ -82,6 +99,14 @@ type ShareLink struct {
 	PasteID    ID
 	CreatedAt  time.Time
 	LastUsedAt *time.Time
+	// ExpiresAt is when the link stops working (zero: never); MaxUses how
+	// many reads it serves (0: no cap), Uses how many it has served.
+	ExpiresAt time.Time
+	MaxUses   int32
+	Uses      int32
+	// TokenHint is the end of the token, to tell links apart in lists;
+	// set only when the link is made (the token is not kept).
+	TokenHint string
 }
 
 // Anonymous is the viewer with no account.

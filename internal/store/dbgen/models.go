@@ -72,6 +72,18 @@ type IdempotencyKey struct {
 	KeyID          []byte
 }
 
+type Invite struct {
+	ID        int64
+	TokenHash []byte
+	CreatedBy *int64
+	Note      string
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	UsedAt    *time.Time
+	UsedBy    *int64
+	RevokedAt *time.Time
+}
+
 type JobRun struct {
 	Name    string
 	LastRun time.Time
@@ -98,6 +110,32 @@ type Paste struct {
 	Stars            int64
 	Views            int64
 	Preview          string
+	Tags             []string
+	ForkedFrom       *string
+	Forks            int64
+	PasswordHash     *string
+	MaxViews         *int32
+	ViewsLeft        *int32
+	Encrypted        bool
+}
+
+type PasteFile struct {
+	PasteID     string
+	Revision    int32
+	Position    int16
+	Name        string
+	Syntax      string
+	BlobKey     string
+	Size        int64
+	ContentType string
+}
+
+type PasteRevision struct {
+	PasteID   string
+	Revision  int32
+	Title     string
+	AuthorID  *int64
+	CreatedAt time.Time
 }
 
 type PasteSearch struct {
@@ -112,6 +150,12 @@ type PasteSearch struct {
 	Body       string
 	Terms      string
 	Tsv        interface{}
+}
+
+type PasteTag struct {
+	PasteID   string
+	Tag       string
+	CreatedAt time.Time
 }
 
 type PasteView struct {
@@ -206,6 +250,10 @@ type ShareLink struct {
 	TokenHash  []byte
 	CreatedAt  time.Time
 	LastUsedAt *time.Time
+	TokenHint  string
+	ExpiresAt  *time.Time
+	MaxUses    *int32
+	Uses       int32
 }
 
 type Star struct {
@@ -232,4 +280,12 @@ type User struct {
 	TokensValidAfter time.Time
 	CreatedAt        time.Time
 	DeletedAt        *time.Time
+}
+
+type UserIdentity struct {
+	Issuer     string
+	Subject    string
+	UserID     int64
+	CreatedAt  time.Time
+	LastUsedAt time.Time
 }
