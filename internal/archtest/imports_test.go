@@ -91,6 +91,8 @@ var table = map[string]rule{
 	"internal/lru":       {forbid: adapters},
 	"internal/ratelimit": {may: []string{"internal/clock"}, forbid: adapters},
 	"internal/logging":   {forbid: adapters},
+	// Comparing sets of files: hunks and the unified text (go-udiff).
+	"internal/diff": {forbid: adapters},
 
 	// Adapters.
 	"internal/store": {
@@ -113,7 +115,8 @@ var table = map[string]rule{
 	"internal/render": {
 		// paste: render.Pages implements the domain's renderer port, as
 		// blob implements its blob store. Nothing else of the domain.
-		may:    []string{"internal/paste"},
+		// diff: render.Diffs renders its comparisons (the differ port).
+		may:    []string{"internal/paste", "internal/diff"},
 		forbid: adapters,
 	},
 	// Every read-side cache, as decorators around the domain's read ports;

@@ -24,7 +24,7 @@ var cssOnce = sync.OnceValue(buildCSS)
 // the reader chose light, all scoped under .chroma. It also
 // styles the line-number links and highlights the line targeted by the URL
 // (#L{n}) and lines with the class "hl", and carries the terminal palette
-// (termCSS). It is computed once.
+// (termCSS) and the colours of diff lines (diffCSS). It is computed once.
 func CSS() string { return cssOnce() }
 
 func buildCSS() string {
@@ -47,6 +47,7 @@ func buildCSS() string {
 	b.WriteString(scoped(dark.String(), `:root:not([data-theme="light"]) `))
 	b.WriteString("}\n")
 	b.WriteString(termCSS())
+	b.WriteString(diffCSS())
 	return b.String()
 }
 

@@ -165,6 +165,9 @@ func (h *Highlighter) RenderLines(content []byte, syntax string, o LineOptions) 
 
 	lw := newLineWriter(text)
 	lw.keep = keep
+	if key, _ := h.idx.canonical(syntax); key == "diff" {
+		lw.classes = diffLineClasses(text)
+	}
 	if tokens != nil {
 		for _, t := range tokens {
 			cls := tokenClass(t.Type)
@@ -260,7 +263,12 @@ func errorLine(l string) bool {
 
 // tokenise runs lexer over text within the time budget; nil when it fails
 // or runs out of time, so the caller falls back to plain lines.
-func (h *Highlighter) tokenise(lexer chroma.Lexer, text string) (tokens []chroma.Token) {
+func (h *Highlighter) tokenise(lexer chroma.Lexer, text string) []chroma.Token {
+	return h.tokeniseBy(lexer, text, time.Now().Add(h.opts.HighlightBudget))
+}
+
+// tokeniseBy is tokenise giving up at deadline.
+func (h *Highlighter) tokeniseBy(lexer chroma.Lexer, text string, deadline time.Time) (tokens []chroma.Token) {
 	defer func() {
 		// A lexer bug must cost the colours, not the page.
 		if recover() != nil {
@@ -276,7 +284,6 @@ func (h *Highlighter) tokenise(lexer chroma.Lexer, text string) (tokens []chroma
 	if err != nil {
 		return nil
 	}
-	deadline := time.Now().Add(h.opts.HighlightBudget)
 	tokens = make([]chroma.Token, 0, len(text)/4+1)
 	// Adjacent tokens of one type merge into one span.
 	var run strings.Builder
@@ -380,6 +387,8 @@ type lineWriter struct {
 	keep  []bool
 	skip  bool
 	shown int
+	// classes are extra classes of each line ("" for none; nil: none).
+	classes []string
 }
 
 func newLineWriter(text string) *lineWriter {
@@ -412,7 +421,12 @@ func (w *lineWriter) startLine() {
 	}
 	w.shown++
 	num := strconv.AppendInt(w.num[:0], int64(w.n), 10)
-	w.b.WriteString(`<span class="line" id="L`)
+	w.b.WriteString(`<span class="line`)
+	if w.n <= len(w.classes) && w.classes[w.n-1] != "" {
+		w.b.WriteByte(' ')
+		w.b.WriteString(w.classes[w.n-1])
+	}
+	w.b.WriteString(`" id="L`)
 	w.b.Write(num)
 	w.b.WriteString(`"><a class="ln" href="#L`)
 	w.b.Write(num)
