@@ -1,9 +1,10 @@
 -- name: InsertPaste :exec
 INSERT INTO pastes (
     id, owner_id, title, syntax, visibility, size, blob_key, source_url,
-    burn_after_reading, delete_token_hash, revision, created_at, updated_at, expires_at, preview
+    burn_after_reading, delete_token_hash, revision, created_at, updated_at, expires_at, preview,
+    tags, forked_from, encrypted
 ) VALUES (
-    $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15
+    $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18
 );
 
 -- name: PasteByID :one
@@ -74,7 +75,8 @@ UPDATE pastes SET
     revision = revision + 1,
     updated_at = sqlc.arg(updated_at),
     expires_at = sqlc.narg(expires_at),
-    preview = coalesce(sqlc.narg(preview)::text, preview)
+    preview = coalesce(sqlc.narg(preview)::text, preview),
+    tags = sqlc.arg(tags)::text[]
 WHERE id = sqlc.arg(id) AND revision = sqlc.arg(revision)
 RETURNING *;
 
@@ -83,7 +85,25 @@ RETURNING *;
 -- trigger fires for each row as for INSERT.
 INSERT INTO pastes (
     id, owner_id, title, syntax, visibility, size, blob_key, source_url,
-    burn_after_reading, delete_token_hash, revision, created_at, updated_at, expires_at, preview
+    burn_after_reading, delete_token_hash, revision, created_at, updated_at, expires_at, preview,
+    tags, forked_from, encrypted
 ) VALUES (
-    $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15
+    $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18
 );
+
+-- name: SetPasteLocks :exec
+-- A password and a views cap are written beside the insert, in its
+-- transaction (issue 16), so the insert queries stay as they are.
+UPDATE pastes SET
+    password_hash = sqlc.narg(password_hash),
+    max_views = sqlc.narg(max_views),
+    views_left = sqlc.narg(max_views)
+WHERE id = sqlc.arg(id);
+
+-- name: ConsumePasteView :one
+-- One read of a paste that reads consume: the row lock serialises
+-- concurrent readers, each sees the count the one before left, and none
+-- passes 0 (a burn paste without a count has one view).
+UPDATE pastes SET views_left = coalesce(views_left, 1) - 1
+WHERE id = $1 AND burn_after_reading AND coalesce(views_left, 1) > 0
+RETURNING *;

@@ -6,6 +6,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -14,6 +15,8 @@ import (
 	"net/http/pprof"
 	"os"
 	"os/signal"
+	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -78,7 +81,7 @@ func run(args []string) int {
 	case "reindex":
 		err = reindexCommand(ctx, cfg, log)
 	default:
-		fmt.Fprintf(os.Stderr, "unknown command %q\nusage: web [serve|migrate|reindex|healthcheck|admin grant|revoke USERNAME]\n", cmd)
+		fmt.Fprintf(os.Stderr, "unknown command %q\nusage: web [serve|migrate|reindex|healthcheck|admin grant|revoke USERNAME|admin invite]\n", cmd)
 		return 2
 	}
 	if err != nil {
@@ -115,11 +118,18 @@ func newLogger(w io.Writer, terminal bool, cfg config.Config) *slog.Logger {
 	return slog.New(slog.NewJSONHandler(w, opts))
 }
 
+// adminUsage lists the admin commands.
+const adminUsage = "usage: web admin grant|revoke USERNAME | web admin invite [-expires 7d] [-note TEXT]"
+
 // adminCommand grants or revokes the admin role: `web admin grant NAME`.
-// Admins are made only here, never through the web.
+// Admins are made only here, never through the web. `web admin invite`
+// prints a one-use registration link.
 func adminCommand(ctx context.Context, cfg config.Config, args []string) error {
+	if len(args) > 0 && args[0] == "invite" {
+		return inviteCommand(ctx, cfg, args[1:])
+	}
 	if len(args) != 2 || (args[0] != "grant" && args[0] != "revoke") {
-		return errors.New("usage: web admin grant|revoke USERNAME")
+		return errors.New(adminUsage)
 	}
 	return withPool(ctx, cfg, func(pool *pgxpool.Pool) error {
 		if err := store.New(pool).Accounts().SetAdmin(ctx, args[1], args[0] == "grant"); err != nil {
@@ -135,6 +145,51 @@ func adminCommand(ctx context.Context, cfg config.Config, args []string) error {
 		}
 		return nil
 	})
+}
+
+// inviteCommand prints a one-use registration link lasting -expires
+// (default 7 days; a Go duration or a number of days such as 30d).
+func inviteCommand(ctx context.Context, cfg config.Config, args []string) error {
+	fs := flag.NewFlagSet("web admin invite", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	expires := fs.String("expires", "7d", "how long the link works: 30m, 48h, 7d …")
+	note := fs.String("note", "", "who the invite is for, shown on /admin/invites")
+	if err := fs.Parse(args); err != nil || fs.NArg() != 0 {
+		return errors.New(adminUsage)
+	}
+	ttl, err := parseDays(*expires)
+	if err != nil {
+		return fmt.Errorf("-expires %q: %w", *expires, err)
+	}
+	return withPool(ctx, cfg, func(pool *pgxpool.Pool) error {
+		accounts := account.NewService(store.New(pool).Accounts(), account.Options{Registration: account.Registration(cfg.Registration)})
+		token, inv, err := accounts.CreateInvite(ctx, 0, ttl, *note)
+		if err != nil {
+			return err
+		}
+		fmt.Println(web.InviteURL(cfg.BaseURL.String(), token))
+		if cfg.Registration != string(account.RegistrationInvite) {
+			fmt.Fprintf(os.Stderr, "note: REGISTRATION is %s here; the link is needed only with REGISTRATION=invite\n", cfg.Registration)
+		}
+		fmt.Fprintf(os.Stderr, "one use, until %s\n", inv.ExpiresAt.Format("2006-01-02 15:04 MST"))
+		return nil
+	})
+}
+
+// parseDays reads a Go duration or a whole number of days ("7d").
+func parseDays(s string) (time.Duration, error) {
+	if n, ok := strings.CutSuffix(s, "d"); ok {
+		d, err := strconv.Atoi(n)
+		if err != nil || d <= 0 {
+			return 0, errors.New("must be a duration such as 48h or a number of days such as 7d")
+		}
+		return time.Duration(d) * 24 * time.Hour, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d <= 0 {
+		return 0, errors.New("must be a duration such as 48h or a number of days such as 7d")
+	}
+	return d, nil
 }
 
 // withPool opens the database, waits up to a minute for it to answer (a
@@ -210,12 +265,20 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		// bound with the render cache, half each.
 		readCache := readcache.New(readcache.Options{
 			MaxPastes: cfg.PasteCacheEntries, MaxSnapshotBytes: cfg.RenderCacheBytes / 2, Logger: log,
+			// Lists, searches and their rendered answers for anonymous
+			// visitors (issue 19): a few thousand first pages.
+			Lists: readcache.ListOptions{MaxEntries: 4096, MaxBytes: 64 << 20},
 		})
 		st.TellChanges(readCache)
 		m.Cache("paste_rows", func() (uint64, uint64) { s := readCache.Stats(); return s.Hits, s.Misses })
 		m.Cache("page_snapshots", func() (uint64, uint64) { s := readCache.Stats(); return s.SnapshotHits, s.SnapshotMisses })
+		m.Cache("lists", func() (uint64, uint64) { s := readCache.Lists().Stats(); return s.Hits, s.Misses })
 		renderCache := readcache.NewRenders(cfg.RenderCacheBytes / 2)
 		m.Cache("render", renderCache.Stats)
+		// Diffs of revisions and pastes, by the bodies compared: a
+		// quarter of RENDER_CACHE_BYTES more.
+		diffCache := readcache.NewDiffs(cfg.RenderCacheBytes / 4)
+		m.Cache("diff", diffCache.Stats)
 		m.SearchQueueDepth(st.CountSearchJobs)
 		tokens, err := auth.NewTokens(auth.TokenOptions{
 			Secret: []byte(cfg.JWTSecret.Reveal()), Issuer: cfg.BaseURL.String(), Audience: cfg.BaseURL.String() + "/api",
@@ -231,6 +294,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 			AccountFailures: 5, AddressFailures: 20, Window: 15 * time.Minute,
 			AccountLimiter: st.SignInLimiter("signin:account", 5, 15*time.Minute),
 			AddressLimiter: st.SignInLimiter("signin:addr", 20, 15*time.Minute),
+			Registration:   account.Registration(cfg.Registration),
 		})
 		sessionStore := web.NewSessions(st.SessionRows(), web.SessionOptions{Secure: cfg.BaseURL.Scheme == "https"})
 		syntaxes := render.NewSyntaxes()
@@ -244,9 +308,14 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 			Logger:         log,
 			Community:      readCache.Community(community),
 			Renderer:       renderCache.Renderer(render.NewPages(render.NewHighlighter(render.HighlightOptions{}))),
-			Search:         engine,
+			Revisions:      st.Revisions(),
+			Differ:         diffCache.Differ(render.NewDiffs(render.NewHighlighter(render.HighlightOptions{}))),
+			Search:         readCache.Search(engine), // anonymous searches' hits are kept with the lists
 			Audit:          adminLog,
 			OrphanGrace:    cfg.OrphanGrace,
+			Passwords:      pastePasswords(st),
+			DefaultExpiry:  cfg.DefaultExpiry,
+			MaxExpiry:      cfg.MaxExpiry,
 		})
 		admins := admin.NewService(st.Admin(), accounts, pastes, blobs, adminLog, admin.Options{Logger: log})
 		proxies := make([]string, len(cfg.TrustedProxies))
@@ -265,6 +334,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 			Logger:      log,
 			Idempotency: api.NewIdempotency(st.IdempotencyKeys(nil), []byte(cfg.JWTSecret.Reveal())), // derives its own keys from the secret
 			Snapshots:   readCache,
+			Lists:       readCache.Lists(),
 			Metrics:     requestMetrics,
 		}, web.Options{
 			BaseURL:        cfg.BaseURL,
@@ -511,4 +581,13 @@ func healthcheck(cfg config.Config) error {
 		return fmt.Errorf("healthz answered %d", resp.StatusCode)
 	}
 	return nil
+}
+
+// pastePasswords is what password pastes need: Argon2id with the default
+// parameters, guesses counted in PostgreSQL across replicas.
+func pastePasswords(st *store.Store) paste.Passwords {
+	var pw paste.Passwords
+	pw.Hash, pw.Verify = auth.PasteHashing(auth.DefaultPasswordParams)
+	pw.PerPaste, pw.PerAddress = st.PasswordGuesses(ratelimit.PasswordGuessesPerPaste, ratelimit.PasswordGuessesPerAddress, nil)
+	return pw
 }

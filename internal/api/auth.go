@@ -51,6 +51,7 @@ type credentials struct {
 	Username string `json:"username"`
 	Password string `json:"password"`
 	Email    string `json:"email"`
+	Invite   string `json:"invite"` // the invite link's token, under REGISTRATION=invite
 }
 
 func (h *handler) register(c *fiber.Ctx) error {
@@ -58,7 +59,7 @@ func (h *handler) register(c *fiber.Ctx) error {
 	if err := decodeJSON(c.Body(), &in); err != nil {
 		return err
 	}
-	u, err := h.Accounts.Register(c.UserContext(), in.Username, in.Email, in.Password)
+	u, err := h.Accounts.SignUp(c.UserContext(), account.SignUp{Username: in.Username, Email: in.Email, Password: in.Password, Invite: in.Invite})
 	if err != nil {
 		return err
 	}
@@ -182,6 +183,10 @@ func retryAfter(err error) (int, bool) {
 	var rl *account.RateLimitError
 	if errors.As(err, &rl) {
 		return int(rl.RetryAfter/time.Second) + 1, true
+	}
+	var gl *paste.GuessLimitError
+	if errors.As(err, &gl) {
+		return int(gl.RetryAfter/time.Second) + 1, true
 	}
 	return 0, false
 }

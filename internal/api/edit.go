@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"encoding/base64"
 	"time"
 
@@ -18,6 +19,7 @@ type updateRequest struct {
 	ExpiresIn        *lifetime `json:"expires_in"`
 	ExpiresAt        *string   `json:"expires_at"`
 	BurnAfterReading *bool     `json:"burn_after_reading"`
+	Tags             *[]string `json:"tags"`
 }
 
 func (h *handler) updatePaste(c *fiber.Ctx) error {
@@ -29,7 +31,7 @@ func (h *handler) updatePaste(c *fiber.Ctx) error {
 	if err := decodeJSON(raw, &req); err != nil {
 		return err
 	}
-	in := paste.UpdateInput{Title: req.Title, Syntax: req.Syntax, ExpiresAt: req.ExpiresAt, BurnAfterReading: req.BurnAfterReading}
+	in := paste.UpdateInput{Title: req.Title, Syntax: req.Syntax, ExpiresAt: req.ExpiresAt, BurnAfterReading: req.BurnAfterReading, Tags: req.Tags}
 	if req.ExpiresIn != nil {
 		exp := string(*req.ExpiresIn)
 		in.ExpiresIn = &exp
@@ -59,15 +61,39 @@ func (h *handler) updatePaste(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(h.toJSON(p))
+	out := h.toJSON(p)
+	h.withForkOrigin(c, &out, p)
+	return c.JSON(out)
 }
 
 type shareLinkJSON struct {
 	ID         int64      `json:"id"`
 	Token      string     `json:"token,omitempty"`
+	TokenHint  string     `json:"token_hint"`
 	URL        string     `json:"url,omitempty"`
 	CreatedAt  time.Time  `json:"created_at"`
 	LastUsedAt *time.Time `json:"last_used_at"`
+	ExpiresAt  *time.Time `json:"expires_at"`
+	MaxViews   *int32     `json:"max_views"`
+	Views      int32      `json:"views"`
+}
+
+func toShareLinkJSON(l paste.ShareLink) shareLinkJSON {
+	out := shareLinkJSON{ID: l.ID, TokenHint: l.TokenHint, CreatedAt: l.CreatedAt, LastUsedAt: l.LastUsedAt, Views: l.Uses}
+	if !l.ExpiresAt.IsZero() {
+		t := l.ExpiresAt
+		out.ExpiresAt = &t
+	}
+	if l.MaxUses > 0 {
+		n := l.MaxUses
+		out.MaxViews = &n
+	}
+	return out
+}
+
+type shareLinkRequest struct {
+	ExpiresIn lifetime `json:"expires_in"`
+	MaxViews  int      `json:"max_views"`
 }
 
 func (h *handler) createShareLink(c *fiber.Ctx) error {
@@ -75,13 +101,28 @@ func (h *handler) createShareLink(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	token, link, err := h.Pastes.CreateShareLink(c.UserContext(), v, paste.ID(c.Params("id")))
+	// The body is optional: no body (or an empty one) makes a link
+	// without an expiry or a cap.
+	var req shareLinkRequest
+	raw, err := h.body(c, 64<<10)
+	if err != nil {
+		return err
+	}
+	if len(bytes.TrimSpace(raw)) > 0 {
+		if err := decodeJSON(raw, &req); err != nil {
+			return err
+		}
+	}
+	token, link, err := h.Pastes.CreateShareLink(c.UserContext(), v, paste.ID(c.Params("id")),
+		paste.ShareLinkInput{ExpiresIn: string(req.ExpiresIn), MaxViews: req.MaxViews})
 	if err != nil {
 		return err
 	}
 	url := h.link("/s/" + token)
 	c.Location(url)
-	return c.Status(fiber.StatusCreated).JSON(shareLinkJSON{ID: link.ID, Token: token, URL: url, CreatedAt: link.CreatedAt})
+	out := toShareLinkJSON(link)
+	out.Token, out.URL = token, url
+	return c.Status(fiber.StatusCreated).JSON(out)
 }
 
 func (h *handler) listShareLinks(c *fiber.Ctx) error {
@@ -95,7 +136,7 @@ func (h *handler) listShareLinks(c *fiber.Ctx) error {
 	}
 	out := make([]shareLinkJSON, len(links))
 	for i, l := range links {
-		out[i] = shareLinkJSON{ID: l.ID, CreatedAt: l.CreatedAt, LastUsedAt: l.LastUsedAt}
+		out[i] = toShareLinkJSON(l)
 	}
 	return c.JSON(fiber.Map{"items": out, "next_cursor": nil})
 }

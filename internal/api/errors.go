@@ -52,6 +52,7 @@ func Status(err error) (int, Error) {
 	var rerr *requestError
 	var ferr *fiber.Error
 	var fe *fieldError
+	var refused *account.RefusedError
 	switch {
 	case errors.As(err, &verr):
 		return fiber.StatusUnprocessableEntity, Error{Code: "validation_failed", Message: "some fields are invalid", Fields: verr.Fields}
@@ -59,12 +60,18 @@ func Status(err error) (int, Error) {
 		return fe.status, Error{Code: fe.code, Message: fe.message, Fields: map[string]string{fe.field: fe.message}}
 	case errors.As(err, &rerr):
 		return rerr.status, Error{Code: rerr.code, Message: rerr.message}
+	case errors.As(err, &refused):
+		return fiber.StatusForbidden, Error{Code: refused.Code, Message: refused.Message}
 	case errors.Is(err, account.ErrInvalidToken):
 		return fiber.StatusUnauthorized, Error{Code: "invalid_token", Message: "the bearer token is invalid, expired or revoked"}
 	case errors.Is(err, account.ErrBadCredentials):
 		return fiber.StatusUnauthorized, Error{Code: "invalid_credentials", Message: "wrong username or password"}
 	case isRateLimit(err):
 		return fiber.StatusTooManyRequests, Error{Code: "rate_limited", Message: "too many attempts; try again later"}
+	case errors.Is(err, paste.ErrWrongPassword):
+		return fiber.StatusUnauthorized, Error{Code: "password_required", Message: "wrong password for this paste"}
+	case errors.Is(err, paste.ErrPasswordRequired):
+		return fiber.StatusUnauthorized, Error{Code: "password_required", Message: "this paste needs its password: send it in the " + HeaderPastePassword + " header"}
 	case errors.Is(err, paste.ErrNotFound):
 		return fiber.StatusNotFound, Error{Code: "not_found", Message: "not found"}
 	case errors.Is(err, paste.ErrTooLarge):
@@ -111,7 +118,7 @@ func WriteError(c *fiber.Ctx, err error) int {
 		c.Set(fiber.HeaderRetryAfter, "5")
 	}
 	SetRetryAfter(c, err)
-	if status == fiber.StatusUnauthorized {
+	if status == fiber.StatusUnauthorized && body.Code != "password_required" {
 		if body.Code == "invalid_token" {
 			c.Set(fiber.HeaderWWWAuthenticate, `Bearer error="invalid_token"`)
 		} else {

@@ -40,6 +40,14 @@ type pasteJSON struct {
 	Content          *string    `json:"content,omitempty"`
 	ContentEncoding  string     `json:"content_encoding,omitempty"`
 	DeleteToken      string     `json:"delete_token,omitempty"`
+	Tags             []string   `json:"tags"`
+	Forks            int64      `json:"forks"`
+	ForkedFrom       *forkRef   `json:"forked_from,omitempty"`
+	// A password paste's reads need X-Paste-Password; a capped paste is
+	// gone after max_views reads, views_left of which remain.
+	PasswordProtected bool   `json:"password_protected"`
+	MaxViews          *int32 `json:"max_views,omitempty"`
+	ViewsLeft         *int32 `json:"views_left,omitempty"`
 }
 
 func (h *handler) toJSON(p paste.Paste) pasteJSON {
@@ -59,6 +67,11 @@ func (h *handler) toJSON(p paste.Paste) pasteJSON {
 		Dislikes:         p.Dislikes,
 		Stars:            p.Stars,
 		Views:            p.Views,
+		Tags:             p.Tags,
+		Forks:            p.Forks,
+	}
+	if out.Tags == nil {
+		out.Tags = []string{}
 	}
 	if !p.ExpiresAt.IsZero() {
 		t := p.ExpiresAt
@@ -68,7 +81,20 @@ func (h *handler) toJSON(p paste.Paste) pasteJSON {
 		name := p.OwnerName
 		out.Owner = &name
 	}
+	lockJSON(&out, p)
 	return out
+}
+
+// lockJSON adds a paste's password flag and views cap; burn_after_reading
+// stays what was asked for (a cap of one view), though every capped paste
+// is consumed by its reads.
+func lockJSON(out *pasteJSON, p paste.Paste) {
+	out.PasswordProtected = p.PasswordHash != ""
+	if p.MaxViews > 0 && p.BurnAfterReading {
+		mv, left := p.MaxViews, p.ViewsLeft
+		out.MaxViews, out.ViewsLeft = &mv, &left
+		out.BurnAfterReading = p.MaxViews == 1
+	}
 }
 
 // withContent adds the body: as a string when it is UTF-8, base64 otherwise,
@@ -95,6 +121,9 @@ type createRequest struct {
 	BurnAfterReading bool     `json:"burn_after_reading"`
 	Filename         string   `json:"filename"`
 	SourceURL        string   `json:"source_url"`
+	Password         string   `json:"password"`
+	MaxViews         int      `json:"max_views"`
+	Tags             []string `json:"tags"`
 }
 
 func (h *handler) createPaste(c *fiber.Ctx) error {
@@ -126,6 +155,10 @@ func (h *handler) createPaste(c *fiber.Ctx) error {
 // HeaderDeleteToken carries an anonymous paste's delete token: in the
 // request of DELETE /pastes/{id}, and in the text/plain answer of a create.
 const HeaderDeleteToken = "X-Delete-Token"
+
+// HeaderPastePassword carries a password paste's password: on reads
+// (GET /api/v1/pastes/{id}, /raw, /dl, /embed) and on raw-body creates.
+const HeaderPastePassword = "X-Paste-Password"
 
 // titleFromFilename names an untitled paste after the file it was sent
 // from (`pastel main.go` sends ?filename=main.go): the page shows it as the
@@ -166,7 +199,11 @@ func (h *handler) parseCreate(c *fiber.Ctx) (paste.CreateInput, error) {
 		if err != nil {
 			return paste.CreateInput{}, err
 		}
-		return fieldsFrom(c.Query, body)
+		in, err := fieldsFrom(c.Query, body)
+		// A password never travels in a URL (logs keep URLs): a raw-body
+		// create sends it in the header that reads use too.
+		in.Password = c.Get(HeaderPastePassword)
+		return in, err
 	}
 	return paste.CreateInput{}, errMediaType
 }
@@ -176,7 +213,16 @@ func fieldsFrom(get func(string, ...string) string, content []byte) (paste.Creat
 	if err != nil {
 		return paste.CreateInput{}, paste.FieldError("burn_after_reading", "must be true or false")
 	}
+	maxViews := 0
+	if v := get("max_views"); v != "" {
+		if maxViews, err = strconv.Atoi(v); err != nil {
+			return paste.CreateInput{}, paste.FieldError("max_views", "must be a whole number between 1 and 1000000")
+		}
+	}
 	return paste.CreateInput{
+		Password:         get("password"),
+		MaxViews:         maxViews,
+		Tags:             paste.SplitTags(get("tags")),
 		Title:            get("title"),
 		Content:          content,
 		Syntax:           get("syntax"),
@@ -225,9 +271,11 @@ func (h *handler) parseJSONCreate(c *fiber.Ctx) (paste.CreateInput, error) {
 		return paste.CreateInput{}, paste.FieldError("content_encoding", "must be utf-8 or base64")
 	}
 	return paste.CreateInput{
+		Tags:  req.Tags,
 		Title: req.Title, Content: content, Syntax: req.Syntax,
 		Visibility: paste.Visibility(req.Visibility), ExpiresIn: string(req.ExpiresIn), ExpiresAt: req.ExpiresAt,
 		BurnAfterReading: req.BurnAfterReading, Filename: req.Filename, SourceURL: req.SourceURL,
+		Password: req.Password, MaxViews: req.MaxViews,
 	}, nil
 }
 
@@ -336,6 +384,7 @@ func (h *handler) sendPaste(c *fiber.Ctx, id paste.ID) error {
 		return c.SendStatus(fiber.StatusOK)
 	}
 	out := h.toJSON(r.Paste)
+	h.withForkOrigin(c, &out, r.Paste)
 	if v.Shared != "" {
 		h.throughLink(&out, c.Params("token"))
 	}
@@ -347,47 +396,97 @@ type listJSON struct {
 	NextCursor *string     `json:"next_cursor"`
 }
 
+// ListCache keeps answers that are the same for every anonymous caller,
+// by key, forgotten whenever a paste, comment or user changes on any
+// replica (readcache.Lists).
+type ListCache interface {
+	// Begin returns the epoch to pass to Keep, taken before what the
+	// answer shows is read.
+	Begin() uint64
+	// Get returns the value kept under key if it is still true at now
+	// (paste.Service.Now).
+	Get(key string, now time.Time) (any, bool)
+	// Keep keeps v, of size bytes, under key until until (zero: no
+	// expiry), unless anything changed since epoch.
+	Keep(epoch uint64, key string, v any, size int64, until time.Time)
+}
+
+// listPastes answers GET /pastes. An anonymous caller's first page (no
+// cursor) is the same for every such caller: its JSON is kept, by the
+// request's path and query, until a paste changes (ListCache).
 func (h *handler) listPastes(c *fiber.Ctx) error {
-	limit, err := queryInt(c, "limit")
+	v := paste.ViewerFrom(c.UserContext())
+	shared := h.Lists != nil && !v.SignedIn() && c.Query("cursor") == ""
+	var key string
+	if shared {
+		key = "api:" + c.OriginalURL()
+		if body, ok := h.Lists.Get(key, h.Pastes.Now()); ok {
+			return sendJSON(c, body.([]byte))
+		}
+	}
+	var epoch uint64
+	if shared {
+		epoch = h.Lists.Begin() // before anything the answer shows is read
+	}
+	page, err := h.listPage(c, v)
 	if err != nil {
 		return err
+	}
+	body, err := json.Marshal(h.listOf(page))
+	if err != nil {
+		return err
+	}
+	if shared {
+		h.Lists.Keep(epoch, key, body, int64(len(body)), paste.ValidUntil(page.Items))
+	}
+	return sendJSON(c, body)
+}
+
+// sendJSON answers 200 with body, JSON already encoded.
+func sendJSON(c *fiber.Ctx, body []byte) error {
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+	c.Response().SetBody(body)
+	return nil
+}
+
+// listPage reads the page GET /pastes asks for.
+func (h *handler) listPage(c *fiber.Ctx, v paste.Viewer) (paste.Page, error) {
+	limit, err := queryInt(c, "limit")
+	if err != nil {
+		return paste.Page{}, err
+	}
+	ctx := c.UserContext()
+	if tag := c.Query("tag"); tag != "" {
+		if c.Query("owner") != "" || c.Query("sort", "recent") != "recent" {
+			return paste.Page{}, paste.FieldError("tag", "lists everyone's public pastes with the tag, newest first: drop owner and sort")
+		}
+		return h.Pastes.ListByTag(ctx, tag, c.Query("cursor"), limit)
 	}
 	switch c.Query("sort", "recent") {
 	case "recent":
 	case "popular":
 		if c.Query("owner") != "" {
-			return paste.FieldError("sort", "popular lists everyone's public pastes: drop owner")
+			return paste.Page{}, paste.FieldError("sort", "popular lists everyone's public pastes: drop owner")
 		}
-		page, err := h.Pastes.ListPopular(c.UserContext(), c.Query("cursor"), limit)
-		if err != nil {
-			return err
-		}
-		return c.JSON(h.listOf(page))
+		return h.Pastes.ListPopular(ctx, c.Query("cursor"), limit)
 	default:
-		return paste.FieldError("sort", "must be recent or popular")
+		return paste.Page{}, paste.FieldError("sort", "must be recent or popular")
 	}
-	ctx := c.UserContext()
-	v := paste.ViewerFrom(ctx)
-	var page paste.Page
 	switch owner := c.Query("owner"); owner {
 	case "":
-		page, err = h.Pastes.ListRecent(ctx, c.Query("cursor"), limit)
+		return h.Pastes.ListRecent(ctx, c.Query("cursor"), limit)
 	case "me":
 		if !v.SignedIn() {
-			return paste.ErrUnauthorized
+			return paste.Page{}, paste.ErrUnauthorized
 		}
-		page, err = h.Pastes.ListOwned(ctx, v, v.UserID, c.Query("cursor"), limit)
+		return h.Pastes.ListOwned(ctx, v, v.UserID, c.Query("cursor"), limit)
 	default:
-		u, uerr := h.Accounts.UserByUsername(ctx, owner)
-		if uerr != nil {
-			return uerr
+		u, err := h.Accounts.UserByUsername(ctx, owner)
+		if err != nil {
+			return paste.Page{}, err
 		}
-		page, err = h.Pastes.ListOwned(ctx, v, u.ID, c.Query("cursor"), limit)
+		return h.Pastes.ListOwned(ctx, v, u.ID, c.Query("cursor"), limit)
 	}
-	if err != nil {
-		return err
-	}
-	return c.JSON(h.listOf(page))
 }
 
 func (h *handler) listOf(page paste.Page) listJSON {

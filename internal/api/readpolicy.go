@@ -18,8 +18,10 @@ import (
 //   - A burn-after-reading paste: Cache-Control no-store, no ETag, and no
 //     condition is honoured (the read that answers is the one that
 //     consumes it).
-//   - A private paste, or any paste read through a share link: no-store
-//     (no cache, shared or private, keeps it), with its ETag.
+//   - A private or password paste, or any paste read through a share
+//     link: no-store (no cache, shared or private, keeps it), with its
+//     ETag. A 304 is only ever answered after the read rule (and so the
+//     password) has allowed the read.
 //   - Anything else: "private, no-cache" (a browser may keep it and must
 //     revalidate) with its ETag.
 //
@@ -34,7 +36,7 @@ func ReadCaching(c *fiber.Ctx, v paste.Viewer, p paste.Paste) (notModified bool)
 	}
 	tag := ReadETag(v, p)
 	c.Set(fiber.HeaderETag, tag)
-	if p.Visibility == paste.Private || v.Shared != "" {
+	if p.Visibility == paste.Private || v.Shared != "" || p.PasswordHash != "" {
 		c.Set(fiber.HeaderCacheControl, "no-store")
 	} else {
 		c.Set(fiber.HeaderCacheControl, "private, no-cache")

@@ -11,7 +11,7 @@ import (
 // unknown or revoked token as for a paste the caller may not read.
 func (h *handler) getShared(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	v, id, err := h.Pastes.Shared(ctx, paste.ViewerFrom(ctx), c.Params("token"))
+	v, id, err := h.Pastes.Shared(ctx, paste.ViewerFrom(ctx), c.Params("token"), c.Method() != fiber.MethodHead)
 	if err != nil {
 		return err
 	}

@@ -230,3 +230,15 @@ func CheckPassword(pw string) string {
 	}
 	return ""
 }
+
+// PasteHashing returns the hashing of paste passwords (Argon2id with
+// params) in the shape the paste domain takes: hash, and verify, which is
+// false for a wrong password and a malformed hash alike.
+func PasteHashing(params PasswordParams) (hash func(string) (string, error), verify func(password, hash string) bool) {
+	hash = func(pw string) (string, error) { return HashPassword(pw, params) }
+	verify = func(pw, h string) bool {
+		ok, _, err := VerifyPassword(pw, h)
+		return ok && err == nil
+	}
+	return hash, verify
+}

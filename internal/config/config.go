@@ -99,6 +99,25 @@ type Config struct {
 	// MetricsAddr, when set, serves GET /metrics (Prometheus text format)
 	// on its own listener, never on HTTP_ADDR; unset: not served.
 	MetricsAddr string
+	// DefaultExpiry is the lifetime of a paste created without one (an
+	// expires_in value: "never", "1d", "36h", "5400"); MaxExpiry the
+	// longest lifetime allowed (0: no limit; then "never" is refused).
+	DefaultExpiry string
+	MaxExpiry     time.Duration
+	// Registration is who may sign up: "open", "invite" (an admin's invite
+	// link is needed) or "closed".
+	Registration string
+	// OIDC, when Issuer is set, adds sign-in through an OpenID Connect
+	// provider beside passwords.
+	OIDC OIDC
+}
+
+// OIDC configures sign-in with an OpenID Connect provider; the redirect
+// URL is BASE_URL + /auth/oidc/callback.
+type OIDC struct {
+	Issuer       string
+	ClientID     string
+	ClientSecret Secret
 }
 
 // Defaults.
@@ -162,6 +181,12 @@ func Load(getenv func(string) string) (Config, error) {
 		OrphanGrace:         l.duration("ORPHAN_GRACE", DefaultOrphanGrace),
 		DebugAddr:           l.str("DEBUG_ADDR", ""),
 		MetricsAddr:         l.str("METRICS_ADDR", ""),
+		Registration:        l.str("REGISTRATION", "open"),
+		OIDC: OIDC{
+			Issuer:       l.str("OIDC_ISSUER", ""),
+			ClientID:     l.str("OIDC_CLIENT_ID", ""),
+			ClientSecret: l.secret("OIDC_CLIENT_SECRET", ""),
+		},
 	}
 	if u, err := url.Parse(c.DatabaseURL.Reveal()); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
 		l.bad("DATABASE_URL", "must be a postgres:// URL")
@@ -219,6 +244,21 @@ func Load(getenv func(string) string) (Config, error) {
 			l.bad("METRICS_ADDR", "must differ from HTTP_ADDR (metrics are never served on the public listener)")
 		}
 	}
+	switch c.Registration {
+	case "open", "invite", "closed":
+	default:
+		l.bad("REGISTRATION", "must be open, invite or closed")
+	}
+	if c.OIDC.Issuer != "" {
+		if u, err := url.Parse(c.OIDC.Issuer); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			l.bad("OIDC_ISSUER", "must be the provider's issuer URL, such as https://login.example.org")
+		}
+		if c.OIDC.ClientID == "" {
+			l.bad("OIDC_CLIENT_ID", "is required with OIDC_ISSUER")
+		}
+	} else if c.OIDC.ClientID != "" || c.OIDC.ClientSecret != "" {
+		l.bad("OIDC_ISSUER", "is required with OIDC_CLIENT_ID and OIDC_CLIENT_SECRET")
+	}
 	if c.RenderCacheBytes < 0 || c.RenderCacheBytes > 1<<34 {
 		l.bad("RENDER_CACHE_BYTES", "must be between 0 and 17179869184")
 	}
@@ -239,6 +279,7 @@ func Load(getenv func(string) string) (Config, error) {
 			l.bad(s.name, "must be at least 32 characters")
 		}
 	}
+	c.DefaultExpiry, c.MaxExpiry = l.expiryPolicy()
 	if len(l.errs) > 0 {
 		return Config{}, fmt.Errorf("configuration: %w", errors.Join(l.errs...))
 	}
@@ -415,4 +456,59 @@ func loadOrCreate(path string) (Secret, error) {
 		return "", err
 	}
 	return Secret(v), f.Sync()
+}
+
+// expiryPresets are the preset expires_in codes (paste.Expiries) with
+// their lifetimes; config imports nothing of the domain.
+var expiryPresets = map[string]time.Duration{
+	"never": 0, "10m": 10 * time.Minute, "1h": time.Hour, "1d": 24 * time.Hour,
+	"1w": 7 * 24 * time.Hour, "2w": 14 * 24 * time.Hour, "1M": 30 * 24 * time.Hour,
+	"6M": 182 * 24 * time.Hour, "1y": 365 * 24 * time.Hour,
+}
+
+// lifetime reads an expires_in value: a preset, seconds or a Go duration
+// (0: never).
+func lifetime(v string) (time.Duration, bool) {
+	if d, ok := expiryPresets[v]; ok {
+		return d, true
+	}
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+		return time.Duration(n) * time.Second, n >= 1 && n <= 100*365*24*3600
+	}
+	if v == "" || v[0] < '0' || v[0] > '9' {
+		return 0, false
+	}
+	d, err := time.ParseDuration(v)
+	return d, err == nil && d >= time.Second && d <= 100*365*24*time.Hour
+}
+
+// expiryPolicy reads DEFAULT_EXPIRY and MAX_EXPIRY. With a MAX_EXPIRY
+// and no DEFAULT_EXPIRY, pastes get the longest lifetime allowed.
+func (l *loader) expiryPolicy() (string, time.Duration) {
+	const forms = "must be never, a preset (10m 1h 1d 1w 2w 1M 6M 1y), a number of seconds or a duration such as 36h"
+	def := l.str("DEFAULT_EXPIRY", "")
+	maxText := l.str("MAX_EXPIRY", "")
+	var limit time.Duration
+	if maxText != "" {
+		d, ok := lifetime(maxText)
+		if !ok || d == 0 {
+			l.bad("MAX_EXPIRY", strings.Replace(forms, "never, a", "a", 1))
+			return def, 0
+		}
+		limit = d
+	}
+	if def == "" {
+		if limit > 0 {
+			return strconv.FormatInt(int64(limit/time.Second), 10), limit
+		}
+		return "never", 0
+	}
+	d, ok := lifetime(def)
+	switch {
+	case !ok:
+		l.bad("DEFAULT_EXPIRY", forms)
+	case limit > 0 && (d == 0 || d > limit):
+		l.bad("DEFAULT_EXPIRY", "must not be longer than MAX_EXPIRY (never is not allowed with MAX_EXPIRY)")
+	}
+	return def, limit
 }

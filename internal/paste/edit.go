@@ -1,10 +1,10 @@
 package paste
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -20,6 +20,10 @@ type UpdateInput struct {
 	ExpiresIn        *string // counted from now; "never" clears the expiry
 	ExpiresAt        *string // RFC 3339; instead of ExpiresIn
 	BurnAfterReading *bool
+	Tags             *[]string // replaces every tag; an empty list clears them
+	// Files, when not nil, replace every file (Content then does not
+	// apply); Content alone replaces the first file's body.
+	Files []FileInput
 }
 
 // Update changes a paste its owner may edit. A new body is written under a
@@ -42,6 +46,7 @@ func (s *Service) Update(ctx context.Context, v Viewer, id ID, in UpdateInput) (
 	}
 	p := old
 	var verr ValidationError
+	checkEncryptedUpdate(old, &in, &verr)
 	if in.Title != nil {
 		if msg := CheckText(*in.Title, MaxTitleRunes); msg != "" {
 			verr.Add("title", msg)
@@ -98,6 +103,9 @@ func (s *Service) Update(ctx context.Context, v Viewer, id ID, in UpdateInput) (
 	if in.BurnAfterReading != nil {
 		p.BurnAfterReading = *in.BurnAfterReading
 	}
+	if in.Tags != nil {
+		p.Tags = checkTags(*in.Tags, &verr)
+	}
 	if err := verr.Err(); err != nil {
 		return Paste{}, err
 	}
@@ -105,47 +113,40 @@ func (s *Service) Update(ctx context.Context, v Viewer, id ID, in UpdateInput) (
 		p.ID = NewID(p.Visibility)
 	}
 	p.UpdatedAt = now
-	if in.Content != nil {
-		current, err := s.readBody(ctx, old.BlobKey)
-		if err != nil {
-			return Paste{}, err
-		}
-		if !bytes.Equal(current, in.Content) {
-			p.BlobKey = newBlobKey()
-			p.Size = int64(len(in.Content))
-			if err := s.blobs.Put(ctx, p.BlobKey, bytes.NewReader(in.Content), p.Size); err != nil {
-				return Paste{}, fmt.Errorf("store body: %w", err)
-			}
-			crashpoint.Here(crashpoint.UpdateAfterBodyWrite)
-		}
+	// New bodies go under new keys; the old ones stay, named by the
+	// revisions before (removed with the paste).
+	written, content, err := s.editFiles(ctx, old, &p, in)
+	if err != nil {
+		return Paste{}, err
 	}
 	var text *string
-	if in.Content != nil {
-		t := SearchText(in.Content)
+	if content != nil {
+		t := searchTextOf(p, content)
+		if p.Encrypted {
+			t = ""
+		}
 		text = &t
 	}
-	if p.BlobKey != old.BlobKey {
+	if len(written) > 0 {
 		// A new body: its row must commit before the orphan sweep may
 		// take the body for an orphan (see Options.OrphanGrace).
 		cctx, cancel := s.commitBy(ctx)
 		defer cancel()
 		if err := cctx.Err(); err != nil {
-			s.removeBlob(p.BlobKey)
+			s.dropWritten(written)
 			return Paste{}, fmt.Errorf("%w: the new body waited too long: %w", ErrUnavailable, err)
 		}
 	}
 	updated, err := s.repo.UpdatePaste(ctx, old, p, text)
 	if err != nil {
-		if p.BlobKey != old.BlobKey {
-			s.removeBlob(p.BlobKey)
-		}
+		s.dropWritten(written)
 		return Paste{}, err
 	}
-	if updated.BlobKey != old.BlobKey {
+	if len(written) > 0 {
 		crashpoint.Here(crashpoint.UpdateAfterCommit)
-		s.removeBlob(old.BlobKey)
 	}
 	updated.OwnerName = old.OwnerName
+	updated.Files = p.Files
 	return updated, nil
 }
 
@@ -161,15 +162,42 @@ func (s *Service) ownedPaste(ctx context.Context, v Viewer, id ID) (Paste, error
 	return p, nil
 }
 
+// ShareLinkInput is what a new share link may be given: a lifetime
+// (expires_in, as for a paste, within MAX_EXPIRY) and a cap on its reads
+// (max_views).
+type ShareLinkInput struct {
+	ExpiresIn string // "" or "never": as long as the paste
+	MaxViews  int    // 0: no cap
+}
+
 // CreateShareLink makes a new share link for a paste the viewer owns and
 // returns its token, the only time the token exists outside the hash.
-func (s *Service) CreateShareLink(ctx context.Context, v Viewer, id ID) (string, ShareLink, error) {
+func (s *Service) CreateShareLink(ctx context.Context, v Viewer, id ID, in ShareLinkInput) (string, ShareLink, error) {
 	p, err := s.ownedPaste(ctx, v, id)
 	if err != nil {
 		return "", ShareLink{}, err
 	}
+	now := s.opts.Now().UTC().Truncate(time.Microsecond)
+	l := ShareLink{PasteID: p.ID, CreatedAt: now}
+	var verr ValidationError
+	if in.ExpiresIn != "" {
+		// A link never outlives its paste, so MAX_EXPIRY needs no check.
+		at, _, msg := ExpiryRequest{In: in.ExpiresIn}.Resolve(now)
+		if msg != "" {
+			verr.Add("expires_in", msg)
+		}
+		l.ExpiresAt = at
+	}
+	if in.MaxViews < 0 || in.MaxViews > MaxViewsCap {
+		verr.Add("max_views", fmt.Sprintf("must be between 1 and %d", MaxViewsCap))
+	}
+	if err := verr.Err(); err != nil {
+		return "", ShareLink{}, err
+	}
+	l.MaxUses = int32(in.MaxViews)
 	token, hash := NewSecret()
-	link, err := s.repo.InsertShareLink(ctx, p.ID, hash, s.opts.Now().UTC().Truncate(time.Microsecond))
+	l.TokenHint = token[len(token)-4:]
+	link, err := s.repo.InsertShareLink(ctx, l, hash)
 	return token, link, err
 }
 
@@ -195,13 +223,17 @@ func (s *Service) RevokeShareLink(ctx context.Context, v Viewer, id ID, linkID i
 	return err
 }
 
-// RevokeShareToken deletes a share link by its token.
-func (s *Service) RevokeShareToken(ctx context.Context, v Viewer, id ID, token string) error {
+// RevokeShareToken deletes a share link by its token, or by its ID when
+// ref is a number (DELETE /pastes/{id}/share-links/{id or token}).
+func (s *Service) RevokeShareToken(ctx context.Context, v Viewer, id ID, ref string) error {
+	if n, err := strconv.ParseInt(ref, 10, 64); err == nil && n > 0 && len(ref) < SecretIDLen {
+		return s.RevokeShareLink(ctx, v, id, n)
+	}
 	p, err := s.ownedPaste(ctx, v, id)
 	if err != nil {
 		return err
 	}
-	found, err := s.repo.DeleteShareLinkByHash(ctx, p.ID, HashSecret(token))
+	found, err := s.repo.DeleteShareLinkByHash(ctx, p.ID, HashSecret(ref))
 	if err == nil && !found {
 		return ErrNotFound
 	}
@@ -211,12 +243,18 @@ func (s *Service) RevokeShareToken(ctx context.Context, v Viewer, id ID, token s
 // Shared resolves a share-link token: it returns the viewer extended with
 // the right to read that one paste, and the paste's ID. Unknown and revoked
 // tokens are ErrNotFound; what the paste then shows is decided by the usual
-// rule (an expired or burned paste is still gone).
-func (s *Service) Shared(ctx context.Context, v Viewer, token string) (Viewer, ID, error) {
+// rule (an expired or burned paste is still gone). A use that counts (a
+// read, not a HEAD) takes one of the link's views; a link past its expiry
+// or its views is ErrNotFound.
+func (s *Service) Shared(ctx context.Context, v Viewer, token string, count bool) (Viewer, ID, error) {
 	if !ValidID(token) || len(token) != SecretIDLen {
 		return v, "", ErrNotFound
 	}
-	id, err := s.repo.UseShareLink(ctx, HashSecret(token), s.opts.Now().UTC())
+	cost := 0
+	if count {
+		cost = 1
+	}
+	id, err := s.repo.UseShareLink(ctx, HashSecret(token), s.opts.Now().UTC(), cost)
 	if errors.Is(err, ErrNotFound) {
 		return v, "", ErrNotFound
 	}

@@ -136,8 +136,75 @@ func (r ExpiryRequest) Resolve(now time.Time) (at time.Time, field, msg string) 
 }
 
 // expiry resolves r for a create or an edit at now. Every surface's
-// expiry passes here, so a deployment's longest lifetime (MAX_EXPIRY,
-// with "never" then refused) is one check on the result.
+// expiry passes here, so a deployment's default (DEFAULT_EXPIRY, for a
+// create that asks for none) and longest lifetime (MAX_EXPIRY, with
+// "never" then refused) are applied in one place.
 func (s *Service) expiry(now time.Time, r ExpiryRequest) (time.Time, string, string) {
-	return r.Resolve(now)
+	if !r.Given() && s.opts.DefaultExpiry != "" {
+		r.In = s.opts.DefaultExpiry
+	}
+	at, field, msg := r.Resolve(now)
+	limit := s.opts.MaxExpiry
+	if msg != "" || limit <= 0 {
+		return at, field, msg
+	}
+	field = "expires_in"
+	if r.At != "" {
+		field = "expires_at"
+	}
+	// A second of slack: a preset equal to the limit, resolved a moment
+	// after the form was drawn, still fits.
+	if at.IsZero() || at.Sub(now) > limit+time.Second {
+		return time.Time{}, field, "must be at most " + LifetimeText(limit) + " from now on this server (MAX_EXPIRY); never is not allowed"
+	}
+	return at, "", ""
+}
+
+// ExpiryPolicy is what a deployment allows: the default lifetime's code
+// and the longest lifetime (0: no limit).
+type ExpiryPolicy struct {
+	Default string
+	Max     time.Duration
+}
+
+// ExpiryPolicy returns the deployment's expiry policy.
+func (s *Service) ExpiryPolicy() ExpiryPolicy {
+	def := s.opts.DefaultExpiry
+	if def == "" {
+		def = "never"
+	}
+	return ExpiryPolicy{Default: def, Max: s.opts.MaxExpiry}
+}
+
+// Presets returns the preset lifetimes the policy allows, in display
+// order: those up to Max, and "never" only without a Max.
+func (p ExpiryPolicy) Presets() []Expiry {
+	if p.Max <= 0 {
+		return Expiries
+	}
+	var out []Expiry
+	for _, e := range Expiries {
+		if e.TTL > 0 && e.TTL <= p.Max {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// LifetimeText writes d as a preset's label when one has that length,
+// else as a Go duration ("36h0m0s" reads "36h").
+func LifetimeText(d time.Duration) string {
+	for _, e := range Expiries {
+		if e.TTL == d && d > 0 {
+			return e.Label
+		}
+	}
+	t := d.String()
+	if strings.HasSuffix(t, "m0s") {
+		t = strings.TrimSuffix(t, "0s")
+	}
+	if strings.HasSuffix(t, "h0m") {
+		t = strings.TrimSuffix(t, "0m")
+	}
+	return t
 }

@@ -55,6 +55,16 @@ type Paste struct {
 	// OwnerDisabled is set when the owner's account is disabled or being
 	// deleted: the paste is then hidden from everyone (canRead).
 	OwnerDisabled bool
+	// Encrypted: the body is a ciphertext envelope made in the browser
+	// (CheckEnvelope); the server never renders, indexes or previews it.
+	Encrypted bool
+	// Tags are the paste's tags, lower case, sorted (CheckTags).
+	Tags []string
+	// ForkedFrom is the paste this one was forked from, "" if none (or
+	// deleted since); show it only through Service.ForkedFrom, which
+	// knows who may see it. Forks counts this paste's existing forks.
+	ForkedFrom ID
+	Forks      int64
 	// Files are the newest revision's files, first file first; loaded
 	// with the paste where a page or the API needs them (see files.go).
 	// Empty when not loaded: FilesOf then gives the one file the row

@@ -37,13 +37,23 @@ type Repository interface {
 	UnreferencedBlobKeys(ctx context.Context, keys []string) ([]string, error)
 	// Ping checks the database answers.
 	Ping(ctx context.Context) error
+	// Revisions returns a paste's revisions, newest first, without their
+	// files.
+	Revisions(ctx context.Context, id ID) ([]Revision, error)
+	// Revision returns one revision with its files; ErrNotFound when the
+	// paste has no such revision.
+	Revision(ctx context.Context, id ID, n int32) (Revision, error)
 
-	InsertShareLink(ctx context.Context, id ID, hash []byte, now time.Time) (ShareLink, error)
+	// InsertShareLink stores l (its paste, creation, expiry, cap and
+	// hint) under the token's hash.
+	InsertShareLink(ctx context.Context, l ShareLink, hash []byte) (ShareLink, error)
 	ShareLinks(ctx context.Context, id ID) ([]ShareLink, error)
 	DeleteShareLink(ctx context.Context, id ID, linkID int64) (bool, error)
 	DeleteShareLinkByHash(ctx context.Context, id ID, hash []byte) (bool, error)
-	// UseShareLink records a use of the link and returns its paste's ID.
-	UseShareLink(ctx context.Context, hash []byte, now time.Time) (ID, error)
+	// UseShareLink records a use of the link (cost 1 counts against its
+	// cap, 0 does not) and returns its paste's ID; ErrNotFound for a link
+	// unknown, expired at now or used up.
+	UseShareLink(ctx context.Context, hash []byte, now time.Time, cost int) (ID, error)
 }
 
 // ListQuery selects a page of pastes. Only public, unexpired pastes are

@@ -1,7 +1,6 @@
 package paste
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -24,11 +23,23 @@ type Options struct {
 	Search         SearchEngine        // full-text search (issue: search)
 	Audit          AuditLog            // records admins' deletions of other people's content
 	Renderer       Renderer            // renders bodies for their pages (Page, Render)
+	Revisions      RevisionRepository  // a paste's revisions (revisions.go)
+	Differ         Differ              // compares revisions and pastes (Diff, DiffPastes)
 	// OrphanGrace is the age after which a body no row points at is swept
 	// (SweepOrphans). A create or edit whose new body has waited half of
 	// it without its row being committed gives up (unavailable) instead
 	// of committing a row whose body the sweep may be removing. 0: no limit.
 	OrphanGrace time.Duration
+	// Passwords hashes paste passwords and limits guesses at them.
+	Passwords Passwords
+	// Secrets finds credential-like text in new bodies (SecretWarnings);
+	// nil finds none.
+	Secrets SecretScanner
+	// DefaultExpiry is the expires_in of a create that asks for none
+	// ("": never); MaxExpiry the longest lifetime a create or edit may
+	// ask for (0: no limit; then "never" is refused too).
+	DefaultExpiry string
+	MaxExpiry     time.Duration
 }
 
 // Service is the paste domain's entry point. Every surface goes through it,
@@ -63,8 +74,20 @@ type CreateInput struct {
 	ExpiresIn        string // a preset, seconds or a duration (ParseLifetime)
 	ExpiresAt        string // RFC 3339; instead of ExpiresIn
 	BurnAfterReading bool
-	Filename         string // hint for syntax detection only
+	Filename         string // hint for syntax detection, and the file's name when safe
 	SourceURL        string
+	// Files, when set, are the paste's files instead of Content (and
+	// Syntax and Filename, which then do not apply).
+	Files    []FileInput
+	Password string // "": none; reads then need it (unlock.go)
+	MaxViews int    // 0: no cap; gone after that many reads
+	// Encrypted: Content is a ciphertext envelope made in the browser
+	// (encrypted.go), stored as it is and never read by the server.
+	Encrypted bool
+	// Tags are free-form labels (CheckTags: lower-cased, at most MaxTags).
+	Tags []string
+	// forkOf is the paste a fork copies (Fork); "" for a new paste.
+	forkOf ID
 }
 
 // Created is a new paste plus, for anonymous pastes, the one-time token that
@@ -82,17 +105,29 @@ func (s *Service) Create(ctx context.Context, v Viewer, in CreateInput) (Created
 	if err != nil {
 		return Created{}, err
 	}
+	if err := s.lock(in, &p); err != nil {
+		return Created{}, err
+	}
 	var token string
 	if !v.SignedIn() {
 		token, p.DeleteTokenHash = NewSecret()
 	}
-	if err := s.blobs.Put(ctx, p.BlobKey, bytes.NewReader(in.Content), int64(len(in.Content))); err != nil {
-		return Created{}, fmt.Errorf("store body: %w", err)
+	files, bodies, err := s.createFiles(p, in)
+	if err != nil {
+		return Created{}, err
+	}
+	applyFiles(&p, files)
+	written, err := s.putBodies(ctx, files, bodies, map[string]bool{})
+	if err != nil {
+		return Created{}, err
 	}
 	crashpoint.Here(crashpoint.CreateAfterBodyWrite)
 	ictx, cancel := s.commitBy(ctx)
 	defer cancel()
-	text := SearchText(in.Content)
+	text := searchTextOf(p, filesText(files, bodies))
+	if p.Encrypted {
+		text = "" // nothing the server could read: no search text, no preview
+	}
 	for attempt := 0; ; attempt++ {
 		err = s.repo.InsertPaste(ictx, p, text)
 		if errors.Is(err, ErrConflict) && attempt < 5 {
@@ -102,7 +137,7 @@ func (s *Service) Create(ctx context.Context, v Viewer, in CreateInput) (Created
 		break
 	}
 	if err != nil {
-		s.removeBlob(p.BlobKey)
+		s.dropWritten(written)
 		return Created{}, fmt.Errorf("insert paste: %w", err)
 	}
 	crashpoint.Here(crashpoint.CreateAfterCommit)
@@ -122,13 +157,14 @@ func (s *Service) prepare(v Viewer, in CreateInput) (Paste, error) {
 	if !v.SignedIn() && !s.opts.AllowAnonymous {
 		return Paste{}, ErrUnauthorized
 	}
-	if s.tooLarge(in.Content) {
+	if s.tooLarge(in.Content) && len(in.Files) == 0 {
 		return Paste{}, ErrTooLarge
 	}
 	var verr ValidationError
-	if len(in.Content) == 0 {
+	if len(in.Content) == 0 && len(in.Files) == 0 {
 		verr.Add("content", "must not be empty")
 	}
+	checkEncrypted(&in, &verr)
 	if msg := CheckText(in.Title, MaxTitleRunes); msg != "" {
 		verr.Add("title", msg)
 	}
@@ -157,6 +193,9 @@ func (s *Service) prepare(v Viewer, in CreateInput) (Paste, error) {
 	if msg != "" {
 		verr.Add("syntax", msg)
 	}
+	var locks Paste
+	s.prepareLocks(in, &locks, &verr)
+	tags := checkTags(in.Tags, &verr)
 	if err := verr.Err(); err != nil {
 		return Paste{}, err
 	}
@@ -175,7 +214,12 @@ func (s *Service) prepare(v Viewer, in CreateInput) (Paste, error) {
 		BlobKey:          newBlobKey(),
 		SourceURL:        in.SourceURL,
 		ExpiresAt:        expiresAt,
+		MaxViews:         locks.MaxViews,
+		ViewsLeft:        locks.ViewsLeft,
 	}
+	p.BurnAfterReading = p.BurnAfterReading || locks.BurnAfterReading
+	p.Encrypted = in.Encrypted
+	p.Tags, p.ForkedFrom = tags, in.forkOf
 	return p, nil
 }
 
@@ -228,6 +272,9 @@ func (s *Service) Get(ctx context.Context, v Viewer, id ID) (Paste, error) {
 	if !s.canRead(v, p) {
 		return Paste{}, ErrNotFound
 	}
+	if err := s.unlock(ctx, v, p); err != nil {
+		return Paste{}, err
+	}
 	return p, nil
 }
 
@@ -244,14 +291,24 @@ func (s *Service) Open(ctx context.Context, v Viewer, id ID) (Paste, []byte, err
 
 // open is Open for a paste Get has just allowed.
 func (s *Service) open(ctx context.Context, v Viewer, p Paste) (Paste, []byte, error) {
+	p, bodies, err := s.openAll(ctx, v, p)
+	if err != nil {
+		return Paste{}, nil, err
+	}
+	return p, bodies[0], nil
+}
+
+// openAll is open with the bodies of every file, first file first: a
+// burn-after-reading paste is consumed with all of its files at once.
+func (s *Service) openAll(ctx context.Context, v Viewer, p Paste) (Paste, [][]byte, error) {
 	if !p.BurnAfterReading {
-		body, err := s.readBody(ctx, p.BlobKey)
+		bodies, err := s.readFiles(ctx, FilesOf(p))
 		if err != nil {
 			return Paste{}, nil, err
 		}
-		return p, body, nil
+		return p, bodies, nil
 	}
-	var body []byte
+	var bodies [][]byte
 	err := s.repo.BurnPaste(ctx, p.ID, func(claimed Paste) error {
 		var err error
 		if !s.canRead(v, claimed) {
@@ -259,15 +316,17 @@ func (s *Service) open(ctx context.Context, v Viewer, p Paste) (Paste, []byte, e
 		}
 		claimed.OwnerName = p.OwnerName // the claim reads the row alone, without the owner's name
 		p = claimed
-		body, err = s.readBody(ctx, claimed.BlobKey)
+		bodies, err = s.readFiles(ctx, FilesOf(claimed))
 		return err
 	})
 	if err != nil {
 		return Paste{}, nil, err
 	}
 	crashpoint.Here(crashpoint.BurnAfterCommit)
-	s.removeBlob(p.BlobKey)
-	return p, body, nil
+	if p.ViewsLeft <= 0 { // the last view: the row is gone
+		s.removeBodies(p)
+	}
+	return p, bodies, nil
 }
 
 // Body returns the body of a paste already returned by Get. It must not be
@@ -368,7 +427,7 @@ func (s *Service) Delete(ctx context.Context, v Viewer, id ID, deleteToken strin
 		}
 	}
 	crashpoint.Here(crashpoint.DeleteAfterCommit)
-	s.removeBlob(removed.BlobKey)
+	s.removeBodies(removed)
 	return nil
 }
 

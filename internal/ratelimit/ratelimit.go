@@ -195,3 +195,20 @@ func (b *Budgets) Register(ctx context.Context, addr string) (Decision, error) {
 	}
 	return d, nil
 }
+
+// Guesses spends password guesses from a Limiter, one per attempt (the
+// shape paste.GuessLimiter asks for).
+type Guesses struct{ Limiter Limiter }
+
+// AllowGuess spends one guess of key.
+func (g Guesses) AllowGuess(ctx context.Context, key string) (bool, time.Duration, error) {
+	d, err := g.Limiter.Allow(ctx, key, 1)
+	return d.Allowed, d.RetryAfter, err
+}
+
+// Rates of paste password guesses: per paste, whoever guesses, and per
+// client address, whatever paste it guesses at.
+var (
+	PasswordGuessesPerPaste   = PerMinute(30)
+	PasswordGuessesPerAddress = PerMinute(10)
+)

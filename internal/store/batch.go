@@ -167,6 +167,14 @@ func (s *Store) insertMany(ctx context.Context, batch []*insertReq) error {
 		if _, err := q.CopyPastes(ctx, pastes); err != nil {
 			return translate(err)
 		}
+		if err := copyRevisions(ctx, q, batch); err != nil {
+			return err
+		}
+		for _, r := range batch {
+			if err := setLocks(ctx, q, r.p); err != nil {
+				return err
+			}
+		}
 		_, err := q.CopySearchDocs(ctx, docs)
 		return translate(err)
 	})

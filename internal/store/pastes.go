@@ -41,6 +41,12 @@ func toPaste(r dbgen.Paste, ownerName string) paste.Paste {
 		Stars:            r.Stars,
 		Views:            r.Views,
 		Preview:          r.Preview,
+		Encrypted:        r.Encrypted,
+		Tags:             r.Tags,
+		Forks:            r.Forks,
+	}
+	if r.ForkedFrom != nil {
+		p.ForkedFrom = paste.ID(*r.ForkedFrom)
 	}
 	if r.OwnerID != nil {
 		p.OwnerID = *r.OwnerID
@@ -48,7 +54,40 @@ func toPaste(r dbgen.Paste, ownerName string) paste.Paste {
 	if r.ExpiresAt != nil {
 		p.ExpiresAt = r.ExpiresAt.UTC()
 	}
+	lockFields(&p, r.PasswordHash, r.MaxViews, r.ViewsLeft)
 	return p
+}
+
+// lockFields fills p's password and views cap from their columns.
+func lockFields(p *paste.Paste, hash *string, maxViews, left *int32) {
+	if hash != nil {
+		p.PasswordHash = *hash
+	}
+	if maxViews != nil {
+		p.MaxViews = *maxViews
+	}
+	switch {
+	case left != nil:
+		p.ViewsLeft = *left
+	case p.BurnAfterReading:
+		p.ViewsLeft = 1
+	}
+}
+
+// setLocks writes p's password and views cap, when it has either, in the
+// transaction of its insert.
+func setLocks(ctx context.Context, q *dbgen.Queries, p paste.Paste) error {
+	if p.PasswordHash == "" && p.MaxViews == 0 {
+		return nil
+	}
+	arg := dbgen.SetPasteLocksParams{ID: string(p.ID)}
+	if p.PasswordHash != "" {
+		arg.PasswordHash = &p.PasswordHash
+	}
+	if p.MaxViews > 0 {
+		arg.MaxViews = &p.MaxViews
+	}
+	return translate(q.SetPasteLocks(ctx, arg))
 }
 
 func optInt64(v int64) *int64 {
@@ -74,6 +113,10 @@ func (s Pastes) InsertPaste(ctx context.Context, p paste.Paste, text string) err
 		return translate(err) // gone before it was queued: nothing written
 	}
 	p.Preview = paste.PreviewOf(text)
+	if p.ForkedFrom != "" {
+		// The original's fork count changed (a trigger): forget its copy.
+		defer s.changed(p.ForkedFrom)
+	}
 	return s.inserts.insert(ctx, p, text)
 }
 
@@ -96,7 +139,26 @@ func insertPasteParams(p paste.Paste) dbgen.InsertPasteParams {
 		UpdatedAt:        p.UpdatedAt,
 		ExpiresAt:        optTime(p.ExpiresAt),
 		Preview:          p.Preview,
+		Encrypted:        p.Encrypted,
+		Tags:             tagsOrEmpty(p.Tags),
+		ForkedFrom:       optID(p.ForkedFrom),
 	}
+}
+
+// tagsOrEmpty keeps a paste without tags at '{}' (the column is NOT NULL).
+func tagsOrEmpty(tags []string) []string {
+	if tags == nil {
+		return []string{}
+	}
+	return tags
+}
+
+func optID(id paste.ID) *string {
+	if id == "" {
+		return nil
+	}
+	s := string(id)
+	return &s
 }
 
 // insertOne writes one paste and its search document in a transaction.
@@ -105,6 +167,12 @@ func (s *Store) insertOne(ctx context.Context, p paste.Paste, text, terms string
 		err := q.InsertPaste(ctx, insertPasteParams(p))
 		if err != nil {
 			return translate(err)
+		}
+		if err := writeRevision(ctx, q, p); err != nil {
+			return err
+		}
+		if err := setLocks(ctx, q, p); err != nil {
+			return err
 		}
 		return translate(q.UpsertSearchDoc(ctx, searchDocParams(p, text, terms)))
 	})
@@ -118,30 +186,58 @@ func (s Pastes) PasteByID(ctx context.Context, id paste.ID) (paste.Paste, error)
 	}
 	p := toPaste(r.Paste, r.OwnerName)
 	p.OwnerDisabled = r.OwnerDisabled
+	// The files go with the row (and so into the read cache's copy).
+	if p.Files, err = filesAt(ctx, s.q, p.ID, p.Revision); err != nil {
+		return paste.Paste{}, err
+	}
 	return p, nil
 }
 
-// BurnPaste implements paste.Repository: the row is deleted in a transaction
-// that commits only once read has succeeded.
+// BurnPaste implements paste.Repository: one view is taken and, when it
+// was the last, the row is deleted, in a transaction that commits only
+// once read has succeeded.
 func (s Pastes) BurnPaste(ctx context.Context, id paste.ID, read func(paste.Paste) error) error {
 	defer s.changed(id)
 	return s.inTx(ctx, func(q *dbgen.Queries) error {
-		r, err := q.DeleteBurnPaste(ctx, string(id))
+		r, err := q.ConsumePasteView(ctx, string(id))
 		if err != nil {
 			return translate(err)
 		}
-		return read(toPaste(r, ""))
+		p := toPaste(r, "")
+		// The row is locked: its files and body keys cannot change now.
+		if p.Files, err = filesAt(ctx, q, p.ID, p.Revision); err != nil {
+			return err
+		}
+		if r.ViewsLeft != nil && *r.ViewsLeft == 0 {
+			if p.BodyKeys, err = q.PasteBodyKeys(ctx, string(id)); err != nil {
+				return translate(err)
+			}
+			if _, err := q.DeleteBurnPaste(ctx, string(id)); err != nil {
+				return translate(err)
+			}
+		}
+		return read(p)
 	})
 }
 
 // DeletePaste implements paste.Repository.
 func (s Pastes) DeletePaste(ctx context.Context, id paste.ID) (paste.Paste, error) {
 	defer s.changed(id)
-	r, err := s.q.DeletePaste(ctx, string(id))
-	if err != nil {
-		return paste.Paste{}, translate(err)
-	}
-	return toPaste(r, ""), nil
+	var p paste.Paste
+	err := s.inTx(ctx, func(q *dbgen.Queries) error {
+		keys, err := bodyKeysLocked(ctx, q, id)
+		if err != nil {
+			return err
+		}
+		r, err := q.DeletePaste(ctx, string(id))
+		if err != nil {
+			return translate(err)
+		}
+		p = toPaste(r, "")
+		p.BodyKeys = keys
+		return nil
+	})
+	return p, err
 }
 
 // ListPastes implements paste.Repository.
@@ -179,7 +275,7 @@ func (s Pastes) ListPastes(ctx context.Context, q paste.ListQuery) ([]paste.Past
 
 // DeleteExpired implements paste.Repository.
 func (s Pastes) DeleteExpired(ctx context.Context, now time.Time, limit int) ([]string, error) {
-	keys, err := s.q.DeleteExpiredPastes(ctx, dbgen.DeleteExpiredPastesParams{Now: now, MaxRows: int32(limit)})
+	keys, err := s.q.DeleteExpiredPastesWithBodies(ctx, dbgen.DeleteExpiredPastesWithBodiesParams{Now: now, MaxRows: int32(limit)})
 	if len(keys) > 0 {
 		// Copies of expired pastes are already unreadable (their expiry is
 		// part of the copy); this frees them now rather than at the
@@ -195,6 +291,12 @@ func (s Pastes) UnreferencedBlobKeys(ctx context.Context, keys []string) ([]stri
 	if err != nil {
 		return nil, translate(err)
 	}
+	// Older revisions' bodies are referenced by their files alone.
+	byFiles, err := s.referencedByFiles(ctx, keys)
+	if err != nil {
+		return nil, err
+	}
+	used = append(used, byFiles...)
 	seen := make(map[string]bool, len(used))
 	for _, k := range used {
 		seen[k] = true
@@ -224,10 +326,13 @@ func (s Pastes) UpdatePaste(ctx context.Context, old, p paste.Paste, text *strin
 			NewID: string(p.ID), Title: p.Title, Syntax: p.Syntax, Visibility: string(p.Visibility),
 			Size: p.Size, BlobKey: p.BlobKey, BurnAfterReading: p.BurnAfterReading,
 			UpdatedAt: p.UpdatedAt, ExpiresAt: optTime(p.ExpiresAt), Preview: preview,
-			ID: string(old.ID), Revision: old.Revision,
+			Tags: tagsOrEmpty(p.Tags), ID: string(old.ID), Revision: old.Revision,
 		})
 		if err != nil {
 			return translate(err)
+		}
+		if err := writeNextRevision(ctx, q, r, old, p); err != nil {
+			return err
 		}
 		var terms *string
 		if text != nil {
@@ -250,7 +355,13 @@ func (s Pastes) UpdatePaste(ctx context.Context, old, p paste.Paste, text *strin
 }
 
 func toShareLink(r dbgen.ShareLink) paste.ShareLink {
-	l := paste.ShareLink{ID: r.ID, PasteID: paste.ID(r.PasteID), CreatedAt: r.CreatedAt.UTC()}
+	l := paste.ShareLink{ID: r.ID, PasteID: paste.ID(r.PasteID), CreatedAt: r.CreatedAt.UTC(), Uses: r.Uses, TokenHint: r.TokenHint}
+	if r.ExpiresAt != nil {
+		l.ExpiresAt = r.ExpiresAt.UTC()
+	}
+	if r.MaxUses != nil {
+		l.MaxUses = *r.MaxUses
+	}
 	if r.LastUsedAt != nil {
 		t := r.LastUsedAt.UTC()
 		l.LastUsedAt = &t
@@ -259,8 +370,12 @@ func toShareLink(r dbgen.ShareLink) paste.ShareLink {
 }
 
 // InsertShareLink implements paste.Repository.
-func (s Pastes) InsertShareLink(ctx context.Context, id paste.ID, hash []byte, now time.Time) (paste.ShareLink, error) {
-	r, err := s.q.InsertShareLink(ctx, dbgen.InsertShareLinkParams{PasteID: string(id), TokenHash: hash, CreatedAt: now})
+func (s Pastes) InsertShareLink(ctx context.Context, l paste.ShareLink, hash []byte) (paste.ShareLink, error) {
+	arg := dbgen.InsertShareLinkParams{PasteID: string(l.PasteID), TokenHash: hash, CreatedAt: l.CreatedAt, ExpiresAt: optTime(l.ExpiresAt), TokenHint: l.TokenHint}
+	if l.MaxUses > 0 {
+		arg.MaxUses = &l.MaxUses
+	}
+	r, err := s.q.InsertShareLink(ctx, arg)
 	if err != nil {
 		return paste.ShareLink{}, translate(err)
 	}
@@ -293,8 +408,8 @@ func (s Pastes) DeleteShareLinkByHash(ctx context.Context, id paste.ID, hash []b
 }
 
 // UseShareLink implements paste.Repository.
-func (s Pastes) UseShareLink(ctx context.Context, hash []byte, now time.Time) (paste.ID, error) {
-	id, err := s.q.UseShareLink(ctx, dbgen.UseShareLinkParams{TokenHash: hash, Now: now})
+func (s Pastes) UseShareLink(ctx context.Context, hash []byte, now time.Time, cost int) (paste.ID, error) {
+	id, err := s.q.UseShareLink(ctx, dbgen.UseShareLinkParams{TokenHash: hash, Now: now, Cost: int32(cost)})
 	if err != nil {
 		return "", translate(err)
 	}

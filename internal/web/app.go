@@ -35,6 +35,7 @@ type Deps struct {
 	Logger      *slog.Logger
 	Idempotency api.IdempotencyStore // Idempotency-Key records; nil: in memory
 	Snapshots   Snapshots            // rendered pages kept per paste; nil: every view renders
+	Lists       api.ListCache        // lists, searches and their answers kept for anonymous visitors; nil: none
 	Metrics     RequestMetrics       // records every request (METRICS_ADDR); nil: nothing is
 }
 
@@ -136,9 +137,9 @@ func New(d Deps, o Options) *App {
 	a.Get("/favicon.ico", a.favicon)
 
 	apiGroup := a.Group("/api/v1")
-	api.Register(apiGroup, api.Deps{Pastes: d.Pastes, Accounts: d.Accounts, Admin: d.Admin, BaseURL: o.BaseURL, Idempotency: d.Idempotency, RateLimits: o.APIRateLimits})
+	api.Register(apiGroup, api.Deps{Pastes: d.Pastes, Accounts: d.Accounts, Admin: d.Admin, BaseURL: o.BaseURL, Idempotency: d.Idempotency, RateLimits: o.APIRateLimits, Lists: d.Lists})
 
-	a.Use(a.csrf, a.loadViewer)
+	a.Use(a.csrf, a.loadViewer, a.loadUnlocks)
 	a.Get("/login", a.loginPage)
 	a.Post("/login", a.login)
 	a.Get("/register", a.registerPage)
@@ -153,6 +154,7 @@ func New(d Deps, o Options) *App {
 	a.Get("/u/:username", a.userPage)
 	a.Get("/s/:token", a.showShared)
 	a.Post("/s/:token/reveal", a.revealShared)
+	a.Post("/s/:token/unlock", a.unlockShared)
 	a.Get("/s/:token/raw", a.sharedRaw)
 	a.Get("/s/:token/dl", a.sharedDownload)
 	a.Get("/", a.newPaste)
@@ -169,6 +171,7 @@ func New(d Deps, o Options) *App {
 	a.Get("/dl/:id", a.download)
 	a.Get("/:id", a.showPaste)
 	a.Post("/:id/reveal", a.revealPaste)
+	a.Post("/:id/unlock", a.unlockPaste)
 	a.Post("/:id/delete", a.deletePaste)
 	a.Get("/:id/edit", a.editPage)
 	a.Post("/:id/edit", a.limitWrite, a.updatePaste)

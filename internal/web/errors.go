@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"pastel/internal/api"
+	"pastel/internal/paste"
 	"pastel/views"
 )
 
@@ -28,6 +29,13 @@ func (a *App) handleError(c *fiber.Ctx, err error) error {
 	// The response may hold a half-written page: start again.
 	c.Response().ResetBody()
 	a.securityHeaders(c)
+	if errors.Is(err, paste.ErrPasswordRequired) {
+		if back := promptFor(c); back != "" {
+			return a.passwordPrompt(c, fiber.StatusUnauthorized, back, "")
+		}
+		api.WriteError(c, err) // raw, dl, embed: the API's 401, like the API
+		return nil
+	}
 	if strings.HasPrefix(c.Path(), "/api/") {
 		api.WriteError(c, err)
 		return nil

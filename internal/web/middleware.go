@@ -11,6 +11,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"pastel/internal/api"
 	"pastel/internal/paste"
 )
 
@@ -40,7 +41,11 @@ func (a *App) requestContext(c *fiber.Ctx) error {
 	c.Locals(localClientAddr, addr)
 	ctx, cancel := context.WithTimeout(context.Background(), a.opts.RequestTimeout)
 	defer cancel()
-	c.SetUserContext(paste.WithClientAddr(ctx, addr))
+	ctx = paste.WithClientAddr(ctx, addr)
+	if pw := c.Get(api.HeaderPastePassword); pw != "" {
+		ctx = paste.WithPassword(ctx, pw) // Immutable: a copy
+	}
+	c.SetUserContext(ctx)
 	return c.Next()
 }
 

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/a-h/templ"
@@ -58,6 +59,9 @@ func (a *App) editPage(c *fiber.Ctx) error {
 	if !v.Owns(p) {
 		return paste.ErrForbidden
 	}
+	if p.Encrypted {
+		return fiber.NewError(fiber.StatusConflict, "An encrypted paste cannot be edited here: the server cannot read it.")
+	}
 	if p.BurnAfterReading {
 		// Reading the body to prefill the form would consume it.
 		return fiber.NewError(fiber.StatusConflict, "A burn-after-reading paste cannot be edited: it would be read to fill the form.")
@@ -92,20 +96,29 @@ func (a *App) updatePaste(c *fiber.Ctx) error {
 	syntax := c.FormValue("syntax")
 	vis := paste.Visibility(c.FormValue("visibility"))
 	burn := c.FormValue("burn_after_reading") != ""
+	visName := string(vis)
+	held := a.holdSecrets(c, &content, &visName, false)
+	vis = paste.Visibility(visName)
 	in := paste.UpdateInput{Title: &title, Content: []byte(content), Syntax: &syntax, Visibility: &vis, BurnAfterReading: &burn}
 	if exp := c.FormValue("expires_in"); exp != "" {
 		in.ExpiresIn = &exp
 	}
-	p, err := a.deps.Pastes.Update(ctx, v, id, in)
+	var p paste.Paste
+	if held == nil {
+		p, err = a.deps.Pastes.Update(ctx, v, id, in)
+	}
 	var verr *paste.ValidationError
-	if asValidation(err, &verr) {
+	if held != nil || asValidation(err, &verr) {
 		old, gerr := a.deps.Pastes.Get(ctx, v, id)
 		if gerr != nil {
 			return gerr
 		}
 		f := a.editForm(c, old)
 		f.Title, f.Content, f.Syntax, f.Visibility, f.ExpiresIn, f.Burn = title, content, syntax, string(vis), c.FormValue("expires_in"), burn
-		f.Errors = verr.Fields
+		if verr != nil {
+			f.Errors = verr.Fields
+		}
+		f.Secrets = held
 		if isHTMX(c) {
 			return a.render(c, fiber.StatusUnprocessableEntity, views.PasteFormFragment(f))
 		}
@@ -127,7 +140,14 @@ func (a *App) createShareLink(c *fiber.Ctx) error {
 		return err
 	}
 	id := paste.ID(c.Params("id"))
-	token, _, err := a.deps.Pastes.CreateShareLink(ctx, v, id)
+	in := paste.ShareLinkInput{ExpiresIn: c.FormValue("expires_in")}
+	if n := strings.TrimSpace(c.FormValue("max_views")); n != "" {
+		var err error
+		if in.MaxViews, err = strconv.Atoi(n); err != nil {
+			return paste.FieldError("max_views", "must be a whole number between 1 and 1000000")
+		}
+	}
+	token, _, err := a.deps.Pastes.CreateShareLink(ctx, v, id, in)
 	if err != nil {
 		return err
 	}
@@ -154,7 +174,7 @@ func (a *App) revokeShareLink(c *fiber.Ctx) error {
 // sharedViewer resolves /s/{token}: the viewer may read that one paste.
 func (a *App) sharedViewer(c *fiber.Ctx) (paste.Viewer, paste.ID, error) {
 	ctx := c.UserContext()
-	v, id, err := a.deps.Pastes.Shared(ctx, paste.ViewerFrom(ctx), c.Params("token"))
+	v, id, err := a.deps.Pastes.Shared(ctx, paste.ViewerFrom(ctx), c.Params("token"), c.Method() != fiber.MethodHead)
 	if err != nil {
 		return v, "", err
 	}

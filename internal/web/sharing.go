@@ -48,9 +48,12 @@ const (
 // its link, without anything being consumed: public and unlisted pastes.
 // Private pastes are their owner's (and share links'); a burn paste's
 // showing is its one read. Embeds, oEmbed and link previews all use this
-// rule. (Password and encrypted pastes join the refusals when they exist.)
+// rule. A password paste is never shown this way, even to its owner's
+// page's previews: its text is for those who give the password.
+// An encrypted paste is never shown this way either: the server cannot
+// read it, and the key is not in the link it was given.
 func embeddable(p paste.Paste) bool {
-	return (p.Visibility == paste.Public || p.Visibility == paste.Unlisted) && !p.BurnAfterReading
+	return (p.Visibility == paste.Public || p.Visibility == paste.Unlisted) && !p.BurnAfterReading && p.PasswordHash == "" && !p.Encrypted
 }
 
 // getEmbeddable reads id as an anonymous reader would: what another site
@@ -70,7 +73,7 @@ func (a *App) getEmbeddable(c *fiber.Ctx, id paste.ID) (paste.Paste, error) {
 // page's model. Reading the first lines for the description reads the
 // body, which for a burn paste is never done here: burn pages get neither.
 func (a *App) sharingExtras(c *fiber.Ctx, p paste.Paste, view *views.PasteView) error {
-	if p.BurnAfterReading {
+	if p.BurnAfterReading || p.Encrypted { // an encrypted paste's link is only whole with its #key
 		return nil
 	}
 	id := string(p.ID)

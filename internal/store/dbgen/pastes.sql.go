@@ -10,6 +10,49 @@ import (
 	"time"
 )
 
+const consumePasteView = `-- name: ConsumePasteView :one
+UPDATE pastes SET views_left = coalesce(views_left, 1) - 1
+WHERE id = $1 AND burn_after_reading AND coalesce(views_left, 1) > 0
+RETURNING id, owner_id, title, syntax, visibility, size, blob_key, source_url, burn_after_reading, delete_token_hash, revision, created_at, updated_at, expires_at, likes, dislikes, stars, views, preview, tags, forked_from, forks, password_hash, max_views, views_left, encrypted
+`
+
+// One read of a paste that reads consume: the row lock serialises
+// concurrent readers, each sees the count the one before left, and none
+// passes 0 (a burn paste without a count has one view).
+func (q *Queries) ConsumePasteView(ctx context.Context, id string) (Paste, error) {
+	row := q.db.QueryRow(ctx, consumePasteView, id)
+	var i Paste
+	err := row.Scan(
+		&i.ID,
+		&i.OwnerID,
+		&i.Title,
+		&i.Syntax,
+		&i.Visibility,
+		&i.Size,
+		&i.BlobKey,
+		&i.SourceUrl,
+		&i.BurnAfterReading,
+		&i.DeleteTokenHash,
+		&i.Revision,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+		&i.ExpiresAt,
+		&i.Likes,
+		&i.Dislikes,
+		&i.Stars,
+		&i.Views,
+		&i.Preview,
+		&i.Tags,
+		&i.ForkedFrom,
+		&i.Forks,
+		&i.PasswordHash,
+		&i.MaxViews,
+		&i.ViewsLeft,
+		&i.Encrypted,
+	)
+	return i, err
+}
+
 type CopyPastesParams struct {
 	ID               string
 	OwnerID          *int64
@@ -26,11 +69,14 @@ type CopyPastesParams struct {
 	UpdatedAt        time.Time
 	ExpiresAt        *time.Time
 	Preview          string
+	Tags             []string
+	ForkedFrom       *string
+	Encrypted        bool
 }
 
 const deleteBurnPaste = `-- name: DeleteBurnPaste :one
 DELETE FROM pastes WHERE id = $1 AND burn_after_reading
-RETURNING id, owner_id, title, syntax, visibility, size, blob_key, source_url, burn_after_reading, delete_token_hash, revision, created_at, updated_at, expires_at, likes, dislikes, stars, views, preview
+RETURNING id, owner_id, title, syntax, visibility, size, blob_key, source_url, burn_after_reading, delete_token_hash, revision, created_at, updated_at, expires_at, likes, dislikes, stars, views, preview, tags, forked_from, forks, password_hash, max_views, views_left, encrypted
 `
 
 // Deleting the row takes its lock: concurrent readers wait, then find nothing.
@@ -57,6 +103,13 @@ func (q *Queries) DeleteBurnPaste(ctx context.Context, id string) (Paste, error)
 		&i.Stars,
 		&i.Views,
 		&i.Preview,
+		&i.Tags,
+		&i.ForkedFrom,
+		&i.Forks,
+		&i.PasswordHash,
+		&i.MaxViews,
+		&i.ViewsLeft,
+		&i.Encrypted,
 	)
 	return i, err
 }
@@ -101,7 +154,7 @@ func (q *Queries) DeleteExpiredPastes(ctx context.Context, arg DeleteExpiredPast
 
 const deletePaste = `-- name: DeletePaste :one
 DELETE FROM pastes WHERE id = $1
-RETURNING id, owner_id, title, syntax, visibility, size, blob_key, source_url, burn_after_reading, delete_token_hash, revision, created_at, updated_at, expires_at, likes, dislikes, stars, views, preview
+RETURNING id, owner_id, title, syntax, visibility, size, blob_key, source_url, burn_after_reading, delete_token_hash, revision, created_at, updated_at, expires_at, likes, dislikes, stars, views, preview, tags, forked_from, forks, password_hash, max_views, views_left, encrypted
 `
 
 func (q *Queries) DeletePaste(ctx context.Context, id string) (Paste, error) {
@@ -127,6 +180,13 @@ func (q *Queries) DeletePaste(ctx context.Context, id string) (Paste, error) {
 		&i.Stars,
 		&i.Views,
 		&i.Preview,
+		&i.Tags,
+		&i.ForkedFrom,
+		&i.Forks,
+		&i.PasswordHash,
+		&i.MaxViews,
+		&i.ViewsLeft,
+		&i.Encrypted,
 	)
 	return i, err
 }
@@ -134,9 +194,10 @@ func (q *Queries) DeletePaste(ctx context.Context, id string) (Paste, error) {
 const insertPaste = `-- name: InsertPaste :exec
 INSERT INTO pastes (
     id, owner_id, title, syntax, visibility, size, blob_key, source_url,
-    burn_after_reading, delete_token_hash, revision, created_at, updated_at, expires_at, preview
+    burn_after_reading, delete_token_hash, revision, created_at, updated_at, expires_at, preview,
+    tags, forked_from, encrypted
 ) VALUES (
-    $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15
+    $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18
 )
 `
 
@@ -156,6 +217,9 @@ type InsertPasteParams struct {
 	UpdatedAt        time.Time
 	ExpiresAt        *time.Time
 	Preview          string
+	Tags             []string
+	ForkedFrom       *string
+	Encrypted        bool
 }
 
 func (q *Queries) InsertPaste(ctx context.Context, arg InsertPasteParams) error {
@@ -175,12 +239,15 @@ func (q *Queries) InsertPaste(ctx context.Context, arg InsertPasteParams) error 
 		arg.UpdatedAt,
 		arg.ExpiresAt,
 		arg.Preview,
+		arg.Tags,
+		arg.ForkedFrom,
+		arg.Encrypted,
 	)
 	return err
 }
 
 const listOwnerPastes = `-- name: ListOwnerPastes :many
-SELECT p.id, p.owner_id, p.title, p.syntax, p.visibility, p.size, p.blob_key, p.source_url, p.burn_after_reading, p.delete_token_hash, p.revision, p.created_at, p.updated_at, p.expires_at, p.likes, p.dislikes, p.stars, p.views, p.preview, coalesce(u.username, '')::text AS owner_name
+SELECT p.id, p.owner_id, p.title, p.syntax, p.visibility, p.size, p.blob_key, p.source_url, p.burn_after_reading, p.delete_token_hash, p.revision, p.created_at, p.updated_at, p.expires_at, p.likes, p.dislikes, p.stars, p.views, p.preview, p.tags, p.forked_from, p.forks, p.password_hash, p.max_views, p.views_left, p.encrypted, coalesce(u.username, '')::text AS owner_name
 FROM pastes p
 LEFT JOIN users u ON u.id = p.owner_id
 WHERE p.owner_id = $1::bigint
@@ -242,6 +309,13 @@ func (q *Queries) ListOwnerPastes(ctx context.Context, arg ListOwnerPastesParams
 			&i.Paste.Stars,
 			&i.Paste.Views,
 			&i.Paste.Preview,
+			&i.Paste.Tags,
+			&i.Paste.ForkedFrom,
+			&i.Paste.Forks,
+			&i.Paste.PasswordHash,
+			&i.Paste.MaxViews,
+			&i.Paste.ViewsLeft,
+			&i.Paste.Encrypted,
 			&i.OwnerName,
 		); err != nil {
 			return nil, err
@@ -255,7 +329,7 @@ func (q *Queries) ListOwnerPastes(ctx context.Context, arg ListOwnerPastesParams
 }
 
 const listPublicPastes = `-- name: ListPublicPastes :many
-SELECT p.id, p.owner_id, p.title, p.syntax, p.visibility, p.size, p.blob_key, p.source_url, p.burn_after_reading, p.delete_token_hash, p.revision, p.created_at, p.updated_at, p.expires_at, p.likes, p.dislikes, p.stars, p.views, p.preview, coalesce(u.username, '')::text AS owner_name
+SELECT p.id, p.owner_id, p.title, p.syntax, p.visibility, p.size, p.blob_key, p.source_url, p.burn_after_reading, p.delete_token_hash, p.revision, p.created_at, p.updated_at, p.expires_at, p.likes, p.dislikes, p.stars, p.views, p.preview, p.tags, p.forked_from, p.forks, p.password_hash, p.max_views, p.views_left, p.encrypted, coalesce(u.username, '')::text AS owner_name
 FROM pastes p
 LEFT JOIN users u ON u.id = p.owner_id
 WHERE publicly_readable(p.visibility, p.burn_after_reading, p.expires_at, u.disabled_at, $1::timestamptz)
@@ -310,6 +384,13 @@ func (q *Queries) ListPublicPastes(ctx context.Context, arg ListPublicPastesPara
 			&i.Paste.Stars,
 			&i.Paste.Views,
 			&i.Paste.Preview,
+			&i.Paste.Tags,
+			&i.Paste.ForkedFrom,
+			&i.Paste.Forks,
+			&i.Paste.PasswordHash,
+			&i.Paste.MaxViews,
+			&i.Paste.ViewsLeft,
+			&i.Paste.Encrypted,
 			&i.OwnerName,
 		); err != nil {
 			return nil, err
@@ -323,7 +404,7 @@ func (q *Queries) ListPublicPastes(ctx context.Context, arg ListPublicPastesPara
 }
 
 const pasteByID = `-- name: PasteByID :one
-SELECT p.id, p.owner_id, p.title, p.syntax, p.visibility, p.size, p.blob_key, p.source_url, p.burn_after_reading, p.delete_token_hash, p.revision, p.created_at, p.updated_at, p.expires_at, p.likes, p.dislikes, p.stars, p.views, p.preview, coalesce(u.username, '')::text AS owner_name,
+SELECT p.id, p.owner_id, p.title, p.syntax, p.visibility, p.size, p.blob_key, p.source_url, p.burn_after_reading, p.delete_token_hash, p.revision, p.created_at, p.updated_at, p.expires_at, p.likes, p.dislikes, p.stars, p.views, p.preview, p.tags, p.forked_from, p.forks, p.password_hash, p.max_views, p.views_left, p.encrypted, coalesce(u.username, '')::text AS owner_name,
        (u.disabled_at IS NOT NULL)::boolean AS owner_disabled
 FROM pastes p
 LEFT JOIN users u ON u.id = p.owner_id
@@ -361,6 +442,13 @@ func (q *Queries) PasteByID(ctx context.Context, id string) (PasteByIDRow, error
 		&i.Paste.Stars,
 		&i.Paste.Views,
 		&i.Paste.Preview,
+		&i.Paste.Tags,
+		&i.Paste.ForkedFrom,
+		&i.Paste.Forks,
+		&i.Paste.PasswordHash,
+		&i.Paste.MaxViews,
+		&i.Paste.ViewsLeft,
+		&i.Paste.Encrypted,
 		&i.OwnerName,
 		&i.OwnerDisabled,
 	)
@@ -391,6 +479,27 @@ func (q *Queries) ReferencedBlobKeys(ctx context.Context, keys []string) ([]stri
 	return items, nil
 }
 
+const setPasteLocks = `-- name: SetPasteLocks :exec
+UPDATE pastes SET
+    password_hash = $1,
+    max_views = $2,
+    views_left = $2
+WHERE id = $3
+`
+
+type SetPasteLocksParams struct {
+	PasswordHash *string
+	MaxViews     *int32
+	ID           string
+}
+
+// A password and a views cap are written beside the insert, in its
+// transaction (issue 16), so the insert queries stay as they are.
+func (q *Queries) SetPasteLocks(ctx context.Context, arg SetPasteLocksParams) error {
+	_, err := q.db.Exec(ctx, setPasteLocks, arg.PasswordHash, arg.MaxViews, arg.ID)
+	return err
+}
+
 const updatePaste = `-- name: UpdatePaste :one
 UPDATE pastes SET
     id = $1,
@@ -403,9 +512,10 @@ UPDATE pastes SET
     revision = revision + 1,
     updated_at = $8,
     expires_at = $9,
-    preview = coalesce($10::text, preview)
-WHERE id = $11 AND revision = $12
-RETURNING id, owner_id, title, syntax, visibility, size, blob_key, source_url, burn_after_reading, delete_token_hash, revision, created_at, updated_at, expires_at, likes, dislikes, stars, views, preview
+    preview = coalesce($10::text, preview),
+    tags = $11::text[]
+WHERE id = $12 AND revision = $13
+RETURNING id, owner_id, title, syntax, visibility, size, blob_key, source_url, burn_after_reading, delete_token_hash, revision, created_at, updated_at, expires_at, likes, dislikes, stars, views, preview, tags, forked_from, forks, password_hash, max_views, views_left, encrypted
 `
 
 type UpdatePasteParams struct {
@@ -419,6 +529,7 @@ type UpdatePasteParams struct {
 	UpdatedAt        time.Time
 	ExpiresAt        *time.Time
 	Preview          *string
+	Tags             []string
 	ID               string
 	Revision         int32
 }
@@ -437,6 +548,7 @@ func (q *Queries) UpdatePaste(ctx context.Context, arg UpdatePasteParams) (Paste
 		arg.UpdatedAt,
 		arg.ExpiresAt,
 		arg.Preview,
+		arg.Tags,
 		arg.ID,
 		arg.Revision,
 	)
@@ -461,6 +573,13 @@ func (q *Queries) UpdatePaste(ctx context.Context, arg UpdatePasteParams) (Paste
 		&i.Stars,
 		&i.Views,
 		&i.Preview,
+		&i.Tags,
+		&i.ForkedFrom,
+		&i.Forks,
+		&i.PasswordHash,
+		&i.MaxViews,
+		&i.ViewsLeft,
+		&i.Encrypted,
 	)
 	return i, err
 }

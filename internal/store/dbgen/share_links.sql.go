@@ -45,18 +45,29 @@ func (q *Queries) DeleteShareLinkByHash(ctx context.Context, arg DeleteShareLink
 }
 
 const insertShareLink = `-- name: InsertShareLink :one
-INSERT INTO share_links (paste_id, token_hash, created_at) VALUES ($1, $2, $3)
-RETURNING id, paste_id, token_hash, created_at, last_used_at
+INSERT INTO share_links (paste_id, token_hash, created_at, expires_at, max_uses, token_hint)
+VALUES ($1, $2, $3, $4, $5, $6)
+RETURNING id, paste_id, token_hash, created_at, last_used_at, token_hint, expires_at, max_uses, uses
 `
 
 type InsertShareLinkParams struct {
 	PasteID   string
 	TokenHash []byte
 	CreatedAt time.Time
+	ExpiresAt *time.Time
+	MaxUses   *int32
+	TokenHint string
 }
 
 func (q *Queries) InsertShareLink(ctx context.Context, arg InsertShareLinkParams) (ShareLink, error) {
-	row := q.db.QueryRow(ctx, insertShareLink, arg.PasteID, arg.TokenHash, arg.CreatedAt)
+	row := q.db.QueryRow(ctx, insertShareLink,
+		arg.PasteID,
+		arg.TokenHash,
+		arg.CreatedAt,
+		arg.ExpiresAt,
+		arg.MaxUses,
+		arg.TokenHint,
+	)
 	var i ShareLink
 	err := row.Scan(
 		&i.ID,
@@ -64,12 +75,16 @@ func (q *Queries) InsertShareLink(ctx context.Context, arg InsertShareLinkParams
 		&i.TokenHash,
 		&i.CreatedAt,
 		&i.LastUsedAt,
+		&i.TokenHint,
+		&i.ExpiresAt,
+		&i.MaxUses,
+		&i.Uses,
 	)
 	return i, err
 }
 
 const listShareLinks = `-- name: ListShareLinks :many
-SELECT id, paste_id, token_hash, created_at, last_used_at FROM share_links WHERE paste_id = $1 ORDER BY created_at DESC, id DESC
+SELECT id, paste_id, token_hash, created_at, last_used_at, token_hint, expires_at, max_uses, uses FROM share_links WHERE paste_id = $1 ORDER BY created_at DESC, id DESC
 `
 
 func (q *Queries) ListShareLinks(ctx context.Context, pasteID string) ([]ShareLink, error) {
@@ -87,6 +102,10 @@ func (q *Queries) ListShareLinks(ctx context.Context, pasteID string) ([]ShareLi
 			&i.TokenHash,
 			&i.CreatedAt,
 			&i.LastUsedAt,
+			&i.TokenHint,
+			&i.ExpiresAt,
+			&i.MaxUses,
+			&i.Uses,
 		); err != nil {
 			return nil, err
 		}
@@ -99,17 +118,23 @@ func (q *Queries) ListShareLinks(ctx context.Context, pasteID string) ([]ShareLi
 }
 
 const useShareLink = `-- name: UseShareLink :one
-UPDATE share_links SET last_used_at = $2::timestamptz WHERE token_hash = $1
+UPDATE share_links SET last_used_at = $2::timestamptz, uses = uses + $3::integer
+WHERE token_hash = $1
+  AND (expires_at IS NULL OR expires_at > $2::timestamptz)
+  AND (max_uses IS NULL OR uses < max_uses)
 RETURNING paste_id
 `
 
 type UseShareLinkParams struct {
 	TokenHash []byte
 	Now       time.Time
+	Cost      int32
 }
 
+// A link past its expiry or its uses answers nothing; a use that counts
+// (cost 1: a read, not a HEAD) takes one of them in the same statement.
 func (q *Queries) UseShareLink(ctx context.Context, arg UseShareLinkParams) (string, error) {
-	row := q.db.QueryRow(ctx, useShareLink, arg.TokenHash, arg.Now)
+	row := q.db.QueryRow(ctx, useShareLink, arg.TokenHash, arg.Now, arg.Cost)
 	var paste_id string
 	err := row.Scan(&paste_id)
 	return paste_id, err
