@@ -51,7 +51,7 @@ SELECT id FROM users WHERE lower(username) = lower(@username);
 -- 1 only pastes whose title holds every word, 2 only the others. It is
 -- tested on the title itself, after the sort (OFFSET 0 keeps the filter
 -- out of the candidate scan), so only the rows a page shows pay for it.
--- tag: pastes carry no tags yet, so a tag filter matches nothing.
+-- tag: only pastes carrying the tag (paste_tags, migration 0021).
 WITH m AS MATERIALIZED (
     SELECT s.paste_id, s.created_at, s.title
     FROM paste_search s
@@ -59,7 +59,7 @@ WITH m AS MATERIALIZED (
       AND listed_to(@viewer_id::bigint, s.owner_id, s.visibility, s.burn, s.expires_at, NULL, @now::timestamptz)
       AND (@owner_id::bigint = 0 OR s.owner_id = @owner_id::bigint)
       AND (@syntax::text = '' OR s.syntax = @syntax::text)
-      AND @tag::text = ''
+      AND (@tag::text = '' OR EXISTS (SELECT 1 FROM paste_tags pt WHERE pt.paste_id = s.paste_id AND pt.tag = @tag::text))
       AND (s.created_at, s.paste_id) < (@before_created_at::timestamptz, @before_id::text)
     LIMIT @max_candidates::int
 )
@@ -80,7 +80,7 @@ WITH m AS MATERIALIZED (
       AND listed_to(@viewer_id::bigint, s.owner_id, s.visibility, s.burn, s.expires_at, NULL, @now::timestamptz)
       AND (@owner_id::bigint = 0 OR s.owner_id = @owner_id::bigint)
       AND (@syntax::text = '' OR s.syntax = @syntax::text)
-      AND @tag::text = ''
+      AND (@tag::text = '' OR EXISTS (SELECT 1 FROM paste_tags pt WHERE pt.paste_id = s.paste_id AND pt.tag = @tag::text))
       AND (s.created_at, s.paste_id) < (@before_created_at::timestamptz, @before_id::text)
     LIMIT @max_candidates::int
 )
@@ -105,7 +105,7 @@ FROM (
 ) w
 WHERE w.tsv @@ (SELECT search_tsquery(@include::text[], @exclude::text[]))
   AND (@part::int = 0 OR (@part::int = 1) = (w.tsv @@ (SELECT search_title_tsquery(@include::text[]))))
-  AND @tag::text = ''
+  AND (@tag::text = '' OR EXISTS (SELECT 1 FROM paste_tags pt WHERE pt.paste_id = w.paste_id AND pt.tag = @tag::text))
 ORDER BY w.created_at DESC, w.paste_id DESC
 LIMIT @max_rows::int;
 
@@ -121,7 +121,7 @@ WHERE (s.tsv @@ (SELECT search_tsquery(@include::text[], @exclude::text[]))) IS 
   AND listed_to(@viewer_id::bigint, s.owner_id, s.visibility, s.burn, s.expires_at, NULL, @now::timestamptz)
   AND (@owner_id::bigint = 0 OR s.owner_id = @owner_id::bigint)
   AND (@syntax::text = '' OR s.syntax = @syntax::text)
-  AND @tag::text = ''
+  AND (@tag::text = '' OR EXISTS (SELECT 1 FROM paste_tags pt WHERE pt.paste_id = s.paste_id AND pt.tag = @tag::text))
   AND (s.created_at, s.paste_id) < (@before_created_at::timestamptz, @before_id::text)
 ORDER BY s.created_at DESC, s.paste_id DESC
 LIMIT @max_rows::int;
@@ -139,7 +139,7 @@ WITH m AS MATERIALIZED (
       AND listed_to(@viewer_id::bigint, s.owner_id, s.visibility, s.burn, s.expires_at, NULL, @now::timestamptz)
       AND (@owner_id::bigint = 0 OR s.owner_id = @owner_id::bigint)
       AND (@syntax::text = '' OR s.syntax = @syntax::text)
-      AND @tag::text = ''
+      AND (@tag::text = '' OR EXISTS (SELECT 1 FROM paste_tags pt WHERE pt.paste_id = s.paste_id AND pt.tag = @tag::text))
       AND (s.created_at, s.paste_id) < (@before_created_at::timestamptz, @before_id::text)
     LIMIT @max_candidates::int
 )
@@ -162,14 +162,14 @@ LIMIT 500;
 -- can be picked.
 SELECT w.syntax, count(*)::int AS hits
 FROM (
-    SELECT s.syntax, s.tsv
+    SELECT s.paste_id, s.syntax, s.tsv
     FROM paste_search s
     WHERE listed_to(@viewer_id::bigint, s.owner_id, s.visibility, s.burn, s.expires_at, NULL, @now::timestamptz)
     ORDER BY s.created_at DESC, s.paste_id DESC
     LIMIT @window_rows::int
 ) w
 WHERE w.tsv @@ (SELECT search_tsquery(@include::text[], @exclude::text[]))
-  AND @tag::text = ''
+  AND (@tag::text = '' OR EXISTS (SELECT 1 FROM paste_tags pt WHERE pt.paste_id = w.paste_id AND pt.tag = @tag::text))
 GROUP BY w.syntax;
 
 -- name: SearchFacetsCandidates :many
@@ -181,7 +181,7 @@ WITH m AS MATERIALIZED (
     WHERE s.tsv @@ (SELECT search_tsquery(@include::text[], @exclude::text[]))
       AND listed_to(@viewer_id::bigint, s.owner_id, s.visibility, s.burn, s.expires_at, NULL, @now::timestamptz)
       AND (@owner_id::bigint = 0 OR s.owner_id = @owner_id::bigint)
-      AND @tag::text = ''
+      AND (@tag::text = '' OR EXISTS (SELECT 1 FROM paste_tags pt WHERE pt.paste_id = s.paste_id AND pt.tag = @tag::text))
     LIMIT @max_candidates::int
 )
 SELECT m.syntax, count(*)::int AS hits
@@ -190,6 +190,14 @@ GROUP BY m.syntax;
 
 -- name: SearchTexts :many
 SELECT paste_id, title, body FROM paste_search WHERE paste_id = ANY(@ids::text[]);
+
+-- name: PastesByID :many
+-- A search's hits read again in one round trip, as PasteByID reads one.
+SELECT sqlc.embed(p), coalesce(u.username, '')::text AS owner_name,
+       (u.disabled_at IS NOT NULL)::boolean AS owner_disabled
+FROM pastes p
+LEFT JOIN users u ON u.id = p.owner_id
+WHERE p.id = ANY(@ids::text[]);
 
 -- name: ClaimSearchJobs :many
 -- SKIP LOCKED: several replicas share the queue without waiting on each other.
@@ -207,14 +215,16 @@ SELECT pg_try_advisory_xact_lock(hashtextextended('pastel-search:' || @paste_id:
 
 -- name: SearchDocsByID :many
 SELECT s.paste_id, s.owner_id, coalesce(u.username, '')::text AS owner_name, s.visibility, s.syntax,
-       s.burn, s.created_at, s.expires_at, s.title, s.body
+       s.burn, s.created_at, s.expires_at, s.title, s.body,
+       coalesce((SELECT array_agg(t.tag ORDER BY t.tag) FROM paste_tags t WHERE t.paste_id = s.paste_id), '{}')::text[] AS tags
 FROM paste_search s
 LEFT JOIN users u ON u.id = s.owner_id
 WHERE s.paste_id = ANY(@ids::text[]);
 
 -- name: ListSearchDocs :many
 SELECT s.paste_id, s.owner_id, coalesce(u.username, '')::text AS owner_name, s.visibility, s.syntax,
-       s.burn, s.created_at, s.expires_at, s.title, s.body
+       s.burn, s.created_at, s.expires_at, s.title, s.body,
+       coalesce((SELECT array_agg(t.tag ORDER BY t.tag) FROM paste_tags t WHERE t.paste_id = s.paste_id), '{}')::text[] AS tags
 FROM paste_search s
 LEFT JOIN users u ON u.id = s.owner_id
 WHERE s.paste_id > @after::text

@@ -20,6 +20,9 @@ type Deps struct {
 	Idempotency IdempotencyStore
 	// RateLimits are the per-caller budgets; zero fields take the defaults.
 	RateLimits RateLimits
+	// Lists keeps answers of lists and searches for anonymous callers;
+	// nil: none are kept.
+	Lists ListCache
 }
 
 type handler struct {
@@ -50,13 +53,16 @@ func Register(r fiber.Router, d Deps) {
 	r.Get("/pastes/:id", h.getPaste)
 	r.Patch("/pastes/:id", h.updatePaste)
 	r.Delete("/pastes/:id", h.deletePaste)
+	r.Post("/pastes/:id/fork", h.forkPaste)
 	r.Get("/pastes/:id/share-links", h.listShareLinks)
 	r.Post("/pastes/:id/share-links", h.createShareLink)
 	r.Delete("/pastes/:id/share-links/:token", h.deleteShareLink)
 	r.Get("/shared/:token", h.getShared)
+	r.Post("/shared/:token/fork", h.forkShared)
 	h.registerCommunity(r)
 	h.registerSearch(r)
 	h.registerAdmin(r)
+	h.registerRevisions(r)
 	r.All("/*", func(*fiber.Ctx) error { return errRoute })
 }
 

@@ -48,6 +48,10 @@ type pasteJSON struct {
 	PasswordProtected bool   `json:"password_protected"`
 	MaxViews          *int32 `json:"max_views,omitempty"`
 	ViewsLeft         *int32 `json:"views_left,omitempty"`
+	// Encrypted: content is a ciphertext envelope (paste.CheckEnvelope).
+	Encrypted bool `json:"encrypted"`
+	// Warnings are in create and edit answers only (an empty list there).
+	Warnings *[]warningJSON `json:"warnings,omitempty"`
 }
 
 func (h *handler) toJSON(p paste.Paste) pasteJSON {
@@ -124,6 +128,7 @@ type createRequest struct {
 	Password         string   `json:"password"`
 	MaxViews         int      `json:"max_views"`
 	Tags             []string `json:"tags"`
+	Encrypted        bool     `json:"encrypted"`
 }
 
 func (h *handler) createPaste(c *fiber.Ctx) error {
@@ -138,6 +143,7 @@ func (h *handler) createPaste(c *fiber.Ctx) error {
 	}
 	out := h.toJSON(created.Paste)
 	out.DeleteToken = created.DeleteToken
+	out.Warnings = h.warningsOf(c, in.Content, in.Encrypted)
 	c.Location(out.URL)
 	c.Status(fiber.StatusCreated)
 	if wantsText(c) {
@@ -213,6 +219,10 @@ func fieldsFrom(get func(string, ...string) string, content []byte) (paste.Creat
 	if err != nil {
 		return paste.CreateInput{}, paste.FieldError("burn_after_reading", "must be true or false")
 	}
+	encrypted, err := parseBool(get("encrypted"))
+	if err != nil {
+		return paste.CreateInput{}, paste.FieldError("encrypted", "must be true or false")
+	}
 	maxViews := 0
 	if v := get("max_views"); v != "" {
 		if maxViews, err = strconv.Atoi(v); err != nil {
@@ -232,6 +242,7 @@ func fieldsFrom(get func(string, ...string) string, content []byte) (paste.Creat
 		BurnAfterReading: burn,
 		Filename:         get("filename"),
 		SourceURL:        get("source_url"),
+		Encrypted:        encrypted,
 	}, nil
 }
 

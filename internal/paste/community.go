@@ -246,6 +246,12 @@ type CommunityRepository interface {
 	// UserLanguages counts the syntaxes of a user's publicly readable
 	// pastes, most used first, at most max.
 	UserLanguages(ctx context.Context, userID int64, now time.Time, max int) ([]LanguageCount, error)
+	// ListByTag returns public pastes readable at q.Now carrying q.Tag,
+	// newest first, before q.Before.
+	ListByTag(ctx context.Context, q DiscoveryQuery) ([]Paste, error)
+	// UserTags counts the tags of a user's publicly readable pastes, most
+	// used first, at most max.
+	UserTags(ctx context.Context, userID int64, now time.Time, max int) ([]TagCount, error)
 	// RefreshTrending rebuilds the trending list: the size pastes readable
 	// at now with the highest activity score since since
 	// (Service.ListTrending); it returns the list's length.

@@ -36,6 +36,7 @@ type LanguageCount struct {
 // DiscoveryQuery selects public pastes for the explore page.
 type DiscoveryQuery struct {
 	Syntax string
+	Tag    string // ListByTag's
 	Now    time.Time
 	Before *Cursor
 	Limit  int
@@ -113,4 +114,22 @@ func (s *Service) ListTrending(ctx context.Context) (Page, error) {
 	}
 	items, err := repo.ListTrending(ctx, s.opts.Now(), TrendingSize)
 	return Page{Items: items}, err
+}
+
+// Now returns the time of the service's clock, the one that decides
+// expiry: whoever keeps what a list returned compares it with this (see
+// ValidUntil).
+func (s *Service) Now() time.Time { return s.opts.Now() }
+
+// ValidUntil returns the earliest expiry among ps, zero when none of them
+// expires: a list showing ps is true until then (in the service's clock,
+// Service.Now), unless something changes.
+func ValidUntil(ps []Paste) time.Time {
+	var until time.Time
+	for _, p := range ps {
+		if !p.ExpiresAt.IsZero() && (until.IsZero() || p.ExpiresAt.Before(until)) {
+			until = p.ExpiresAt
+		}
+	}
+	return until
 }

@@ -56,8 +56,7 @@ type SearchRequest struct {
 	ViewerID int64  // 0: anonymous; otherwise the viewer's own pastes of any visibility match too
 	Owner    string // username filter, "" for everyone
 	Syntax   string // canonical syntax filter, "" for all
-	// Tag is a tag filter, "" for all. Pastes carry no tags yet (issue 15):
-	// until they do, no paste has any tag and a tag filter matches nothing.
+	// Tag is a tag filter, "" for all: only pastes carrying it match.
 	Tag    string
 	Sort   SearchSort // "" is SortRelevance
 	Facets bool       // count matches per language (SearchHits.Facets)
@@ -566,9 +565,10 @@ func ParseSearchSort(s string) (SearchSort, bool) {
 }
 
 // Search finds pastes the viewer may read: public pastes, and the viewer's
-// own pastes of any visibility. Every hit is re-read and re-checked here
-// before it is returned, so a stale index never shows a deleted, expired,
-// burned or private paste.
+// own pastes of any visibility. Every hit is re-read (all of them in one
+// round trip, or from the read cache) and re-checked here before it is
+// returned, so a stale index, or hits kept by a cache, never show a
+// deleted, expired, burned or private paste.
 func (s *Service) Search(ctx context.Context, v Viewer, in SearchInput) (SearchPage, error) {
 	if s.opts.Search == nil {
 		return SearchPage{}, ErrSearchDisabled
@@ -634,13 +634,21 @@ func (s *Service) Search(ctx context.Context, v Viewer, in SearchInput) (SearchP
 	hits, page.NextCursor = NextPage(hits, limit, func(last SearchHit) string {
 		return SearchCursor{Tier: last.Tier, CreatedAt: last.CreatedAt, ID: last.ID}.Encode()
 	})
+	ids := make([]ID, 0, len(hits))
 	for _, h := range hits {
-		p, err := s.Get(ctx, v, h.ID)
-		if errors.Is(err, ErrNotFound) {
-			continue // gone since it was indexed
+		if ValidID(string(h.ID)) {
+			ids = append(ids, h.ID)
 		}
-		if err != nil {
-			return SearchPage{}, err
+	}
+	// Every hit is read again, all in one go, and checked as Get would.
+	pastes, err := ReadPastes(ctx, s.repo, ids)
+	if err != nil {
+		return SearchPage{}, err
+	}
+	for _, h := range hits {
+		p, ok := pastes[h.ID]
+		if !ok {
+			continue // gone since it was indexed
 		}
 		if !s.searchable(v, p) || (req.Owner != "" && !strings.EqualFold(p.OwnerName, req.Owner)) ||
 			(req.Syntax != "" && p.Syntax != req.Syntax) {
@@ -649,6 +657,34 @@ func (s *Service) Search(ctx context.Context, v Viewer, in SearchInput) (SearchP
 		page.Items = append(page.Items, SearchResult{Paste: p, Snippet: h.Snippet})
 	}
 	return page, nil
+}
+
+// BatchReader is implemented by repositories that read many pastes in
+// one round trip (a search's hits).
+type BatchReader interface {
+	// PastesByID returns the pastes of ids that exist, whatever their
+	// state (rules are the Service's), by ID.
+	PastesByID(ctx context.Context, ids []ID) (map[ID]Paste, error)
+}
+
+// ReadPastes reads the pastes of ids through repo: in one call when it is
+// a BatchReader, one by one otherwise. Missing pastes are left out.
+func ReadPastes(ctx context.Context, repo Repository, ids []ID) (map[ID]Paste, error) {
+	if b, ok := repo.(BatchReader); ok {
+		return b.PastesByID(ctx, ids)
+	}
+	out := make(map[ID]Paste, len(ids))
+	for _, id := range ids {
+		p, err := repo.PasteByID(ctx, id)
+		if errors.Is(err, ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out[id] = p
+	}
+	return out, nil
 }
 
 // searchable is the rule of what search may show on top of canRead: public
@@ -679,6 +715,7 @@ type SearchDoc struct {
 	ExpiresAt  time.Time // zero: never
 	Title      string
 	Body       string
+	Tags       []string
 }
 
 // Indexable reports whether d belongs in an external index: everything

@@ -80,6 +80,7 @@ func (t *Typesense) schema() *api.CollectionSchema {
 			{Name: "owner_id", Type: "int64"},
 			{Name: "visibility", Type: "string", Facet: ptr(true)},
 			{Name: "syntax", Type: "string", Facet: ptr(true)},
+			{Name: "tags", Type: "string[]", Facet: ptr(true), Optional: ptr(true)},
 			{Name: "created_at", Type: "int64", Sort: ptr(true)},
 			{Name: "expires_at", Type: "int64"},
 		},
@@ -136,15 +137,16 @@ func (t *Typesense) Recreate(ctx context.Context) error {
 func micros(t time.Time) int64 { return t.UnixMicro() }
 
 type tsDoc struct {
-	ID         string `json:"id"`
-	Title      string `json:"title"`
-	Body       string `json:"body"`
-	Owner      string `json:"owner"`
-	OwnerID    int64  `json:"owner_id"`
-	Visibility string `json:"visibility"`
-	Syntax     string `json:"syntax"`
-	CreatedAt  int64  `json:"created_at"`
-	ExpiresAt  int64  `json:"expires_at"`
+	ID         string   `json:"id"`
+	Title      string   `json:"title"`
+	Body       string   `json:"body"`
+	Owner      string   `json:"owner"`
+	OwnerID    int64    `json:"owner_id"`
+	Visibility string   `json:"visibility"`
+	Syntax     string   `json:"syntax"`
+	Tags       []string `json:"tags"`
+	CreatedAt  int64    `json:"created_at"`
+	ExpiresAt  int64    `json:"expires_at"`
 }
 
 // Upsert indexes docs; re-sending a document is harmless.
@@ -160,7 +162,7 @@ func (t *Typesense) Upsert(ctx context.Context, docs []paste.SearchDoc) error {
 		}
 		batch[i] = tsDoc{
 			ID: string(d.ID), Title: d.Title, Body: d.Body, Owner: strings.ToLower(d.OwnerName), OwnerID: d.OwnerID,
-			Visibility: string(d.Visibility), Syntax: d.Syntax, CreatedAt: micros(d.CreatedAt), ExpiresAt: exp,
+			Visibility: string(d.Visibility), Syntax: d.Syntax, Tags: tagsOrEmpty(d.Tags), CreatedAt: micros(d.CreatedAt), ExpiresAt: exp,
 		}
 	}
 	res, err := t.client.Collection(t.collection).Documents().Import(ctx, batch,
@@ -239,6 +241,16 @@ func FilterBy(r paste.SearchRequest) (string, error) {
 		}
 		parts = append(parts, "syntax:="+v)
 	}
+	if r.Tag != "" {
+		if !paste.TagPattern.MatchString(r.Tag) {
+			return "", fmt.Errorf("typesense: bad tag filter")
+		}
+		v, err := filterValue(r.Tag)
+		if err != nil {
+			return "", err
+		}
+		parts = append(parts, "tags:="+v)
+	}
 	if r.After != nil {
 		parts = append(parts, "created_at:<="+strconv.FormatInt(micros(r.After.CreatedAt), 10))
 	}
@@ -280,8 +292,7 @@ func tsTerm(t paste.Term, neg bool) string {
 // (query_by title alone) and a body tier (query_by title,body minus the
 // hits whose title holds every word); every tier is newest first.
 func (t *Typesense) Search(ctx context.Context, r paste.SearchRequest) (paste.SearchHits, error) {
-	if r.Query.Empty() || r.Limit <= 0 || r.Tag != "" {
-		// Documents carry no tags yet: a tag filter matches nothing.
+	if r.Query.Empty() || r.Limit <= 0 {
 		return paste.SearchHits{}, nil
 	}
 	// Each tier adds the cursor itself: it holds only in the cursor's tier.
@@ -635,4 +646,13 @@ func unavailable(err error) error {
 		return fmt.Errorf("status %d: %s", herr.Status, strings.TrimSpace(string(herr.Body)))
 	}
 	return fmt.Errorf("%w: %w", paste.ErrUnavailable, err)
+}
+
+// tagsOrEmpty sends a paste without tags as [] (Typesense refuses null
+// for a string[] field).
+func tagsOrEmpty(tags []string) []string {
+	if tags == nil {
+		return []string{}
+	}
+	return tags
 }

@@ -42,8 +42,10 @@ func toPaste(r dbgen.Paste, ownerName string) paste.Paste {
 		Views:            r.Views,
 		Preview:          r.Preview,
 		Encrypted:        r.Encrypted,
-		Tags:             r.Tags,
 		Forks:            r.Forks,
+	}
+	if len(r.Tags) > 0 {
+		p.Tags = r.Tags
 	}
 	if r.ForkedFrom != nil {
 		p.ForkedFrom = paste.ID(*r.ForkedFrom)

@@ -532,6 +532,7 @@ func toSearchDoc(r dbgen.ListSearchDocsRow) paste.SearchDoc {
 	d := paste.SearchDoc{
 		ID: paste.ID(r.PasteID), OwnerName: r.OwnerName, Visibility: paste.Visibility(r.Visibility),
 		Syntax: r.Syntax, Burn: r.Burn, CreatedAt: r.CreatedAt.UTC(), Title: r.Title, Body: r.Body,
+		Tags: r.Tags,
 	}
 	if r.OwnerID != nil {
 		d.OwnerID = *r.OwnerID
@@ -550,4 +551,24 @@ func searchDocParams(p paste.Paste, text, terms string) dbgen.UpsertSearchDocPar
 		Syntax: p.Syntax, Burn: p.BurnAfterReading, CreatedAt: p.CreatedAt, ExpiresAt: optTime(p.ExpiresAt),
 		Title: p.Title, Body: text, Terms: terms,
 	}
+}
+
+// PastesByID implements paste.BatchReader: the pastes of ids that exist,
+// read as PasteByID reads one, in one round trip.
+func (s Pastes) PastesByID(ctx context.Context, ids []paste.ID) (map[paste.ID]paste.Paste, error) {
+	keys := make([]string, len(ids))
+	for i, id := range ids {
+		keys[i] = string(id)
+	}
+	rows, err := s.q.PastesByID(ctx, keys)
+	if err != nil {
+		return nil, translate(err)
+	}
+	out := make(map[paste.ID]paste.Paste, len(rows))
+	for _, r := range rows {
+		p := toPaste(r.Paste, r.OwnerName)
+		p.OwnerDisabled = r.OwnerDisabled
+		out[p.ID] = p
+	}
+	return out, nil
 }

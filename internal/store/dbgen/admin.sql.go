@@ -317,7 +317,7 @@ func (q *Queries) ListAdminActions(ctx context.Context, arg ListAdminActionsPara
 
 const listAllPastes = `-- name: ListAllPastes :many
 
-SELECT p.id, p.owner_id, p.title, p.syntax, p.visibility, p.size, p.blob_key, p.source_url, p.burn_after_reading, p.delete_token_hash, p.revision, p.created_at, p.updated_at, p.expires_at, p.likes, p.dislikes, p.stars, p.views, p.preview, coalesce(u.username, '')::text AS owner_name,
+SELECT p.id, p.owner_id, p.title, p.syntax, p.visibility, p.size, p.blob_key, p.source_url, p.burn_after_reading, p.delete_token_hash, p.revision, p.created_at, p.updated_at, p.expires_at, p.likes, p.dislikes, p.stars, p.views, p.preview, p.tags, p.forked_from, p.forks, p.password_hash, p.max_views, p.views_left, p.encrypted, coalesce(u.username, '')::text AS owner_name,
        (u.disabled_at IS NOT NULL)::boolean AS owner_disabled
 FROM pastes p
 LEFT JOIN users u ON u.id = p.owner_id
@@ -386,6 +386,13 @@ func (q *Queries) ListAllPastes(ctx context.Context, arg ListAllPastesParams) ([
 			&i.Paste.Stars,
 			&i.Paste.Views,
 			&i.Paste.Preview,
+			&i.Paste.Tags,
+			&i.Paste.ForkedFrom,
+			&i.Paste.Forks,
+			&i.Paste.PasswordHash,
+			&i.Paste.MaxViews,
+			&i.Paste.ViewsLeft,
+			&i.Paste.Encrypted,
 			&i.OwnerName,
 			&i.OwnerDisabled,
 		); err != nil {

@@ -407,7 +407,7 @@ func (q *Queries) IsStarred(ctx context.Context, arg IsStarredParams) (bool, err
 }
 
 const listPopularPastes = `-- name: ListPopularPastes :many
-SELECT p.id, p.owner_id, p.title, p.syntax, p.visibility, p.size, p.blob_key, p.source_url, p.burn_after_reading, p.delete_token_hash, p.revision, p.created_at, p.updated_at, p.expires_at, p.likes, p.dislikes, p.stars, p.views, p.preview, coalesce(u.username, '')::text AS owner_name, pp.rank
+SELECT p.id, p.owner_id, p.title, p.syntax, p.visibility, p.size, p.blob_key, p.source_url, p.burn_after_reading, p.delete_token_hash, p.revision, p.created_at, p.updated_at, p.expires_at, p.likes, p.dislikes, p.stars, p.views, p.preview, p.tags, p.forked_from, p.forks, p.password_hash, p.max_views, p.views_left, p.encrypted, coalesce(u.username, '')::text AS owner_name, pp.rank
 FROM popular_pastes pp
 JOIN pastes p ON p.id = pp.paste_id
 LEFT JOIN users u ON u.id = p.owner_id
@@ -460,6 +460,13 @@ func (q *Queries) ListPopularPastes(ctx context.Context, arg ListPopularPastesPa
 			&i.Paste.Stars,
 			&i.Paste.Views,
 			&i.Paste.Preview,
+			&i.Paste.Tags,
+			&i.Paste.ForkedFrom,
+			&i.Paste.Forks,
+			&i.Paste.PasswordHash,
+			&i.Paste.MaxViews,
+			&i.Paste.ViewsLeft,
+			&i.Paste.Encrypted,
 			&i.OwnerName,
 			&i.Rank,
 		); err != nil {
@@ -509,7 +516,7 @@ func (q *Queries) ListReplySkeleton(ctx context.Context, rootIds []int64) ([]Lis
 }
 
 const listStars = `-- name: ListStars :many
-SELECT p.id, p.owner_id, p.title, p.syntax, p.visibility, p.size, p.blob_key, p.source_url, p.burn_after_reading, p.delete_token_hash, p.revision, p.created_at, p.updated_at, p.expires_at, p.likes, p.dislikes, p.stars, p.views, p.preview, coalesce(u.username, '')::text AS owner_name, s.created_at AS starred_at
+SELECT p.id, p.owner_id, p.title, p.syntax, p.visibility, p.size, p.blob_key, p.source_url, p.burn_after_reading, p.delete_token_hash, p.revision, p.created_at, p.updated_at, p.expires_at, p.likes, p.dislikes, p.stars, p.views, p.preview, p.tags, p.forked_from, p.forks, p.password_hash, p.max_views, p.views_left, p.encrypted, coalesce(u.username, '')::text AS owner_name, s.created_at AS starred_at
 FROM stars s
 JOIN pastes p ON p.id = s.paste_id
 LEFT JOIN users u ON u.id = p.owner_id
@@ -575,6 +582,13 @@ func (q *Queries) ListStars(ctx context.Context, arg ListStarsParams) ([]ListSta
 			&i.Paste.Stars,
 			&i.Paste.Views,
 			&i.Paste.Preview,
+			&i.Paste.Tags,
+			&i.Paste.ForkedFrom,
+			&i.Paste.Forks,
+			&i.Paste.PasswordHash,
+			&i.Paste.MaxViews,
+			&i.Paste.ViewsLeft,
+			&i.Paste.Encrypted,
 			&i.OwnerName,
 			&i.StarredAt,
 		); err != nil {

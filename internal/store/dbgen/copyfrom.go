@@ -9,6 +9,81 @@ import (
 	"context"
 )
 
+// iteratorForCopyPasteFiles implements pgx.CopyFromSource.
+type iteratorForCopyPasteFiles struct {
+	rows                 []CopyPasteFilesParams
+	skippedFirstNextCall bool
+}
+
+func (r *iteratorForCopyPasteFiles) Next() bool {
+	if len(r.rows) == 0 {
+		return false
+	}
+	if !r.skippedFirstNextCall {
+		r.skippedFirstNextCall = true
+		return true
+	}
+	r.rows = r.rows[1:]
+	return len(r.rows) > 0
+}
+
+func (r iteratorForCopyPasteFiles) Values() ([]interface{}, error) {
+	return []interface{}{
+		r.rows[0].PasteID,
+		r.rows[0].Revision,
+		r.rows[0].Position,
+		r.rows[0].Name,
+		r.rows[0].Syntax,
+		r.rows[0].BlobKey,
+		r.rows[0].Size,
+		r.rows[0].ContentType,
+	}, nil
+}
+
+func (r iteratorForCopyPasteFiles) Err() error {
+	return nil
+}
+
+func (q *Queries) CopyPasteFiles(ctx context.Context, arg []CopyPasteFilesParams) (int64, error) {
+	return q.db.CopyFrom(ctx, []string{"paste_files"}, []string{"paste_id", "revision", "position", "name", "syntax", "blob_key", "size", "content_type"}, &iteratorForCopyPasteFiles{rows: arg})
+}
+
+// iteratorForCopyPasteRevisions implements pgx.CopyFromSource.
+type iteratorForCopyPasteRevisions struct {
+	rows                 []CopyPasteRevisionsParams
+	skippedFirstNextCall bool
+}
+
+func (r *iteratorForCopyPasteRevisions) Next() bool {
+	if len(r.rows) == 0 {
+		return false
+	}
+	if !r.skippedFirstNextCall {
+		r.skippedFirstNextCall = true
+		return true
+	}
+	r.rows = r.rows[1:]
+	return len(r.rows) > 0
+}
+
+func (r iteratorForCopyPasteRevisions) Values() ([]interface{}, error) {
+	return []interface{}{
+		r.rows[0].PasteID,
+		r.rows[0].Revision,
+		r.rows[0].Title,
+		r.rows[0].AuthorID,
+		r.rows[0].CreatedAt,
+	}, nil
+}
+
+func (r iteratorForCopyPasteRevisions) Err() error {
+	return nil
+}
+
+func (q *Queries) CopyPasteRevisions(ctx context.Context, arg []CopyPasteRevisionsParams) (int64, error) {
+	return q.db.CopyFrom(ctx, []string{"paste_revisions"}, []string{"paste_id", "revision", "title", "author_id", "created_at"}, &iteratorForCopyPasteRevisions{rows: arg})
+}
+
 // iteratorForCopyPastes implements pgx.CopyFromSource.
 type iteratorForCopyPastes struct {
 	rows                 []CopyPastesParams
@@ -44,6 +119,9 @@ func (r iteratorForCopyPastes) Values() ([]interface{}, error) {
 		r.rows[0].UpdatedAt,
 		r.rows[0].ExpiresAt,
 		r.rows[0].Preview,
+		r.rows[0].Tags,
+		r.rows[0].ForkedFrom,
+		r.rows[0].Encrypted,
 	}, nil
 }
 
@@ -54,7 +132,7 @@ func (r iteratorForCopyPastes) Err() error {
 // Many new pastes at once (store's insert batcher); the search_queue
 // trigger fires for each row as for INSERT.
 func (q *Queries) CopyPastes(ctx context.Context, arg []CopyPastesParams) (int64, error) {
-	return q.db.CopyFrom(ctx, []string{"pastes"}, []string{"id", "owner_id", "title", "syntax", "visibility", "size", "blob_key", "source_url", "burn_after_reading", "delete_token_hash", "revision", "created_at", "updated_at", "expires_at", "preview"}, &iteratorForCopyPastes{rows: arg})
+	return q.db.CopyFrom(ctx, []string{"pastes"}, []string{"id", "owner_id", "title", "syntax", "visibility", "size", "blob_key", "source_url", "burn_after_reading", "delete_token_hash", "revision", "created_at", "updated_at", "expires_at", "preview", "tags", "forked_from", "encrypted"}, &iteratorForCopyPastes{rows: arg})
 }
 
 // iteratorForCopySearchDocs implements pgx.CopyFromSource.

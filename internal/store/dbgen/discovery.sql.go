@@ -74,7 +74,7 @@ func (q *Queries) FillTrending(ctx context.Context, arg FillTrendingParams) (int
 
 const listPublicPastesBySyntax = `-- name: ListPublicPastesBySyntax :many
 
-SELECT p.id, p.owner_id, p.title, p.syntax, p.visibility, p.size, p.blob_key, p.source_url, p.burn_after_reading, p.delete_token_hash, p.revision, p.created_at, p.updated_at, p.expires_at, p.likes, p.dislikes, p.stars, p.views, p.preview, coalesce(u.username, '')::text AS owner_name
+SELECT p.id, p.owner_id, p.title, p.syntax, p.visibility, p.size, p.blob_key, p.source_url, p.burn_after_reading, p.delete_token_hash, p.revision, p.created_at, p.updated_at, p.expires_at, p.likes, p.dislikes, p.stars, p.views, p.preview, p.tags, p.forked_from, p.forks, p.password_hash, p.max_views, p.views_left, p.encrypted, coalesce(u.username, '')::text AS owner_name
 FROM pastes p
 LEFT JOIN users u ON u.id = p.owner_id
 WHERE publicly_readable(p.visibility, p.burn_after_reading, p.expires_at, u.disabled_at, $1::timestamptz)
@@ -133,6 +133,13 @@ func (q *Queries) ListPublicPastesBySyntax(ctx context.Context, arg ListPublicPa
 			&i.Paste.Stars,
 			&i.Paste.Views,
 			&i.Paste.Preview,
+			&i.Paste.Tags,
+			&i.Paste.ForkedFrom,
+			&i.Paste.Forks,
+			&i.Paste.PasswordHash,
+			&i.Paste.MaxViews,
+			&i.Paste.ViewsLeft,
+			&i.Paste.Encrypted,
 			&i.OwnerName,
 		); err != nil {
 			return nil, err
@@ -146,7 +153,7 @@ func (q *Queries) ListPublicPastesBySyntax(ctx context.Context, arg ListPublicPa
 }
 
 const listTrendingPastes = `-- name: ListTrendingPastes :many
-SELECT p.id, p.owner_id, p.title, p.syntax, p.visibility, p.size, p.blob_key, p.source_url, p.burn_after_reading, p.delete_token_hash, p.revision, p.created_at, p.updated_at, p.expires_at, p.likes, p.dislikes, p.stars, p.views, p.preview, coalesce(u.username, '')::text AS owner_name, tp.score
+SELECT p.id, p.owner_id, p.title, p.syntax, p.visibility, p.size, p.blob_key, p.source_url, p.burn_after_reading, p.delete_token_hash, p.revision, p.created_at, p.updated_at, p.expires_at, p.likes, p.dislikes, p.stars, p.views, p.preview, p.tags, p.forked_from, p.forks, p.password_hash, p.max_views, p.views_left, p.encrypted, coalesce(u.username, '')::text AS owner_name, tp.score
 FROM trending_pastes tp
 JOIN pastes p ON p.id = tp.paste_id
 LEFT JOIN users u ON u.id = p.owner_id
@@ -197,6 +204,13 @@ func (q *Queries) ListTrendingPastes(ctx context.Context, arg ListTrendingPastes
 			&i.Paste.Stars,
 			&i.Paste.Views,
 			&i.Paste.Preview,
+			&i.Paste.Tags,
+			&i.Paste.ForkedFrom,
+			&i.Paste.Forks,
+			&i.Paste.PasswordHash,
+			&i.Paste.MaxViews,
+			&i.Paste.ViewsLeft,
+			&i.Paste.Encrypted,
 			&i.OwnerName,
 			&i.Score,
 		); err != nil {

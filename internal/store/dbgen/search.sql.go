@@ -114,7 +114,8 @@ func (q *Queries) ListPasteIDsAfter(ctx context.Context, arg ListPasteIDsAfterPa
 
 const listSearchDocs = `-- name: ListSearchDocs :many
 SELECT s.paste_id, s.owner_id, coalesce(u.username, '')::text AS owner_name, s.visibility, s.syntax,
-       s.burn, s.created_at, s.expires_at, s.title, s.body
+       s.burn, s.created_at, s.expires_at, s.title, s.body,
+       coalesce((SELECT array_agg(t.tag ORDER BY t.tag) FROM paste_tags t WHERE t.paste_id = s.paste_id), '{}')::text[] AS tags
 FROM paste_search s
 LEFT JOIN users u ON u.id = s.owner_id
 WHERE s.paste_id > $1::text
@@ -138,6 +139,7 @@ type ListSearchDocsRow struct {
 	ExpiresAt  *time.Time
 	Title      string
 	Body       string
+	Tags       []string
 }
 
 func (q *Queries) ListSearchDocs(ctx context.Context, arg ListSearchDocsParams) ([]ListSearchDocsRow, error) {
@@ -160,6 +162,71 @@ func (q *Queries) ListSearchDocs(ctx context.Context, arg ListSearchDocsParams) 
 			&i.ExpiresAt,
 			&i.Title,
 			&i.Body,
+			&i.Tags,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const pastesByID = `-- name: PastesByID :many
+SELECT p.id, p.owner_id, p.title, p.syntax, p.visibility, p.size, p.blob_key, p.source_url, p.burn_after_reading, p.delete_token_hash, p.revision, p.created_at, p.updated_at, p.expires_at, p.likes, p.dislikes, p.stars, p.views, p.preview, p.tags, p.forked_from, p.forks, p.password_hash, p.max_views, p.views_left, p.encrypted, coalesce(u.username, '')::text AS owner_name,
+       (u.disabled_at IS NOT NULL)::boolean AS owner_disabled
+FROM pastes p
+LEFT JOIN users u ON u.id = p.owner_id
+WHERE p.id = ANY($1::text[])
+`
+
+type PastesByIDRow struct {
+	Paste         Paste
+	OwnerName     string
+	OwnerDisabled bool
+}
+
+// A search's hits read again in one round trip, as PasteByID reads one.
+func (q *Queries) PastesByID(ctx context.Context, ids []string) ([]PastesByIDRow, error) {
+	rows, err := q.db.Query(ctx, pastesByID, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []PastesByIDRow{}
+	for rows.Next() {
+		var i PastesByIDRow
+		if err := rows.Scan(
+			&i.Paste.ID,
+			&i.Paste.OwnerID,
+			&i.Paste.Title,
+			&i.Paste.Syntax,
+			&i.Paste.Visibility,
+			&i.Paste.Size,
+			&i.Paste.BlobKey,
+			&i.Paste.SourceUrl,
+			&i.Paste.BurnAfterReading,
+			&i.Paste.DeleteTokenHash,
+			&i.Paste.Revision,
+			&i.Paste.CreatedAt,
+			&i.Paste.UpdatedAt,
+			&i.Paste.ExpiresAt,
+			&i.Paste.Likes,
+			&i.Paste.Dislikes,
+			&i.Paste.Stars,
+			&i.Paste.Views,
+			&i.Paste.Preview,
+			&i.Paste.Tags,
+			&i.Paste.ForkedFrom,
+			&i.Paste.Forks,
+			&i.Paste.PasswordHash,
+			&i.Paste.MaxViews,
+			&i.Paste.ViewsLeft,
+			&i.Paste.Encrypted,
+			&i.OwnerName,
+			&i.OwnerDisabled,
 		); err != nil {
 			return nil, err
 		}
@@ -210,7 +277,7 @@ WITH m AS MATERIALIZED (
       AND listed_to($5::bigint, s.owner_id, s.visibility, s.burn, s.expires_at, NULL, $6::timestamptz)
       AND ($7::bigint = 0 OR s.owner_id = $7::bigint)
       AND ($8::text = '' OR s.syntax = $8::text)
-      AND $9::text = ''
+      AND ($9::text = '' OR EXISTS (SELECT 1 FROM paste_tags pt WHERE pt.paste_id = s.paste_id AND pt.tag = $9::text))
       AND (s.created_at, s.paste_id) < ($10::timestamptz, $11::text)
     LIMIT $12::int
 )
@@ -253,7 +320,7 @@ type SearchCandidatesRow struct {
 // 1 only pastes whose title holds every word, 2 only the others. It is
 // tested on the title itself, after the sort (OFFSET 0 keeps the filter
 // out of the candidate scan), so only the rows a page shows pay for it.
-// tag: pastes carry no tags yet, so a tag filter matches nothing.
+// tag: only pastes carrying the tag (paste_tags, migration 0021).
 func (q *Queries) SearchCandidates(ctx context.Context, arg SearchCandidatesParams) ([]SearchCandidatesRow, error) {
 	rows, err := q.db.Query(ctx, searchCandidates,
 		arg.Part,
@@ -289,7 +356,8 @@ func (q *Queries) SearchCandidates(ctx context.Context, arg SearchCandidatesPara
 
 const searchDocsByID = `-- name: SearchDocsByID :many
 SELECT s.paste_id, s.owner_id, coalesce(u.username, '')::text AS owner_name, s.visibility, s.syntax,
-       s.burn, s.created_at, s.expires_at, s.title, s.body
+       s.burn, s.created_at, s.expires_at, s.title, s.body,
+       coalesce((SELECT array_agg(t.tag ORDER BY t.tag) FROM paste_tags t WHERE t.paste_id = s.paste_id), '{}')::text[] AS tags
 FROM paste_search s
 LEFT JOIN users u ON u.id = s.owner_id
 WHERE s.paste_id = ANY($1::text[])
@@ -306,6 +374,7 @@ type SearchDocsByIDRow struct {
 	ExpiresAt  *time.Time
 	Title      string
 	Body       string
+	Tags       []string
 }
 
 func (q *Queries) SearchDocsByID(ctx context.Context, ids []string) ([]SearchDocsByIDRow, error) {
@@ -328,6 +397,7 @@ func (q *Queries) SearchDocsByID(ctx context.Context, ids []string) ([]SearchDoc
 			&i.ExpiresAt,
 			&i.Title,
 			&i.Body,
+			&i.Tags,
 		); err != nil {
 			return nil, err
 		}
@@ -346,7 +416,7 @@ WITH m AS MATERIALIZED (
     WHERE s.tsv @@ (SELECT search_tsquery($1::text[], $2::text[]))
       AND listed_to($3::bigint, s.owner_id, s.visibility, s.burn, s.expires_at, NULL, $4::timestamptz)
       AND ($5::bigint = 0 OR s.owner_id = $5::bigint)
-      AND $6::text = ''
+      AND ($6::text = '' OR EXISTS (SELECT 1 FROM paste_tags pt WHERE pt.paste_id = s.paste_id AND pt.tag = $6::text))
     LIMIT $7::int
 )
 SELECT m.syntax, count(*)::int AS hits
@@ -402,14 +472,14 @@ func (q *Queries) SearchFacetsCandidates(ctx context.Context, arg SearchFacetsCa
 const searchFacetsRecent = `-- name: SearchFacetsRecent :many
 SELECT w.syntax, count(*)::int AS hits
 FROM (
-    SELECT s.syntax, s.tsv
+    SELECT s.paste_id, s.syntax, s.tsv
     FROM paste_search s
     WHERE listed_to($1::bigint, s.owner_id, s.visibility, s.burn, s.expires_at, NULL, $2::timestamptz)
     ORDER BY s.created_at DESC, s.paste_id DESC
     LIMIT $3::int
 ) w
 WHERE w.tsv @@ (SELECT search_tsquery($4::text[], $5::text[]))
-  AND $6::text = ''
+  AND ($6::text = '' OR EXISTS (SELECT 1 FROM paste_tags pt WHERE pt.paste_id = w.paste_id AND pt.tag = $6::text))
 GROUP BY w.syntax
 `
 
@@ -470,7 +540,7 @@ FROM (
 ) w
 WHERE w.tsv @@ (SELECT search_tsquery($6::text[], $7::text[]))
   AND ($8::int = 0 OR ($8::int = 1) = (w.tsv @@ (SELECT search_title_tsquery($6::text[]))))
-  AND $9::text = ''
+  AND ($9::text = '' OR EXISTS (SELECT 1 FROM paste_tags pt WHERE pt.paste_id = w.paste_id AND pt.tag = $9::text))
 ORDER BY w.created_at DESC, w.paste_id DESC
 LIMIT $10::int
 `
@@ -536,7 +606,7 @@ WHERE (s.tsv @@ (SELECT search_tsquery($1::text[], $2::text[]))) IS TRUE
   AND listed_to($4::bigint, s.owner_id, s.visibility, s.burn, s.expires_at, NULL, $5::timestamptz)
   AND ($6::bigint = 0 OR s.owner_id = $6::bigint)
   AND ($7::text = '' OR s.syntax = $7::text)
-  AND $8::text = ''
+  AND ($8::text = '' OR EXISTS (SELECT 1 FROM paste_tags pt WHERE pt.paste_id = s.paste_id AND pt.tag = $8::text))
   AND (s.created_at, s.paste_id) < ($9::timestamptz, $10::text)
 ORDER BY s.created_at DESC, s.paste_id DESC
 LIMIT $11::int
@@ -606,7 +676,7 @@ WITH m AS MATERIALIZED (
       AND listed_to($5::bigint, s.owner_id, s.visibility, s.burn, s.expires_at, NULL, $6::timestamptz)
       AND ($7::bigint = 0 OR s.owner_id = $7::bigint)
       AND ($8::text = '' OR s.syntax = $8::text)
-      AND $9::text = ''
+      AND ($9::text = '' OR EXISTS (SELECT 1 FROM paste_tags pt WHERE pt.paste_id = s.paste_id AND pt.tag = $9::text))
       AND (s.created_at, s.paste_id) < ($10::timestamptz, $11::text)
     LIMIT $12::int
 )
@@ -712,7 +782,7 @@ WITH m AS MATERIALIZED (
       AND listed_to($4::bigint, s.owner_id, s.visibility, s.burn, s.expires_at, NULL, $5::timestamptz)
       AND ($6::bigint = 0 OR s.owner_id = $6::bigint)
       AND ($7::text = '' OR s.syntax = $7::text)
-      AND $8::text = ''
+      AND ($8::text = '' OR EXISTS (SELECT 1 FROM paste_tags pt WHERE pt.paste_id = s.paste_id AND pt.tag = $8::text))
       AND (s.created_at, s.paste_id) < ($9::timestamptz, $10::text)
     LIMIT $11::int
 )

@@ -1,0 +1,70 @@
+package paste
+
+import "context"
+
+// Forks (issue 15): a fork is a new paste of the viewer's holding a copy
+// of a paste they may read (its title, syntax, tags and body), recorded
+// as forked from it; the original counts its existing forks.
+//
+//   - The fork keeps the original's visibility: a public paste forks into
+//     a public one, an unlisted into an unlisted one, and a private paste
+//     (readable through a share link) into a private paste of the forker.
+//     Anonymous visitors cannot keep private pastes, so they cannot fork
+//     one (a validation error naming visibility says so).
+//   - Pastes that a read consumes (burn after reading, a views cap) are
+//     not found, as for any read that would not consume them; a password
+//     paste needs its password as a read does, and cannot be forked even
+//     then, nor can an encrypted one (the server cannot read it): both
+//     answer a validation error naming the reason.
+//   - Expiry and read limits are not copied: the fork is the forker's new
+//     paste, with the default expiry.
+
+// Fork copies a paste the viewer may read into a new paste of theirs.
+func (s *Service) Fork(ctx context.Context, v Viewer, id ID) (Created, error) {
+	orig, err := s.Get(ctx, v, id)
+	if err != nil {
+		return Created{}, err
+	}
+	if orig.BurnAfterReading || orig.MaxViews > 0 {
+		return Created{}, ErrNotFound
+	}
+	switch {
+	case orig.PasswordHash != "":
+		return Created{}, FieldError("password", "a password-protected paste cannot be forked")
+	case orig.Encrypted:
+		return Created{}, FieldError("encrypted", "an encrypted paste cannot be forked: the server cannot read it")
+	case orig.Visibility == Private && !v.SignedIn():
+		return Created{}, FieldError("visibility", "sign in to fork a private paste: it becomes a private paste of yours")
+	}
+	body, err := s.Body(ctx, orig)
+	if err != nil {
+		return Created{}, err
+	}
+	in := CreateInput{
+		Title:      orig.Title,
+		Content:    body,
+		Syntax:     orig.Syntax,
+		Visibility: orig.Visibility,
+		Tags:       orig.Tags,
+		forkOf:     orig.ID,
+	}
+	return s.Create(ctx, v, in)
+}
+
+// ForkOrigin returns the paste p was forked from when v may see it named:
+// it still exists and v may read it, and it is public, or v owns it or
+// the fork (an unlisted paste's ID is its secret: a public fork does not
+// pass it on to everyone).
+func (s *Service) ForkOrigin(ctx context.Context, v Viewer, p Paste) (Paste, bool) {
+	if p.ForkedFrom == "" {
+		return Paste{}, false
+	}
+	orig, err := s.repo.PasteByID(ctx, p.ForkedFrom)
+	if err != nil || !s.canRead(v, orig) || v.Locked(orig) {
+		return Paste{}, false
+	}
+	if orig.Visibility != Public && !v.Owns(orig) && !v.Owns(p) {
+		return Paste{}, false
+	}
+	return orig, true
+}
