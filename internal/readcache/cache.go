@@ -51,6 +51,8 @@ type Cache struct {
 
 	hits, misses         atomic.Uint64 // reads of rows, counts and comments
 	snapHits, snapMisses atomic.Uint64 // reads of snapshots
+
+	lists *Lists // the anonymous lists and searches (Lists)
 }
 
 // cacheEntry is immutable once stored: put replaces it whole.
@@ -77,7 +79,10 @@ type Options struct {
 	// MaxSnapshotBytes bounds the snapshots kept (KeepSnapshot), which
 	// may be far larger than the rest of an entry; <= 0 keeps none.
 	MaxSnapshotBytes int64
-	Logger           *slog.Logger
+	// Lists bound the lists and searches kept (Cache.Lists); zero keeps
+	// none.
+	Lists  ListOptions
+	Logger *slog.Logger
 }
 
 // New returns an empty cache. It answers nothing until Listen has
@@ -86,7 +91,9 @@ func New(o Options) *Cache {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Cache{max: o.MaxPastes, maxSnaps: o.MaxSnapshotBytes, log: o.Logger, entries: map[paste.ID]*cacheEntry{}}
+	c := &Cache{max: o.MaxPastes, maxSnaps: o.MaxSnapshotBytes, log: o.Logger, entries: map[paste.ID]*cacheEntry{}}
+	c.lists = newLists(c, o.Lists)
+	return c
 }
 
 // Stats are a cache's counters.
@@ -212,6 +219,8 @@ func (c *Cache) Forget(id paste.ID) {
 	c.epoch.Add(1)
 	c.drop(id)
 	c.mu.Unlock()
+	// The paste may be on any list, or belong on one now.
+	c.lists.forget()
 }
 
 // ForgetAll empties the cache.
@@ -224,6 +233,7 @@ func (c *Cache) ForgetAll() {
 	clear(c.entries)
 	c.snapBytes = 0
 	c.mu.Unlock()
+	c.lists.forget()
 }
 
 // Listen keeps a connection to the database listening for changes until
@@ -232,7 +242,7 @@ func (c *Cache) ForgetAll() {
 // lost without a word (a network partition) is noticed within
 // listenPingEvery.
 func (c *Cache) Listen(ctx context.Context, databaseURL string) {
-	if c == nil || c.max <= 0 {
+	if c == nil || (c.max <= 0 && c.lists.max <= 0) {
 		return
 	}
 	backoff := 100 * time.Millisecond
@@ -283,9 +293,12 @@ func (c *Cache) listenOnce(ctx context.Context, databaseURL string) error {
 		cancel()
 		switch {
 		case err == nil:
-			if n.Payload == "*" {
+			switch n.Payload {
+			case "*":
 				c.ForgetAll()
-			} else {
+			case listsPayload:
+				c.lists.forget()
+			default:
 				c.Forget(paste.ID(n.Payload))
 			}
 		case ctx.Err() != nil:

@@ -47,7 +47,8 @@ func newReplica(t *testing.T, url string) replica {
 	}
 	t.Cleanup(pool.Close)
 	st := store.New(pool)
-	rc := readcache.New(readcache.Options{MaxPastes: 100, MaxSnapshotBytes: 1 << 20})
+	rc := readcache.New(readcache.Options{MaxPastes: 100, MaxSnapshotBytes: 1 << 20,
+		Lists: readcache.ListOptions{MaxEntries: 100, MaxBytes: 1 << 20}})
 	st.TellChanges(rc)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
