@@ -74,12 +74,20 @@ type SyntaxOption struct {
 // field (keyed by field name, such as "content"; the key "" holds a message
 // for the form as a whole).
 type PasteForm struct {
-	Title        string
-	Content      string
-	Syntax       string // "" means "auto"
-	Visibility   string // "" means "public"
-	ExpiresIn    string // "" means "never"
+	Title      string
+	Content    string
+	Syntax     string // "" means "auto"
+	Visibility string // "" means "public"
+	ExpiresIn  string // "" means "never"; "custom": ExpiresCustom
+	// ExpiresCustom is the "custom" expiry typed: a duration (90m, 36h),
+	// seconds or an RFC 3339 time (issue 16).
+	ExpiresCustom string
+	// MaxViews is the views cap typed ("" none); Locks offers the
+	// password and views-cap fields (new pastes only).
+	MaxViews     string
+	Locks        bool
 	SourceURL    string // where the content came from (bookmarklet); already checked http/https
+	Tags         string // the tags field as typed: tags separated by commas or spaces
 	Burn         bool
 	Errors       map[string]string
 	Syntaxes     []SyntaxOption // all syntaxes, without "auto" and "text" (the form adds those first)
@@ -93,11 +101,15 @@ type PasteForm struct {
 	// starts with "Keep current expiry" (value ""), the default while
 	// ExpiresIn is "".
 	Editing bool
+	// Secrets, when set, holds the form back: the text looks like it
+	// holds credentials (issue 16).
+	Secrets *SecretWarnings
 }
 
 // PasteView is everything the paste page shows.
 type PasteView struct {
 	Paste         paste.Paste
+	Envelope      string // an encrypted paste's body, decrypted by static/crypt.js
 	SyntaxLabel   string // such as "Go"
 	CodeHTML      string // trusted: the highlighter's escaped output
 	MarkdownHTML  string // trusted: sanitised markdown; non-empty shows it instead of CodeHTML
@@ -114,7 +126,15 @@ type PasteView struct {
 	CanDelete     bool
 	Burned        bool // this request consumed a burn-after-reading paste
 	CanEdit       bool // the viewer owns the paste: show the Edit button
-	EditURL       string
+	// ForkURL is where the Fork button posts; "" hides it. ForkedFrom is
+	// the original this paste was forked from, when the viewer may see it
+	// named (paste.Service.ForkOrigin); nil shows nothing.
+	ForkURL    string
+	ForkedFrom *paste.Paste
+	EditURL    string
+	// RevisionsURL is the paste's revision list, linked as "Revisions (N)"
+	// when it has more than one; "" hides the link.
+	RevisionsURL string
 	// ShowSharing shows the share-links panel (the owner viewing a private
 	// paste); ShareLinks are its live links, newest first.
 	ShowSharing bool
@@ -139,6 +159,9 @@ type PasteView struct {
 	// by their last line; Rich loads the diagram and math scripts.
 	LineNotes []LineNote
 	Rich      RichAssets
+	// Files are the paste's files, each in its own section, when it has
+	// several (or one binary file); nil shows the one body as above.
+	Files []FileView
 }
 
 // ShareLinkView is one live share link of a private paste. Its token is
@@ -158,6 +181,8 @@ type ExploreView struct {
 	// the latest pastes' syntaxes, offered as filters.
 	Language  string
 	Languages []paste.LanguageCount
+	// Tag filters Recent to the pastes carrying it ("" for all).
+	Tag string
 }
 
 // ErrorView is an error shown to people. Message must be safe to show (no

@@ -39,10 +39,13 @@ type pasteJSON struct {
 	Views            int64      `json:"views"`
 	Content          *string    `json:"content,omitempty"`
 	ContentEncoding  string     `json:"content_encoding,omitempty"`
-	DeleteToken      string     `json:"delete_token,omitempty"`
-	Tags             []string   `json:"tags"`
-	Forks            int64      `json:"forks"`
-	ForkedFrom       *forkRef   `json:"forked_from,omitempty"`
+	// Files are the paste's files (one for a one-file paste); content
+	// is the first one's.
+	Files       []fileJSON `json:"files,omitempty"`
+	DeleteToken string     `json:"delete_token,omitempty"`
+	Tags        []string   `json:"tags"`
+	Forks       int64      `json:"forks"`
+	ForkedFrom  *forkRef   `json:"forked_from,omitempty"`
 	// A password paste's reads need X-Paste-Password; a capped paste is
 	// gone after max_views reads, views_left of which remain.
 	PasswordProtected bool   `json:"password_protected"`
@@ -71,6 +74,7 @@ func (h *handler) toJSON(p paste.Paste) pasteJSON {
 		Dislikes:         p.Dislikes,
 		Stars:            p.Stars,
 		Views:            p.Views,
+		Encrypted:        p.Encrypted,
 		Tags:             p.Tags,
 		Forks:            p.Forks,
 	}
@@ -86,6 +90,7 @@ func (h *handler) toJSON(p paste.Paste) pasteJSON {
 		out.Owner = &name
 	}
 	lockJSON(&out, p)
+	out.Files = h.filesJSON(p)
 	return out
 }
 
@@ -129,6 +134,8 @@ type createRequest struct {
 	MaxViews         int      `json:"max_views"`
 	Tags             []string `json:"tags"`
 	Encrypted        bool     `json:"encrypted"`
+	// Files instead of content: several files (issue 15).
+	Files []fileRequest `json:"files"`
 }
 
 func (h *handler) createPaste(c *fiber.Ctx) error {
@@ -268,6 +275,20 @@ func (h *handler) parseJSONCreate(c *fiber.Ctx) (paste.CreateInput, error) {
 	if err := decodeJSON(raw, &req); err != nil {
 		return paste.CreateInput{}, err
 	}
+	var files []paste.FileInput
+	if req.Files != nil {
+		if req.Content != nil {
+			return paste.CreateInput{}, paste.FieldError("content", "must not be sent with files")
+		}
+		if files, err = fileInputs(req.Files); err != nil {
+			return paste.CreateInput{}, err
+		}
+		if len(files) == 0 {
+			return paste.CreateInput{}, paste.FieldError("files", "must hold 1 to "+strconv.Itoa(paste.MaxFiles)+" files")
+		}
+		empty := ""
+		req.Content = &empty
+	}
 	if req.Content == nil {
 		return paste.CreateInput{}, paste.FieldError("content", "is required")
 	}
@@ -286,7 +307,7 @@ func (h *handler) parseJSONCreate(c *fiber.Ctx) (paste.CreateInput, error) {
 		Title: req.Title, Content: content, Syntax: req.Syntax,
 		Visibility: paste.Visibility(req.Visibility), ExpiresIn: string(req.ExpiresIn), ExpiresAt: req.ExpiresAt,
 		BurnAfterReading: req.BurnAfterReading, Filename: req.Filename, SourceURL: req.SourceURL,
-		Password: req.Password, MaxViews: req.MaxViews,
+		Password: req.Password, MaxViews: req.MaxViews, Encrypted: req.Encrypted, Files: files,
 	}, nil
 }
 
@@ -303,6 +324,16 @@ func (h *handler) parseMultipartCreate(c *fiber.Ctx) (paste.CreateInput, error) 
 	}
 	var content []byte
 	filename := get("filename")
+	if parts := form.File["file"]; len(parts) > 0 {
+		// Several "file" parts: a file of the paste each.
+		files, err := multipartFiles(parts, h.Pastes.MaxBytes())
+		if err != nil {
+			return paste.CreateInput{}, err
+		}
+		in, err := fieldsFrom(get, nil)
+		in.Files = files
+		return in, err
+	}
 	if files := form.File["content"]; len(files) > 0 {
 		fh := files[0]
 		if fh.Size > h.Pastes.MaxBytes() {
@@ -380,6 +411,7 @@ func (h *handler) sendPaste(c *fiber.Ctx, id paste.ID) error {
 	v := paste.ViewerFrom(ctx)
 	notModified := false
 	r, err := h.Pastes.Read(ctx, v, id, paste.ReadOptions{
+		AllFiles: true,
 		Want: func(p paste.Paste) bool {
 			notModified = ReadCaching(c, v, p)
 			// A HEAD of a burn-after-reading paste never consumes it.
@@ -399,7 +431,7 @@ func (h *handler) sendPaste(c *fiber.Ctx, id paste.ID) error {
 	if v.Shared != "" {
 		h.throughLink(&out, c.Params("token"))
 	}
-	return c.JSON(withContent(out, r.Body))
+	return c.JSON(withFileContents(withContent(out, r.Body), r.Bodies))
 }
 
 type listJSON struct {

@@ -188,7 +188,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 						t.Fatal(err)
 					}
 					id := string(created.Paste.ID)
-					tok, _, err := e.svc.CreateShareLink(ctx, ownerV, created.Paste.ID)
+					tok, _, err := e.svc.CreateShareLink(ctx, ownerV, created.Paste.ID, paste.ShareLinkInput{})
 					if err != nil {
 						t.Fatal(err)
 					}

@@ -216,11 +216,11 @@ func TestSharePagesNameOnlyTheShareLink(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mdToken, _, err := e.svc.CreateShareLink(ctx, viewerOf(ann), md.Paste.ID)
+	mdToken, _, err := e.svc.CreateShareLink(ctx, viewerOf(ann), md.Paste.ID, paste.ShareLinkInput{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	burnToken, _, err := e.svc.CreateShareLink(ctx, viewerOf(ann), burn.Paste.ID)
+	burnToken, _, err := e.svc.CreateShareLink(ctx, viewerOf(ann), burn.Paste.ID, paste.ShareLinkInput{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -72,6 +72,21 @@ type envConfig struct {
 	// (testRegistrations unless set).
 	registrations int
 	budgets       *ratelimit.Budgets
+	// accounts tune the account service's options (registration policy).
+	accounts []func(*account.Options)
+	// pasteOptions adjust the paste service's options (expiry policy,
+	// password guess budgets) after the env's defaults are set.
+	pasteOptions []func(*paste.Options)
+}
+
+// withPasteOptions adjusts the paste service's options.
+func withPasteOptions(f func(*paste.Options)) envOption {
+	return func(c *envConfig) { c.pasteOptions = append(c.pasteOptions, f) }
+}
+
+// withAccounts tunes the account service's options.
+func withAccounts(f func(*account.Options)) envOption {
+	return func(c *envConfig) { c.accounts = append(c.accounts, f) }
 }
 
 // withRoutes adds test routes to the app before it serves.
@@ -139,7 +154,8 @@ func newEnv(t testing.TB, opts ...envOption) *env {
 	st := store.New(pool)
 	// The read cache runs as in production, so every test also checks that
 	// nothing it keeps outlives a change.
-	rc := readcache.New(readcache.Options{MaxPastes: 1000, MaxSnapshotBytes: 4 << 20})
+	rc := readcache.New(readcache.Options{MaxPastes: 1000, MaxSnapshotBytes: 4 << 20,
+		Lists: readcache.ListOptions{MaxEntries: 1000, MaxBytes: 8 << 20}})
 	st.TellChanges(rc)
 	listenCtx, stopListening := context.WithCancel(context.Background())
 	listening := make(chan struct{})
@@ -158,18 +174,29 @@ func newEnv(t testing.TB, opts ...envOption) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	accounts := account.NewService(st.Accounts(), account.Options{
-		Tokens: tokens, Now: clk.Now, PasswordParams: fastPasswords,
-	})
+	accountOpts := account.Options{Tokens: tokens, Now: clk.Now, PasswordParams: fastPasswords}
+	for _, f := range cfg.accounts {
+		f(&accountOpts)
+	}
+	accounts := account.NewService(st.Accounts(), accountOpts)
 	sessionStore := web.NewSessions(st.SessionRows(), web.SessionOptions{Now: clk.Now, Secure: baseURL.Scheme == "https"})
 	adminLog := admin.NewLog(st.Admin(), clk.Now)
-	svc := paste.NewService(rc.Pastes(st.Pastes()), blobs, syntaxes(), paste.Options{
+	popts := paste.Options{
 		MaxBytes: cfg.maxBytes, AllowAnonymous: true, Now: clk.Now,
 		Community: rc.Community(store.NewCommunity(st, store.CommunityOptions{Now: clk.Now})),
 		Renderer:  readcache.NewRenders(8 << 20).Renderer(render.NewPages(render.NewHighlighter(render.HighlightOptions{}))),
-		Search:    st.Search(0),
+		Revisions: st.Revisions(),
+		Differ:    readcache.NewDiffs(4 << 20).Differ(render.NewDiffs(render.NewHighlighter(render.HighlightOptions{}))),
+		Search:    rc.Search(st.Search(0)),
 		Audit:     adminLog,
-	})
+		Secrets:   testSecrets(t),
+	}
+	popts.Passwords.Hash, popts.Passwords.Verify = auth.PasteHashing(fastPasswords)
+	popts.Passwords.PerPaste, popts.Passwords.PerAddress = st.PasswordGuesses(ratelimit.PerMinute(1000), ratelimit.PerMinute(1000), clk.Now)
+	for _, f := range cfg.pasteOptions {
+		f(&popts)
+	}
+	svc := paste.NewService(rc.Pastes(st.Pastes()), blobs, syntaxes(), popts)
 	admins := admin.NewService(st.Admin(), accounts, svc, blobs, adminLog, admin.Options{Now: clk.Now})
 	cfg.budgets = st.Budgets(ratelimit.Rates{
 		UserWrites:    ratelimit.PerMinute(cfg.rateLimits.UserCreates),
@@ -180,7 +207,7 @@ func newEnv(t testing.TB, opts ...envOption) *env {
 		Pastes: svc, Accounts: accounts, Admin: admins, Sessions: sessionStore, Blobs: cfg.blobs, PingDB: st.Ping,
 		Syntaxes: syntaxes(), Assets: static.New(map[string][]byte{"chroma.css": []byte(render.CSS())}),
 		Idempotency: api.NewIdempotency(st.IdempotencyKeys(nil), []byte(strings.Repeat("i", 32))), Snapshots: rc,
-		Logger: cfg.logger,
+		Lists: rc.Lists(), Logger: cfg.logger,
 	}, webOptions(cfg, baseURL))
 	e := &env{t: t, app: app, svc: svc, accounts: accounts, admin: admins, tokens: tokens, store: st, pool: pool, blobs: cfg.blobs, cache: rc, clock: clk, base: baseURL.String()}
 	if cfg.routes != nil {

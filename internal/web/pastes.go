@@ -7,6 +7,7 @@ import (
 	"mime"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -31,7 +32,7 @@ func (a *App) pasteForm(c *fiber.Ctx) views.PasteForm {
 	}
 	return views.PasteForm{
 		Syntaxes:     opts,
-		Expiries:     paste.Expiries,
+		Expiries:     a.deps.Pastes.ExpiryPolicy().Presets(),
 		AllowPrivate: paste.ViewerFrom(c.UserContext()).SignedIn(),
 		MaxBytes:     a.opts.MaxPasteBytes,
 		CSRFToken:    csrfToken(c),
@@ -40,6 +41,13 @@ func (a *App) pasteForm(c *fiber.Ctx) views.PasteForm {
 
 func (a *App) newPaste(c *fiber.Ctx) error {
 	f := a.pasteForm(c)
+	f.Locks = true
+	// The deployment's default lifetime is selected: a preset, or else
+	// typed in as the custom one.
+	f.ExpiresIn = a.deps.Pastes.ExpiryPolicy().Default
+	if _, ok := paste.LookupExpiry(f.ExpiresIn); !ok {
+		f.ExpiresIn, f.ExpiresCustom = "custom", a.deps.Pastes.ExpiryPolicy().Default
+	}
 	return a.render(c, fiber.StatusOK, views.NewPastePage(a.page(c, "New paste"), f))
 }
 
@@ -48,6 +56,14 @@ func (a *App) newPaste(c *fiber.Ctx) error {
 func (a *App) createPaste(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	f, in := a.decodePasteForm(c)
+	if w := a.holdSecrets(c, &f.Content, &f.Visibility, in.Encrypted); w != nil {
+		f.Secrets = w
+		if isHTMX(c) {
+			return a.render(c, fiber.StatusUnprocessableEntity, views.PasteFormFragment(f))
+		}
+		return a.render(c, fiber.StatusUnprocessableEntity, views.NewPastePage(a.page(c, "New paste"), f))
+	}
+	in.Content, in.Visibility = []byte(f.Content), paste.Visibility(f.Visibility)
 	created, err := a.deps.Pastes.Create(ctx, paste.ViewerFrom(ctx), in)
 	if errors.Is(err, paste.ErrTooLarge) {
 		return a.pasteTooLarge(c, f)
@@ -63,20 +79,10 @@ func (a *App) createPaste(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p := created.Paste
-	if created.DeleteToken != "" {
-		// The anonymous creator's browser keeps the delete token, scoped to
-		// the paste's own path, so its page can offer Delete.
-		c.Cookie(&fiber.Cookie{
-			Name: deleteCookie, Value: created.DeleteToken, Path: "/" + string(p.ID),
-			HTTPOnly: true, Secure: a.opts.BaseURL.Scheme == "https", SameSite: fiber.CookieSameSiteStrictMode,
-			Expires: time.Now().Add(30 * 24 * time.Hour),
-		})
-	}
 	// The creator's next view of the page is the "Created" one; a burn
 	// paste's then shows its link instead of the step that consumes it.
-	a.setOnce(c, createdCookie, "1", "/"+string(p.ID))
-	return redirect(c, "/"+string(p.ID))
+	a.rememberCreated(c, created)
+	return redirect(c, "/"+string(created.Paste.ID))
 }
 
 // pasteTooLarge answers a new paste over MaxPasteBytes with the form again
@@ -124,14 +130,37 @@ func (a *App) decodePasteForm(c *fiber.Ctx) (views.PasteForm, paste.CreateInput)
 	f.ExpiresIn = c.FormValue("expires_in")
 	f.Burn = c.FormValue("burn_after_reading") != ""
 	f.SourceURL = paste.SafeSourceURL(c.FormValue("source_url"))
+	f.Tags = c.FormValue("tags")
+	f.Locks, f.ExpiresCustom, f.MaxViews = true, strings.TrimSpace(c.FormValue("expires_custom")), strings.TrimSpace(c.FormValue("max_views"))
+	expiresIn, expiresAt := f.ExpiresIn, ""
+	if expiresIn == "custom" {
+		// A custom expiry is a lifetime (90m, 36h, 5400) or an instant.
+		if _, err := time.Parse(time.RFC3339Nano, f.ExpiresCustom); err == nil {
+			expiresIn, expiresAt = "", f.ExpiresCustom
+		} else {
+			expiresIn = f.ExpiresCustom
+		}
+	}
+	maxViews := 0
+	if f.MaxViews != "" {
+		var err error
+		if maxViews, err = strconv.Atoi(f.MaxViews); err != nil {
+			maxViews = -1 // the service names max_views
+		}
+	}
 	return f, paste.CreateInput{
+		Tags:             paste.SplitTags(f.Tags),
 		Title:            f.Title,
 		Content:          []byte(f.Content),
 		Syntax:           f.Syntax,
 		Visibility:       paste.Visibility(f.Visibility),
-		ExpiresIn:        f.ExpiresIn,
+		ExpiresIn:        expiresIn,
+		ExpiresAt:        expiresAt,
+		Password:         c.FormValue("password"),
+		MaxViews:         maxViews,
 		BurnAfterReading: f.Burn,
 		SourceURL:        c.FormValue("source_url"),
+		Encrypted:        c.FormValue("encrypted") != "",
 	}
 }
 
@@ -199,8 +228,11 @@ func (a *App) showPaste(c *fiber.Ctx) error {
 	}
 	build := func() (templ.Component, error) {
 		view := a.pasteViewOf(c, p, data.Body)
+		view.Envelope = string(data.Envelope)
+		a.withFiles(&view, data, view.RawURL)
 		ownerView(v, &view, data.ShareLinks)
 		a.communityFrom(c, v, &view, data.Community)
+		a.forkExtras(c, v, p, &view, "/"+string(p.ID)+"/fork")
 		if err := a.sharingExtras(c, p, &view); err != nil {
 			return nil, err
 		}
@@ -241,12 +273,14 @@ func (a *App) revealPaste(c *fiber.Ctx) error {
 	p := data.Paste
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	view := a.pasteViewOf(c, p, data.Body)
+	view.Envelope = string(data.Envelope)
 	view.Burned = p.BurnAfterReading
 	view.CanDelete = false
 	if view.Burned {
 		// Raw and Download would be 404 by now: the page offers Copy.
 		view.RawURL, view.DownloadURL = "", ""
 	}
+	a.withFiles(&view, data, view.RawURL)
 	return a.render(c, fiber.StatusOK, views.PastePage(a.page(c, titleOf(p)), view))
 }
 
@@ -314,13 +348,18 @@ func (a *App) pasteViewOf(c *fiber.Ctx, p paste.Paste, r paste.Rendered) views.P
 		RawURL:      "/raw/" + id,
 		DownloadURL: "/dl/" + id,
 		URL:         a.link("/" + id),
-		SourceURL:   paste.SafeSourceURL(p.SourceURL),
+		// Burn pastes show no history: it would be a way around the burn.
+		RevisionsURL: revisionsURL("/"+id, p),
+		SourceURL:    paste.SafeSourceURL(p.SourceURL),
 		CanDelete: v.Owns(p) || v.IsAdmin ||
 			(p.IsAnonymous() && paste.SecretMatches(c.Cookies(deleteCookie), p.DeleteTokenHash)),
 	}
 	// Owners do not report their own pastes (the service refuses too).
 	if v.SignedIn() && v.Shared == "" && a.deps.Admin != nil && !v.Owns(p) {
 		view.Report = &views.ReportFormView{Action: "/" + id + "/report", CSRFToken: csrfToken(c), TestID: "report-paste"}
+	}
+	if p.Encrypted {
+		return view // nothing rendered: the page decrypts Envelope
 	}
 	if r.Markdown && !r.Binary {
 		view.MarkdownHTML = r.HTML
@@ -370,6 +409,18 @@ func (a *App) sendBody(c *fiber.Ctx, attachment bool) error {
 }
 
 func (a *App) sendPasteBody(c *fiber.Ctx, id paste.ID, attachment bool) error {
+	if attachment {
+		// A paste of several files downloads as a ZIP of them.
+		if zipped, err := a.zipDownload(c, id); zipped {
+			return err
+		}
+	}
+	return a.sendFileBody(c, id, "", attachment)
+}
+
+// sendFileBody answers the exact bytes of the file name of paste id ("":
+// its first file).
+func (a *App) sendFileBody(c *fiber.Ctx, id paste.ID, name string, attachment bool) error {
 	ctx := c.UserContext()
 	v := paste.ViewerFrom(ctx)
 	head := c.Method() == fiber.MethodHead
@@ -383,6 +434,7 @@ func (a *App) sendPasteBody(c *fiber.Ctx, id paste.ID, attachment bool) error {
 		// Small bodies are usually in memory (the body cache): sent with
 		// the headers in one write, without a copy; larger ones stream.
 		StreamOver: smallBody,
+		File:       name,
 	})
 	if err != nil {
 		return err
@@ -390,17 +442,21 @@ func (a *App) sendPasteBody(c *fiber.Ctx, id paste.ID, attachment bool) error {
 	p := r.Paste
 	h := &c.Response().Header
 	h.Set("Content-Security-Policy", "sandbox; default-src 'none'; frame-ancestors 'none'")
-	h.Set(fiber.HeaderContentType, "text/plain; charset=utf-8")
+	h.Set(fiber.HeaderContentType, fileContentType(r.File, false))
+	h.Set(fiber.HeaderXContentTypeOptions, "nosniff")
 	if attachment {
 		h.Set(fiber.HeaderContentType, "application/octet-stream")
 		h.Set(fiber.HeaderContentDisposition, contentDisposition(p, a.deps.Syntaxes.Extension(p.Syntax)))
+		if name != "" || len(p.Files) > 1 {
+			h.Set(fiber.HeaderContentDisposition, fileDisposition(r.File.Name))
+		}
 	}
 	switch {
 	case notModified:
 		return c.SendStatus(fiber.StatusNotModified)
 	case r.Skipped: // HEAD
 		if !p.BurnAfterReading {
-			h.SetContentLength(int(p.Size))
+			h.SetContentLength(int(r.File.Size))
 		}
 		return c.SendStatus(fiber.StatusOK)
 	case r.Stream != nil:
@@ -411,7 +467,7 @@ func (a *App) sendPasteBody(c *fiber.Ctx, id paste.ID, attachment bool) error {
 		if f, ok := body.(sendFiler); ok {
 			body = f.SendFile()
 		}
-		c.Response().SetBodyStream(body, int(p.Size))
+		c.Response().SetBodyStream(body, int(r.File.Size))
 		return nil
 	}
 	c.Response().SetBodyRaw(r.Body)

@@ -371,7 +371,7 @@ func TestBurnPrivatePasteThroughShareLink(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tok, _, err := e.svc.CreateShareLink(context.Background(), ownerV, c.Paste.ID)
+	tok, _, err := e.svc.CreateShareLink(context.Background(), ownerV, c.Paste.ID, paste.ShareLinkInput{})
 	if err != nil {
 		t.Fatal(err)
 	}
