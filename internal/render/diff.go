@@ -19,7 +19,10 @@ const (
 	MaxDiffLines = 20_000
 	// maxDiffHighlightBytes is how much of a diff's lines is highlighted,
 	// all files together; past it lines are shown plain.
-	maxDiffHighlightBytes = 512 << 10
+	maxDiffHighlightBytes = 128 << 10
+	// maxDiffHighlightTime bounds the lexing of one diff (and the
+	// highlighter's own budget, when smaller); past it lines are plain.
+	maxDiffHighlightTime = 200 * time.Millisecond
 	// diffLead is how many lines before a hunk are lexed with it (and not
 	// shown), so a hunk inside a comment or string starts right.
 	diffLead = 20
@@ -84,7 +87,7 @@ func (d *Diffs) Diff(ctx context.Context, from, to []paste.DiffSource, mode past
 
 // pageFiles turns the changed files of fds into page sections.
 func (d *Diffs) pageFiles(fds []diff.FileDiff, a, b []diff.File) []paste.FileDiff {
-	w := diffWork{hl: d.hl, lines: MaxDiffLines, bytes: maxDiffHighlightBytes, deadline: time.Now().Add(d.hl.opts.HighlightBudget)}
+	w := diffWork{hl: d.hl, lines: MaxDiffLines, bytes: maxDiffHighlightBytes, deadline: time.Now().Add(min(d.hl.opts.HighlightBudget, maxDiffHighlightTime))}
 	var out []paste.FileDiff
 	for _, f := range fds {
 		if f.Status == diff.Unchanged {
@@ -122,14 +125,16 @@ type diffWork struct {
 // were left out (the diff's line bound).
 func (w *diffWork) hunks(hs []diff.Hunk, oldFile, newFile diff.File) ([]paste.DiffHunk, bool) {
 	oldLines, newLines := w.linesOf(oldFile.Body), w.linesOf(newFile.Body)
+	oldDone, newDone := 0, 0 // lines already lexed with an earlier hunk
 	var out []paste.DiffHunk
 	for _, h := range hs {
 		if len(h.Lines) > w.lines {
 			return out, true
 		}
 		w.lines -= len(h.Lines)
-		oldHTML := w.region(oldLines, h.OldStart, h.OldLines, oldFile.Syntax)
-		newHTML := w.region(newLines, h.NewStart, h.NewLines, newFile.Syntax)
+		oldHTML := w.region(oldLines, h.OldStart, h.OldLines, oldFile.Syntax, oldDone)
+		newHTML := w.region(newLines, h.NewStart, h.NewLines, newFile.Syntax, newDone)
+		oldDone, newDone = h.OldStart-1+h.OldLines, h.NewStart-1+h.NewLines
 		ph := paste.DiffHunk{Header: h.Header(), Lines: make([]paste.DiffLine, len(h.Lines))}
 		for i, l := range h.Lines {
 			pl := paste.DiffLine{Op: byte(l.Op), Old: l.Old, New: l.New}
@@ -162,13 +167,14 @@ func (w *diffWork) linesOf(body []byte) []string {
 }
 
 // region returns the HTML of lines[start-1 : start-1+n] (1-based start),
-// highlighted as syntax with up to diffLead lines before them lexed too,
-// within the diff's bounds.
-func (w *diffWork) region(lines []string, start, n int, syntax string) []string {
+// highlighted as syntax with up to diffLead lines before them lexed too
+// (none of the first done lines, which an earlier hunk lexed), within the
+// diff's bounds.
+func (w *diffWork) region(lines []string, start, n int, syntax string, done int) []string {
 	if n == 0 {
 		return nil
 	}
-	from := max(start-1-diffLead, 0)
+	from := min(max(start-1-diffLead, done, 0), start-1)
 	seg := lines[from : start-1+n]
 	size := 0
 	for _, l := range seg {

@@ -1,0 +1,69 @@
+package store
+
+import (
+	"context"
+
+	"pastel/internal/paste"
+	"pastel/internal/store/dbgen"
+)
+
+// Revisions is the PostgreSQL paste.RevisionRepository: a paste's
+// revisions and their files, written by the paste repository's creates and
+// edits.
+type Revisions struct{ *Store }
+
+var _ paste.RevisionRepository = Revisions{}
+
+// Revisions returns the revision repository.
+func (s *Store) Revisions() Revisions { return Revisions{s} }
+
+// PasteRevisions implements paste.RevisionRepository.
+func (r Revisions) PasteRevisions(ctx context.Context, id paste.ID) ([]paste.Revision, error) {
+	rows, err := r.q.ListPasteRevisions(ctx, string(id))
+	if err != nil {
+		return nil, translate(err)
+	}
+	files, err := r.q.ListPasteFiles(ctx, string(id))
+	if err != nil {
+		return nil, translate(err)
+	}
+	byNumber := map[int32][]paste.File{}
+	for _, f := range files {
+		byNumber[f.Revision] = append(byNumber[f.Revision], revisionFile(f))
+	}
+	out := make([]paste.Revision, len(rows))
+	for i, row := range rows {
+		out[i] = paste.Revision{
+			Number: row.Revision, Title: row.Title, AuthorName: row.AuthorName,
+			CreatedAt: row.CreatedAt.UTC(), Files: byNumber[row.Revision],
+		}
+		if row.AuthorID != nil {
+			out[i].AuthorID = *row.AuthorID
+		}
+	}
+	return out, nil
+}
+
+// PasteRevision implements paste.RevisionRepository.
+func (r Revisions) PasteRevision(ctx context.Context, id paste.ID, n int32) (paste.Revision, error) {
+	row, err := r.q.PasteRevisionByNumber(ctx, dbgen.PasteRevisionByNumberParams{PasteID: string(id), Revision: n})
+	if err != nil {
+		return paste.Revision{}, translate(err)
+	}
+	files, err := r.q.PasteFilesAt(ctx, dbgen.PasteFilesAtParams{PasteID: string(id), Revision: n})
+	if err != nil {
+		return paste.Revision{}, translate(err)
+	}
+	rev := paste.Revision{Number: row.Revision, Title: row.Title, AuthorName: row.AuthorName, CreatedAt: row.CreatedAt.UTC()}
+	if row.AuthorID != nil {
+		rev.AuthorID = *row.AuthorID
+	}
+	for _, f := range files {
+		rev.Files = append(rev.Files, revisionFile(f))
+	}
+	return rev, nil
+}
+
+func revisionFile(f dbgen.PasteFile) paste.File {
+	return paste.File{Name: f.Name, Syntax: f.Syntax, ContentType: f.ContentType, Size: f.Size, BlobKey: f.BlobKey}
+}
