@@ -46,7 +46,7 @@ func (w *pgWorld) put(t *testing.T, docs ...paste.SearchDoc) {
 		p := paste.Paste{
 			ID: d.ID, OwnerID: d.OwnerID, Title: d.Title, Syntax: d.Syntax, Visibility: d.Visibility,
 			Size: int64(len(d.Body)), CreatedAt: d.CreatedAt, UpdatedAt: d.CreatedAt, ExpiresAt: d.ExpiresAt,
-			BurnAfterReading: d.Burn, Revision: 1, BlobKey: "k/" + string(d.ID),
+			BurnAfterReading: d.Burn, Revision: 1, BlobKey: "k/" + string(d.ID), Tags: d.Tags,
 		}
 		if err := w.st.Pastes().InsertPaste(context.Background(), p, paste.SearchText([]byte(d.Body))); err != nil {
 			t.Fatal(err)

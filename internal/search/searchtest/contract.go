@@ -412,14 +412,31 @@ func RunContract(t *testing.T, newHarness func(t *testing.T) Harness) {
 		}
 	})
 
-	t.Run("a tag filter matches nothing while pastes carry no tags", func(t *testing.T) {
+	t.Run("a tag filter finds only readable pastes carrying the tag", func(t *testing.T) {
 		f := setup(t)
-		f.doc(t, "tagged?", "tagword", nil)
-		if got := f.search(t, "tagword", func(r *paste.SearchRequest) { r.Tag = "go" }); len(got) != 0 {
-			t.Errorf("tag go: %v", idList(got))
+		untagged := f.doc(t, "untagged", "tagword", nil)
+		goTagged := f.doc(t, "go tagged", "tagword", func(d *paste.SearchDoc) { d.Tags = []string{"go", "http"} })
+		other := f.doc(t, "other tag", "tagword", func(d *paste.SearchDoc) { d.Tags = []string{"golang"} })
+		private := f.doc(t, "private go", "tagword", func(d *paste.SearchDoc) {
+			d.Tags, d.Visibility, d.OwnerID, d.OwnerName = []string{"go"}, paste.Private, f.alice, "alice"
+		})
+		unlisted := f.doc(t, "unlisted go", "tagword", func(d *paste.SearchDoc) { d.Tags, d.Visibility = []string{"go"}, paste.Unlisted })
+		got := ids(f.search(t, "tagword", func(r *paste.SearchRequest) { r.Tag = "go" }))
+		if len(got) != 1 || !got[goTagged.ID] {
+			t.Errorf("tag go, anonymous: %v (want only %s)", got, goTagged.ID)
 		}
-		if got := f.search(t, "tagword", nil); len(got) != 1 {
-			t.Errorf("no tag: %v", idList(got))
+		got = ids(f.search(t, "tagword", func(r *paste.SearchRequest) { r.Tag, r.ViewerID = "go", f.alice }))
+		if len(got) != 2 || !got[goTagged.ID] || !got[private.ID] {
+			t.Errorf("tag go, as the private paste's owner: %v", got)
+		}
+		if got := ids(f.search(t, "tagword", func(r *paste.SearchRequest) { r.Tag, r.ViewerID = "go", f.bob })); got[private.ID] || got[unlisted.ID] {
+			t.Errorf("tag go, as someone else: %v leaks a private or unlisted paste", got)
+		}
+		if got := f.search(t, "tagword", func(r *paste.SearchRequest) { r.Tag = "rust" }); len(got) != 0 {
+			t.Errorf("tag rust: %v", idList(got))
+		}
+		if got := ids(f.search(t, "tagword", nil)); len(got) != 3 || !got[untagged.ID] || !got[other.ID] {
+			t.Errorf("no tag: %v", got)
 		}
 	})
 

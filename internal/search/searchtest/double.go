@@ -287,6 +287,10 @@ func (d *Typesense) importDocs(w http.ResponseWriter, r *http.Request, name stri
 				if n, ok := v.(json.Number); !ok || !isInt(n) {
 					d.t.Errorf("typesense double: field %q of %s is not an integer", f, id)
 				}
+			case "string[]":
+				if !isStrings(v) {
+					d.t.Errorf("typesense double: field %q of %s is not an array of strings", f, id)
+				}
 			}
 		}
 		c.docs[id] = doc
@@ -524,6 +528,22 @@ func (c *collection) clause(s string) (filter, error) {
 	typ, ok := c.fields[field]
 	if !ok {
 		return nil, fmt.Errorf("filter on unknown field %q", field)
+	}
+	if typ == "string[]" {
+		// An array matches when one of its strings does.
+		if op != ":=" && op != "=" {
+			return nil, fmt.Errorf("operator %q on string[] field %q", op, field)
+		}
+		val = strings.Trim(val, "`")
+		return func(doc map[string]any) bool {
+			vs, _ := doc[field].([]any)
+			for _, v := range vs {
+				if s, _ := v.(string); s == val {
+					return true
+				}
+			}
+			return false
+		}, nil
 	}
 	if typ == "string" {
 		if op != ":=" && op != "=" {
@@ -794,4 +814,18 @@ func toInt(v any) int64 {
 	n, _ := v.(json.Number)
 	i, _ := n.Int64()
 	return i
+}
+
+// isStrings reports whether v, decoded from JSON, is an array of strings.
+func isStrings(v any) bool {
+	vs, ok := v.([]any)
+	if !ok {
+		return false
+	}
+	for _, e := range vs {
+		if _, ok := e.(string); !ok {
+			return false
+		}
+	}
+	return true
 }
