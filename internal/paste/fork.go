@@ -52,9 +52,11 @@ func (s *Service) Fork(ctx context.Context, v Viewer, id ID) (Created, error) {
 }
 
 // ForkOrigin returns the paste p was forked from when v may see it named:
-// it still exists and v may read it, and it is public, or v owns it or
-// the fork (an unlisted paste's ID is its secret: a public fork does not
-// pass it on to everyone).
+// it still exists and v may read it, and it is public, or v owns it, or it
+// is unlisted and v owns the fork. An unlisted paste's ID is its secret: a
+// public fork does not pass it on to everyone. A private paste is named
+// to its owner alone: one read through a share link never learns its ID
+// (the link would outlive its revocation).
 func (s *Service) ForkOrigin(ctx context.Context, v Viewer, p Paste) (Paste, bool) {
 	if p.ForkedFrom == "" {
 		return Paste{}, false
@@ -63,8 +65,24 @@ func (s *Service) ForkOrigin(ctx context.Context, v Viewer, p Paste) (Paste, boo
 	if err != nil || !s.canRead(v, orig) || v.Locked(orig) {
 		return Paste{}, false
 	}
-	if orig.Visibility != Public && !v.Owns(orig) && !v.Owns(p) {
+	switch {
+	case orig.Visibility == Public, v.Owns(orig):
+	case orig.Visibility == Unlisted && v.Owns(p):
+	default:
 		return Paste{}, false
 	}
 	return orig, true
+}
+
+// CanFork reports whether v may fork p, as far as p and v tell (the
+// Fork button): p is not consumed by reads, has no password, is not
+// encrypted, and v may keep the fork.
+func (s *Service) CanFork(v Viewer, p Paste) bool {
+	if p.BurnAfterReading || p.MaxViews > 0 || p.PasswordHash != "" || p.Encrypted {
+		return false
+	}
+	if !v.SignedIn() {
+		return s.opts.AllowAnonymous && p.Visibility != Private
+	}
+	return true
 }
