@@ -5,7 +5,8 @@
 # (Debian packages of those names) and PostgreSQL as for `make run`.
 #
 #   BENCH_DURATION (10s)  BENCH_CONNECTIONS (64)  BENCH_THREADS (2)
-#   BENCH_ONLY ("raw page cold creates big")  BENCH_LOG_LEVEL (info, the default of the app)
+#   BENCH_ONLY ("raw page cold creates big lists search")  BENCH_LOG_LEVEL (info, the default of the app)
+#   BENCH_SEARCH_CONNECTIONS (16)  BENCH_LIST_PASTES (2000, the pastes lists and search run over)
 #
 # Both servers run on this machine with wrk, so the figures are what one
 # box does, not a cluster; compare ratios, not absolute numbers, between
@@ -14,8 +15,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 dur="${BENCH_DURATION:-10s}"
-# BENCH_ONLY picks scenarios: any of raw page cold creates big (all by default).
-only="${BENCH_ONLY:-raw page cold creates big}"
+# BENCH_ONLY picks scenarios: any of raw page cold creates big lists search
+# (all by default).
+only="${BENCH_ONLY:-raw page cold creates big lists search}"
 want() { [[ " $only " == *" $1 "* ]]; }
 conns="${BENCH_CONNECTIONS:-64}"
 threads="${BENCH_THREADS:-2}"
@@ -86,6 +88,33 @@ line() { # name pastel_url nginx_url [wrk timeout]
   read -r nrps np99 <<<"$(run "$3" "${4:-2s}")"
   printf '%-30s %12.0f %9s %12.0f %9s %7s\n' "$1" "$prps" "$pp99" "$nrps" "$np99" "$(ratio "$prps" "$nrps")"
 }
+if want lists || want search; then
+  # Lists and search (issue 19) run over BENCH_LIST_PASTES public pastes of
+  # 2 KiB, titled from the corpus' words; one in 500 has a rare word in
+  # its title. nginx serves a copy of each answer.
+  n="${BENCH_LIST_PASTES:-2000}"
+  mkdir -p "$work/seed"
+  go build -o "$work/corpus" ./bench/corpus
+  for i in $(seq "$n"); do
+    title="handler cache $i"
+    [ $((i % 500)) = 0 ] && title="zebraquartz cache $i"
+    go_body="$work/seed/$((i % 50)).go"
+    [ -f "$go_body" ] || "$work/corpus" -bytes 2048 -seed "$((i % 50))" >"$go_body"
+    printf '%s|%s\n' "$title" "$go_body"
+  done | xargs -P 4 -d '\n' -n 1 sh -c 'curl -fsS -o /dev/null -H "Content-Type: text/plain" --data-binary @"${1#*|}" \
+    "$0/api/v1/pastes?syntax=go&visibility=public&title=$(printf %s "${1%%|*}" | sed "s/ /%20/g")"' "$app"
+  # The cursor of page 20 of the API's recent list (about 600 pastes deep).
+  deep=""
+  for _ in $(seq 20); do
+    deep="$(curl -fsS "$app/api/v1/pastes?limit=30${deep:+&cursor=$deep}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["next_cursor"])')"
+  done
+  curl -fsS "$app/explore" -o "$work/www/explore.html"
+  curl -fsS "$app/api/v1/pastes?limit=30" -o "$work/www/list.json"
+  curl -fsS "$app/api/v1/pastes?limit=30&cursor=$deep" -o "$work/www/deep.json"
+  for q in handler ctx.Err zebraquartz hadnler; do
+    curl -fsS "$app/api/v1/search?q=$q" -o "$work/www/search-$q.json"
+  done
+fi
 if want raw; then
   for size in 1024 4096 102400 10485760; do
     # 64 clients each fetching 10 MiB share ~1 GB/s: a fetch takes about
@@ -98,6 +127,21 @@ if want page; then
     line "page $((size / 1024)) KiB (hot)" "$app/${id[$size]}" "$ngx/page-$size.html"
   done
 
+fi
+if want lists; then
+  line "explore (30 recent)" "$app/explore" "$ngx/explore.html"
+  line "api list ?limit=30" "$app/api/v1/pastes?limit=30" "$ngx/list.json"
+  line "api list, page 21 (cursor)" "$app/api/v1/pastes?limit=30&cursor=$deep" "$ngx/deep.json"
+fi
+if want search; then
+  # Search at BENCH_SEARCH_CONNECTIONS (issue 19's p99 goal is at 16).
+  saved_conns="$conns"
+  conns="${BENCH_SEARCH_CONNECTIONS:-16}"
+  line "search common (handler) c$conns" "$app/api/v1/search?q=handler" "$ngx/search-handler.json"
+  line "search ident (ctx.Err) c$conns" "$app/api/v1/search?q=ctx.Err" "$ngx/search-ctx.Err.json"
+  line "search rare c$conns" "$app/api/v1/search?q=zebraquartz" "$ngx/search-zebraquartz.json"
+  line "search typo (hadnler) c$conns" "$app/api/v1/search?q=hadnler" "$ngx/search-hadnler.json"
+  conns="$saved_conns"
 fi
 if want cold; then
   # Cold pages: the first view of fresh pastes, before the render cache has them.
