@@ -52,3 +52,23 @@ SELECT DISTINCT f.paste_id, f.blob_key FROM paste_files f WHERE f.paste_id = ANY
 
 -- name: ReferencedFileBlobKeys :many
 SELECT DISTINCT blob_key FROM paste_files WHERE blob_key = ANY(sqlc.arg(keys)::text[]);
+
+-- name: DeleteExpiredPastesWithBodies :many
+-- DeleteExpiredPastes returning every body key of the removed pastes: the
+-- files of all their revisions (read in the statement's snapshot, before
+-- the cascade) and the rows' own. SKIP LOCKED passes over a paste being
+-- edited, so no revision appears behind the snapshot's back.
+WITH gone AS (
+    DELETE FROM pastes
+    WHERE id IN (
+        SELECT e.id FROM pastes e
+        WHERE e.expires_at <= sqlc.arg(now)::timestamptz
+        ORDER BY e.expires_at
+        LIMIT sqlc.arg(max_rows)
+        FOR UPDATE SKIP LOCKED
+    )
+    RETURNING id, blob_key
+)
+SELECT gone.blob_key FROM gone
+UNION
+SELECT f.blob_key FROM paste_files f JOIN gone ON f.paste_id = gone.id;

@@ -20,6 +20,8 @@ type updateRequest struct {
 	ExpiresAt        *string   `json:"expires_at"`
 	BurnAfterReading *bool     `json:"burn_after_reading"`
 	Tags             *[]string `json:"tags"`
+	// Files replace every file of the paste (instead of content).
+	Files *[]fileRequest `json:"files"`
 }
 
 func (h *handler) updatePaste(c *fiber.Ctx) error {
@@ -39,6 +41,17 @@ func (h *handler) updatePaste(c *fiber.Ctx) error {
 	if req.Visibility != nil {
 		vis := paste.Visibility(*req.Visibility)
 		in.Visibility = &vis
+	}
+	if req.Files != nil {
+		if req.Content != nil {
+			return paste.FieldError("content", "must not be sent with files")
+		}
+		if in.Files, err = fileInputs(*req.Files); err != nil {
+			return err
+		}
+		if in.Files == nil {
+			in.Files = []paste.FileInput{} // an empty list: refused by the service, naming files
+		}
 	}
 	if req.Content != nil {
 		in.Content = []byte(*req.Content)
@@ -63,6 +76,7 @@ func (h *handler) updatePaste(c *fiber.Ctx) error {
 	}
 	out := h.toJSON(p)
 	h.withForkOrigin(c, &out, p)
+	out.Warnings = h.warningsOf(c, in.Content, p.Encrypted) // nil content (unchanged): nothing to check
 	return c.JSON(out)
 }
 

@@ -1,13 +1,19 @@
 package paste
 
 import (
+	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"pastel/internal/crashpoint"
 )
 
 // File is one file of a paste revision. Its body lives in the blob store
@@ -209,11 +215,13 @@ func FileByName(files []File, name string) (File, bool) {
 	return File{}, false
 }
 
-// fileBlobKey is the content-addressed key of a body in a paste: the same
-// bytes in the same paste are one object, whatever revision names them.
+// fileBlobKey is the content-addressed key of a body in a paste,
+// "p/<paste ID in hex>/<SHA-256 in hex>": the same bytes in the same paste
+// are one object, whatever revision names them. The ID is hex-encoded
+// because blob keys are lower case (blob.ValidKey) and IDs are not.
 func fileBlobKey(id ID, content []byte) string {
 	sum := sha256.Sum256(content)
-	return "p/" + string(id) + "/" + hex.EncodeToString(sum[:])
+	return "p/" + hex.EncodeToString([]byte(id)) + "/" + hex.EncodeToString(sum[:])
 }
 
 // sniffContentType returns "" for text, else the type the bytes say they
@@ -237,4 +245,331 @@ func FilesOf(p Paste) []File {
 		return p.Files
 	}
 	return []File{{Name: DefaultFileName(p.Title, p.Syntax), Syntax: p.Syntax, Size: p.Size, BlobKey: p.BlobKey}}
+}
+
+// readFiles reads the bodies of files in order.
+func (s *Service) readFiles(ctx context.Context, files []File) ([][]byte, error) {
+	out := make([][]byte, len(files))
+	for i, f := range files {
+		b, err := s.readBody(ctx, f.BlobKey)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = b
+	}
+	return out, nil
+}
+
+// removeBodies deletes every body of a paste whose row is gone: the keys
+// its revisions named (BodyKeys) and its row's own.
+func (s *Service) removeBodies(p Paste) {
+	seen := map[string]bool{}
+	for _, k := range append([]string{p.BlobKey}, p.BodyKeys...) {
+		if k != "" && !seen[k] {
+			seen[k] = true
+			s.removeBlob(k)
+		}
+	}
+}
+
+// dropWritten removes bodies written for a create or edit that did not
+// commit, unless a row names them (an older revision of the same bytes).
+func (s *Service) dropWritten(keys []string) {
+	if len(keys) == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	orphans, err := s.repo.UnreferencedBlobKeys(ctx, keys)
+	if err != nil {
+		return // the orphan sweep removes them later
+	}
+	for _, k := range orphans {
+		s.removeBlob(k)
+	}
+}
+
+// checkFiles validates the files of a create or an edit and returns them
+// with their bodies, keyed for paste id: 1 to MaxFiles files, names safe
+// and unique, no empty body, each and all together within MaxBytes
+// (ErrTooLarge), a syntax given or detected from the name first, then the
+// content.
+func (s *Service) checkFiles(id ID, in []FileInput) ([]File, [][]byte, error) {
+	var verr ValidationError
+	if len(in) == 0 || len(in) > MaxFiles {
+		verr.Add("files", "must hold 1 to "+itoa(MaxFiles)+" files")
+		return nil, nil, verr.Err()
+	}
+	var total int64
+	for _, f := range in {
+		total += int64(len(f.Content))
+	}
+	if s.opts.MaxBytes > 0 && total > s.opts.MaxBytes {
+		return nil, nil, ErrTooLarge
+	}
+	files := make([]File, len(in))
+	bodies := make([][]byte, len(in))
+	seen := make(map[string]bool, len(in))
+	for i, f := range in {
+		field := "files[" + itoa(i) + "]"
+		name := f.Name
+		if msg := CheckFileName(name); msg != "" {
+			verr.Add(field+".name", msg)
+		} else if seen[strings.ToLower(name)] {
+			verr.Add(field+".name", "is used by another file of the paste")
+		}
+		seen[strings.ToLower(name)] = true
+		if len(f.Content) == 0 {
+			verr.Add(field+".content", "must not be empty")
+		}
+		ct := sniffContentType(f.Content)
+		syntax, msg := s.resolveSyntax(CreateInput{Syntax: f.Syntax, Filename: name, Content: f.Content})
+		if msg != "" {
+			verr.Add(field+".syntax", msg)
+		}
+		if ct != "" && (f.Syntax == "" || strings.EqualFold(f.Syntax, "auto")) {
+			syntax = "text" // a binary file is a download, never highlighted
+		}
+		files[i] = File{Name: name, Syntax: syntax, ContentType: ct, Size: int64(len(f.Content)), BlobKey: fileBlobKey(id, f.Content)}
+		bodies[i] = f.Content
+	}
+	if err := verr.Err(); err != nil {
+		return nil, nil, err
+	}
+	return files, bodies, nil
+}
+
+// createFiles returns the files of a new paste p made from in: in.Files,
+// or the one file of in.Content, named in.Filename when that is a safe
+// name, else DefaultFileName.
+func (s *Service) createFiles(p Paste, in CreateInput) ([]File, [][]byte, error) {
+	if len(in.Files) > 0 {
+		if p.Encrypted {
+			return nil, nil, FieldError("files", "an encrypted paste holds its one ciphertext")
+		}
+		return s.checkFiles(p.ID, in.Files)
+	}
+	name := strings.TrimSpace(in.Filename)
+	if name == "" || CheckFileName(name) != "" {
+		name = DefaultFileName(p.Title, p.Syntax)
+	}
+	f := File{Name: name, Syntax: p.Syntax, Size: int64(len(in.Content)), BlobKey: fileBlobKey(p.ID, in.Content)}
+	if !p.Encrypted {
+		f.ContentType = sniffContentType(in.Content)
+	}
+	return []File{f}, [][]byte{in.Content}, nil
+}
+
+// applyFiles makes files p's: its first file's key and syntax, and their
+// total size.
+func applyFiles(p *Paste, files []File) {
+	p.Files = files
+	p.BlobKey, p.Syntax = files[0].BlobKey, files[0].Syntax
+	p.Size = 0
+	for _, f := range files {
+		p.Size += f.Size
+	}
+}
+
+// putBodies writes the bodies whose keys are not in have (keys a revision
+// already names) and returns the keys it wrote; on failure it removes
+// them again.
+func (s *Service) putBodies(ctx context.Context, files []File, bodies [][]byte, have map[string]bool) ([]string, error) {
+	var written []string
+	for i, f := range files {
+		if bodies[i] == nil || have[f.BlobKey] {
+			continue
+		}
+		have[f.BlobKey] = true
+		if err := s.blobs.Put(ctx, f.BlobKey, bytes.NewReader(bodies[i]), int64(len(bodies[i]))); err != nil {
+			s.dropWritten(written)
+			return nil, fmt.Errorf("store body: %w", err)
+		}
+		written = append(written, f.BlobKey)
+	}
+	return written, nil
+}
+
+// filesText is what search indexes of a paste's files: every text file's
+// body, first file first, joined by newlines (binary files have none).
+func filesText(files []File, bodies [][]byte) []byte {
+	if len(files) == 1 {
+		return bodies[0]
+	}
+	var b bytes.Buffer
+	for i, f := range files {
+		if f.Binary() {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('\n')
+		}
+		b.Write(bodies[i])
+	}
+	return b.Bytes()
+}
+
+// editFiles applies an edit's files or content to p (a copy of old) and
+// writes the new bodies. It returns the keys written (to remove should
+// the edit not commit) and the text to index, nil when no body changed.
+func (s *Service) editFiles(ctx context.Context, old Paste, p *Paste, in UpdateInput) ([]string, []byte, error) {
+	files := append([]File(nil), FilesOf(old)...)
+	var bodies [][]byte
+	switch {
+	case in.Files != nil:
+		nf, nb, err := s.checkFiles(p.ID, in.Files)
+		if err != nil {
+			return nil, nil, err
+		}
+		files, bodies = nf, nb
+	case in.Content != nil:
+		if !sameBody(files[0].BlobKey, in.Content) {
+			same := false
+			if !strings.HasPrefix(files[0].BlobKey, "p/") {
+				// A body from before content-addressed keys: compare.
+				current, err := s.readBody(ctx, files[0].BlobKey)
+				if err != nil {
+					return nil, nil, err
+				}
+				same = bytes.Equal(current, in.Content)
+			}
+			if !same {
+				files[0].BlobKey = fileBlobKey(p.ID, in.Content)
+				files[0].Size = int64(len(in.Content))
+				if !p.Encrypted {
+					files[0].ContentType = sniffContentType(in.Content)
+				}
+			}
+		}
+		bodies = make([][]byte, len(files))
+		bodies[0] = in.Content
+	}
+	if in.Syntax != nil {
+		files[0].Syntax = p.Syntax
+	}
+	applyFiles(p, files)
+	if bodies == nil {
+		return nil, nil, nil
+	}
+	have := map[string]bool{}
+	for _, f := range FilesOf(old) {
+		have[f.BlobKey] = true
+	}
+	written, err := s.putBodies(ctx, files, bodies, have)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(written) > 0 {
+		crashpoint.Here(crashpoint.UpdateAfterBodyWrite)
+	}
+	// The index holds every text file: read those the edit left alone.
+	for i, f := range files {
+		if bodies[i] == nil && !f.Binary() {
+			b, err := s.readBody(ctx, f.BlobKey)
+			if err != nil {
+				s.dropWritten(written)
+				return nil, nil, err
+			}
+			bodies[i] = b
+		}
+	}
+	return written, filesText(files, bodies), nil
+}
+
+// sameBody reports whether key is the content-addressed key of content.
+func sameBody(key string, content []byte) bool {
+	sum := sha256.Sum256(content)
+	return strings.HasPrefix(key, "p/") && strings.HasSuffix(key, "/"+hex.EncodeToString(sum[:]))
+}
+
+// FileReader opens the body of one file of a paste Get has returned, for
+// streaming (as BodyReader does the first file's).
+func (s *Service) FileReader(ctx context.Context, p Paste, f File) (io.ReadCloser, error) {
+	p.BlobKey = f.BlobKey
+	return s.BodyReader(ctx, p)
+}
+
+// OpenFiles returns a paste the viewer may read with the bodies of all its
+// files, first file first; a burn-after-reading paste is consumed, all of
+// its files at once.
+func (s *Service) OpenFiles(ctx context.Context, v Viewer, id ID) (Paste, [][]byte, error) {
+	p, err := s.Get(ctx, v, id)
+	if err != nil {
+		return Paste{}, nil, err
+	}
+	return s.openAll(ctx, v, p)
+}
+
+// fileIndex returns the position of the file named name, or -1.
+func fileIndex(files []File, name string) int {
+	for i, f := range files {
+		if f.Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// RenderedFile is one file of a paste as its page shows it.
+type RenderedFile struct {
+	File File
+	// Body is the file's rendering; zero for a binary file (Binary set).
+	Body Rendered
+}
+
+// pageFiles reports whether p's page shows its files one by one: several
+// files, or one binary file.
+func pageFiles(p Paste) bool {
+	files := FilesOf(p)
+	return len(files) > 1 || files[0].Binary()
+}
+
+// fileAsPaste is p as its file f: the renderer and its cache see the
+// file's key and syntax.
+func fileAsPaste(p Paste, f File) Paste {
+	p.Syntax, p.BlobKey, p.Size = f.Syntax, f.BlobKey, f.Size
+	return p
+}
+
+// renderFiles renders every file of p, through the renderer (and its
+// cache, keyed by each file's body key).
+func (s *Service) renderFiles(ctx context.Context, p Paste, mode RenderMode) ([]RenderedFile, error) {
+	files := FilesOf(p)
+	out := make([]RenderedFile, len(files))
+	for i, f := range files {
+		out[i].File = f
+		if f.Binary() {
+			out[i].Body = Rendered{Binary: true}
+			continue
+		}
+		r, err := s.Render(ctx, fileAsPaste(p, f), mode)
+		if err != nil {
+			return nil, err
+		}
+		out[i].Body = r
+	}
+	return out, nil
+}
+
+// renderBurnedFiles renders the files of a burn-after-reading paste just
+// consumed, from the bodies read with it; nil when its page shows no files.
+func (s *Service) renderBurnedFiles(ctx context.Context, p Paste, mode RenderMode, bodies [][]byte) ([]RenderedFile, error) {
+	if !pageFiles(p) || p.Encrypted {
+		return nil, nil
+	}
+	files := FilesOf(p)
+	out := make([]RenderedFile, len(files))
+	for i, f := range files {
+		out[i].File = f
+		if f.Binary() || i >= len(bodies) {
+			out[i].Body = Rendered{Binary: true}
+			continue
+		}
+		r, err := s.render(ctx, fileAsPaste(p, f), mode, bodies[i])
+		if err != nil {
+			return nil, err
+		}
+		out[i].Body = r
+	}
+	return out, nil
 }

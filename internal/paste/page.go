@@ -100,6 +100,13 @@ type PageData struct {
 	Body Rendered
 	// Burned is true when this read consumed a burn-after-reading paste.
 	Burned bool
+	// Envelope is an encrypted paste's body, for the browser to decrypt;
+	// Body is then zero (the server renders nothing it cannot read).
+	Envelope []byte
+	// Files are each file's rendering, first file first, for a paste of
+	// several files (or whose one file is binary); nil otherwise (Body is
+	// then the one file's).
+	Files []RenderedFile
 	// Skipped is true when PageOptions.Want declined the rest.
 	Skipped bool
 	// Community is the paste's community state; nil when the service has
@@ -132,16 +139,24 @@ func (s *Service) Page(ctx context.Context, v Viewer, id ID, o PageOptions) (Pag
 		if !o.Reveal {
 			return PageData{Paste: p}, nil
 		}
-		p, body, err := s.open(ctx, v, p)
+		p, bodies, err := s.openAll(ctx, v, p)
 		if err != nil {
 			return PageData{}, err
+		}
+		body := bodies[0]
+		if p.Encrypted {
+			return PageData{Paste: p, Envelope: body, Burned: p.BurnAfterReading}, nil
 		}
 		// Shown once, in full, as source (Copy copies what is shown).
 		r, err := s.render(ctx, p, RenderMode{Source: true, Full: true}, body)
 		if err != nil {
 			return PageData{}, err
 		}
-		return PageData{Paste: p, Body: r, Burned: p.BurnAfterReading}, nil
+		out := PageData{Paste: p, Body: r, Burned: p.BurnAfterReading}
+		if out.Files, err = s.renderBurnedFiles(ctx, p, RenderMode{Source: true, Full: true}, bodies); err != nil {
+			return PageData{}, err
+		}
+		return out, nil
 	}
 	return s.pageOf(ctx, v, p, o)
 }
@@ -177,9 +192,19 @@ func (s *Service) pageOf(ctx context.Context, v Viewer, p Paste, o PageOptions) 
 		}()
 	}
 	run(func() (err error) {
+		if p.Encrypted {
+			out.Envelope, err = s.readBody(ctx, p.BlobKey)
+			return err
+		}
 		out.Body, err = s.Render(ctx, p, o.Mode)
 		return err
 	})
+	if pageFiles(p) && !p.Encrypted {
+		run(func() (err error) {
+			out.Files, err = s.renderFiles(ctx, p, o.Mode)
+			return err
+		})
+	}
 	if v.Owns(p) && p.Visibility == Private {
 		run(func() (err error) {
 			out.ShareLinks, err = s.repo.ShareLinks(ctx, p.ID)
@@ -219,7 +244,7 @@ func (s *Service) pageOf(ctx context.Context, v Viewer, p Paste, o PageOptions) 
 // already rendered. It must not be used for burn-after-reading pastes,
 // whose body only Open and Page may read.
 func (s *Service) Render(ctx context.Context, p Paste, mode RenderMode) (Rendered, error) {
-	if p.BurnAfterReading {
+	if p.BurnAfterReading || p.Encrypted {
 		return Rendered{}, ErrNotFound
 	}
 	if s.opts.Renderer == nil {
@@ -237,6 +262,9 @@ func (s *Service) RenderBody(ctx context.Context, p Paste, mode RenderMode, body
 }
 
 func (s *Service) render(ctx context.Context, p Paste, mode RenderMode, body []byte) (Rendered, error) {
+	if p.Encrypted {
+		return Rendered{}, ErrNotFound // never rendered: the server cannot read it
+	}
 	if s.opts.Renderer == nil {
 		return Rendered{}, fmt.Errorf("render: no renderer configured")
 	}

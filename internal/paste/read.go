@@ -16,6 +16,13 @@ type ReadOptions struct {
 	// (Reading.Stream) rather than in memory; <= 0: always in memory.
 	// A burn-after-reading body is always read whole: it is gone once read.
 	StreamOver int64
+	// File names the file whose body is read ("": the first file); a
+	// name the paste has no file of is ErrNotFound.
+	File string
+	// AllFiles reads every file's body into Reading.Bodies (Body is the
+	// first's); no stream. A burn-after-reading paste is consumed with
+	// all of its files.
+	AllFiles bool
 }
 
 // Reading is what Read returns: the paste and, when wanted, its body,
@@ -25,6 +32,10 @@ type Reading struct {
 	Paste  Paste
 	Body   []byte
 	Stream io.ReadCloser
+	// File is the file whose body Body or Stream hold.
+	File File
+	// Bodies are every file's body, first file first (ReadOptions.AllFiles).
+	Bodies [][]byte
 	// Skipped is true when Want declined the body.
 	Skipped bool
 	// Consumed is true when this read consumed a burn-after-reading
@@ -40,26 +51,42 @@ func (s *Service) Read(ctx context.Context, v Viewer, id ID, o ReadOptions) (Rea
 	if err != nil {
 		return Reading{}, err
 	}
+	files := FilesOf(p)
+	at := 0
+	if o.File != "" {
+		if at = fileIndex(files, o.File); at < 0 {
+			return Reading{}, ErrNotFound
+		}
+	}
 	if o.Want != nil && !o.Want(p) {
-		return Reading{Paste: p, Skipped: true}, nil
+		return Reading{Paste: p, File: files[at], Skipped: true}, nil
 	}
-	if p.BurnAfterReading {
-		p, body, err := s.open(ctx, v, p)
+	if p.BurnAfterReading || o.AllFiles {
+		p, bodies, err := s.openAll(ctx, v, p)
 		if err != nil {
 			return Reading{}, err
 		}
-		return Reading{Paste: p, Body: body, Consumed: p.BurnAfterReading}, nil
+		files = FilesOf(p)
+		if at >= len(bodies) {
+			return Reading{}, ErrNotFound // the claimed paste changed meanwhile
+		}
+		r := Reading{Paste: p, File: files[at], Body: bodies[at], Consumed: p.BurnAfterReading}
+		if o.AllFiles {
+			r.Bodies = bodies
+		}
+		return r, nil
 	}
-	if o.StreamOver > 0 && p.Size > o.StreamOver {
-		rc, err := s.BodyReader(ctx, p)
+	f := files[at]
+	if o.StreamOver > 0 && f.Size > o.StreamOver {
+		rc, err := s.FileReader(ctx, p, f)
 		if err != nil {
 			return Reading{}, err
 		}
-		return Reading{Paste: p, Stream: rc}, nil
+		return Reading{Paste: p, File: f, Stream: rc}, nil
 	}
-	body, err := s.readBody(ctx, p.BlobKey)
+	body, err := s.readBody(ctx, f.BlobKey)
 	if err != nil {
 		return Reading{}, err
 	}
-	return Reading{Paste: p, Body: body}, nil
+	return Reading{Paste: p, File: f, Body: body}, nil
 }

@@ -110,14 +110,20 @@ func (r *renderer) Render(ctx context.Context, p paste.Paste, mode paste.RenderM
 	})
 }
 
-// renderKey is "<id>:<revision>:<mode>", built afresh: the cache owns it,
-// whatever memory p's ID points into.
+// renderKey is "<id>:<revision>:<blob key>:<syntax>:<mode>", built afresh:
+// the cache owns it, whatever memory p's ID points into. The blob key and
+// syntax tell a paste's files apart (each is rendered as p with its file's
+// key and syntax), and a file unchanged between revisions keeps its key.
 func renderKey(p paste.Paste, mode paste.RenderMode) string {
 	var b strings.Builder
-	b.Grow(len(p.ID) + 20)
+	b.Grow(len(p.ID) + len(p.BlobKey) + len(p.Syntax) + 24)
 	b.WriteString(string(p.ID))
 	b.WriteByte(':')
 	b.WriteString(strconv.FormatInt(int64(p.Revision), 10))
+	b.WriteByte(':')
+	b.WriteString(p.BlobKey)
+	b.WriteByte(':')
+	b.WriteString(p.Syntax)
 	if mode.Source {
 		b.WriteString(":src")
 	}

@@ -130,10 +130,16 @@ func (s Admin) OwnedPastes(ctx context.Context, userID int64, max int) ([]paste.
 		return nil, nil, translate(err)
 	}
 	ids, keys := make([]paste.ID, len(rows)), make([]string, len(rows))
+	strs := make([]string, len(rows))
 	for i, r := range rows {
-		ids[i], keys[i] = paste.ID(r.ID), r.BlobKey
+		ids[i], keys[i], strs[i] = paste.ID(r.ID), r.BlobKey, r.ID
 	}
-	return ids, keys, nil
+	// Every revision's files too (the row's own key is among them).
+	fileKeys, err := s.ownedBodyKeys(ctx, strs)
+	if err != nil {
+		return nil, nil, err
+	}
+	return ids, append(keys, fileKeys...), nil
 }
 
 // DeleteOwnedPastes implements admin.Repository. Everything hanging off the

@@ -68,6 +68,8 @@ type Options struct {
 	// SessionKey (SESSION_KEY) keys the CSRF tokens bound to each browser's
 	// session; empty: a random key for this process (tests).
 	SessionKey []byte
+	// OIDC adds sign-in through an OpenID Connect provider; nil: none.
+	OIDC *OIDCOptions
 }
 
 // App is the Fiber application with its handlers.
@@ -80,6 +82,7 @@ type App struct {
 	csrfKey []byte
 	// routeTable knows which methods serve a path (405 with Allow).
 	routeTable *routeTable
+	oidc       *oidcClient // nil: no OpenID Connect sign-in
 }
 
 // New builds the app: middleware, routes, and the error handler.
@@ -91,6 +94,9 @@ func New(d Deps, o Options) *App {
 	a := &App{deps: d, opts: o, log: d.Logger, proxies: parseProxies(o.TrustedProxies)}
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
+	}
+	if o.OIDC != nil && o.OIDC.Issuer != "" {
+		a.oidc = newOIDCClient(*o.OIDC, o.BaseURL)
 	}
 	a.csrfKey = o.SessionKey
 	if len(a.csrfKey) == 0 {
@@ -145,6 +151,7 @@ func New(d Deps, o Options) *App {
 	a.Get("/register", a.registerPage)
 	a.Post("/register", a.limitRegistration, a.register)
 	a.Post("/logout", a.logout)
+	a.registerOIDC()
 	a.Get("/settings", a.settings)
 	a.Post("/settings/password", a.changePassword)
 	a.Post("/settings/sessions/revoke-others", a.endOtherSessions)
@@ -155,6 +162,7 @@ func New(d Deps, o Options) *App {
 	a.Get("/s/:token", a.showShared)
 	a.Post("/s/:token/reveal", a.revealShared)
 	a.Post("/s/:token/unlock", a.unlockShared)
+	a.Post("/s/:token/fork", a.limitWrite, a.forkShared)
 	a.Get("/s/:token/raw", a.sharedRaw)
 	a.Get("/s/:token/dl", a.sharedDownload)
 	a.Get("/", a.newPaste)
@@ -167,12 +175,15 @@ func New(d Deps, o Options) *App {
 	a.registerAdmin()
 	a.registerFeeds()
 	a.registerSharing()
+	a.registerRevisions()
 	a.Get("/raw/:id", a.raw)
+	a.Get("/raw/:id/:name", a.rawFile)
 	a.Get("/dl/:id", a.download)
 	a.Get("/:id", a.showPaste)
 	a.Post("/:id/reveal", a.revealPaste)
 	a.Post("/:id/unlock", a.unlockPaste)
 	a.Post("/:id/delete", a.deletePaste)
+	a.Post("/:id/fork", a.limitWrite, a.forkPaste)
 	a.Get("/:id/edit", a.editPage)
 	a.Post("/:id/edit", a.limitWrite, a.updatePaste)
 	a.Post("/:id/share-links", a.limitWrite, a.createShareLink)

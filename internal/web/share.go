@@ -72,6 +72,7 @@ func (a *App) editPage(c *fiber.Ctx) error {
 	}
 	f := a.editForm(c, p)
 	f.Title, f.Content, f.Syntax, f.Visibility = p.Title, string(body), p.Syntax, string(p.Visibility)
+	f.Tags = strings.Join(p.Tags, ", ")
 	return a.render(c, fiber.StatusOK, views.EditPastePage(a.page(c, "Edit "+titleOf(p)), f, string(p.ID)))
 }
 
@@ -100,6 +101,9 @@ func (a *App) updatePaste(c *fiber.Ctx) error {
 	held := a.holdSecrets(c, &content, &visName, false)
 	vis = paste.Visibility(visName)
 	in := paste.UpdateInput{Title: &title, Content: []byte(content), Syntax: &syntax, Visibility: &vis, BurnAfterReading: &burn}
+	tagsText := c.FormValue("tags")
+	tags := paste.SplitTags(tagsText)
+	in.Tags = &tags
 	if exp := c.FormValue("expires_in"); exp != "" {
 		in.ExpiresIn = &exp
 	}
@@ -115,6 +119,7 @@ func (a *App) updatePaste(c *fiber.Ctx) error {
 		}
 		f := a.editForm(c, old)
 		f.Title, f.Content, f.Syntax, f.Visibility, f.ExpiresIn, f.Burn = title, content, syntax, string(vis), c.FormValue("expires_in"), burn
+		f.Tags = tagsText
 		if verr != nil {
 			f.Errors = verr.Fields
 		}
@@ -201,8 +206,10 @@ func (a *App) showShared(c *fiber.Ctx) error {
 		return a.render(c, fiber.StatusOK, views.BurnConfirmPageAt(a.page(c, "Read once"), p, templ.SafeURL(base+"/reveal")))
 	}
 	view := a.pasteViewOf(c, p, data.Body)
+	a.withFiles(&view, data, "") // no raw link per file through a share link
 	sharedURLs(&view, base, a.link(base))
 	ownerView(v, &view, data.ShareLinks)
+	a.forkExtras(c, v, p, &view, base+"/fork")
 	return a.render(c, fiber.StatusOK, views.PastePage(a.page(c, titleOf(p)), view))
 }
 
@@ -220,6 +227,7 @@ func (a *App) revealShared(c *fiber.Ctx) error {
 	p := data.Paste
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	view := a.pasteViewOf(c, p, data.Body)
+	a.withFiles(&view, data, "") // no raw link per file through a share link
 	sharedURLs(&view, "/s/"+c.Params("token"), a.link("/s/"+c.Params("token")))
 	view.Burned = p.BurnAfterReading
 	if view.Burned {
@@ -233,6 +241,7 @@ func (a *App) revealShared(c *fiber.Ctx) error {
 // the page is for someone who has the link, not the paste's own ID.
 func sharedURLs(view *views.PasteView, base, abs string) {
 	view.RawURL, view.DownloadURL, view.URL = base+"/raw", base+"/dl", abs
+	view.RevisionsURL = revisionsURL(base, view.Paste)
 	if view.SourceViewURL != "" {
 		view.SourceViewURL = base + "?view=source"
 	}

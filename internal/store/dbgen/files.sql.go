@@ -58,6 +58,52 @@ type CopyPasteRevisionsParams struct {
 	CreatedAt time.Time
 }
 
+const deleteExpiredPastesWithBodies = `-- name: DeleteExpiredPastesWithBodies :many
+WITH gone AS (
+    DELETE FROM pastes
+    WHERE id IN (
+        SELECT e.id FROM pastes e
+        WHERE e.expires_at <= $1::timestamptz
+        ORDER BY e.expires_at
+        LIMIT $2
+        FOR UPDATE SKIP LOCKED
+    )
+    RETURNING id, blob_key
+)
+SELECT gone.blob_key FROM gone
+UNION
+SELECT f.blob_key FROM paste_files f JOIN gone ON f.paste_id = gone.id
+`
+
+type DeleteExpiredPastesWithBodiesParams struct {
+	Now     time.Time
+	MaxRows int32
+}
+
+// DeleteExpiredPastes returning every body key of the removed pastes: the
+// files of all their revisions (read in the statement's snapshot, before
+// the cascade) and the rows' own. SKIP LOCKED passes over a paste being
+// edited, so no revision appears behind the snapshot's back.
+func (q *Queries) DeleteExpiredPastesWithBodies(ctx context.Context, arg DeleteExpiredPastesWithBodiesParams) ([]string, error) {
+	rows, err := q.db.Query(ctx, deleteExpiredPastesWithBodies, arg.Now, arg.MaxRows)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []string{}
+	for rows.Next() {
+		var blob_key string
+		if err := rows.Scan(&blob_key); err != nil {
+			return nil, err
+		}
+		items = append(items, blob_key)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const insertPasteFile = `-- name: InsertPasteFile :exec
 INSERT INTO paste_files (paste_id, revision, position, name, syntax, blob_key, size, content_type)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)

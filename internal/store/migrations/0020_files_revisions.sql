@@ -2,7 +2,7 @@
 -- the paste's title and files as they were after one create or edit of
 -- content, files or title; pastes.revision is the newest one. Bodies stay in
 -- the blob store: new ones under content-addressed keys per paste
--- ("p/<paste id>/<sha256 hex>"), so a file unchanged by an edit shares its
+-- ("p/<paste id in hex>/<sha256 hex>"), so a file unchanged by an edit shares its
 -- body with the revision before. pastes.blob_key, pastes.size and
 -- pastes.syntax keep describing the newest revision (its first file, its
 -- total size, its first file's syntax), so lists and old code paths need
