@@ -12,6 +12,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"pastel/internal/blob"
 	"pastel/internal/paste"
 	"pastel/internal/pgtest"
 	"pastel/internal/ratelimit"
@@ -177,13 +178,21 @@ func TestPasswordCaches(t *testing.T) {
 func TestPasswordGuessLimitAcrossReplicas(t *testing.T) {
 	a := newEnv(t)
 	db := a.pool.Config().ConnString()
+	// Replicas share the database and the blob store.
+	blobs, err := blob.NewLocal(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
 	small := func(perPaste, perAddr int) envOption {
 		// Each replica its own pool and store over the one database, as
 		// in production.
 		st := store.New(pgtest.NewPoolFor(t, db))
-		return withPasteOptions(func(o *paste.Options) {
-			o.Passwords.PerPaste, o.Passwords.PerAddress = st.PasswordGuesses(ratelimit.PerMinute(perPaste), ratelimit.PerMinute(perAddr), nil)
-		})
+		return func(c *envConfig) {
+			withBlobs(blobs)(c)
+			withPasteOptions(func(o *paste.Options) {
+				o.Passwords.PerPaste, o.Passwords.PerAddress = st.PasswordGuesses(ratelimit.PerMinute(perPaste), ratelimit.PerMinute(perAddr), nil)
+			})(c)
+		}
 	}
 	r1 := newEnv(t, withDatabase(db), small(4, 1000))
 	r2 := newEnv(t, withDatabase(db), small(4, 1000))
@@ -207,9 +216,12 @@ func TestPasswordGuessLimitAcrossReplicas(t *testing.T) {
 		t.Fatalf("another paste = %d, want 200", resp.StatusCode)
 	}
 
-	// Per address: three guesses at three pastes, across both replicas.
+	// Per address: three guesses at three pastes, across both replicas
+	// (on a database of their own: the address spent guesses above).
+	db = newEnv(t).pool.Config().ConnString()
 	a1 := newEnv(t, withDatabase(db), small(1000, 3))
 	a2 := newEnv(t, withDatabase(db), small(1000, 3))
+	owner = a1.register("guesser2")
 	ids := []string{a1.apiPaste(owner, `{"content":"1","password":"p"}`), a1.apiPaste(owner, `{"content":"2","password":"p"}`), a1.apiPaste(owner, `{"content":"3","password":"p"}`)}
 	for i, pid := range ids {
 		if resp, _ := []*env{a1, a2}[i%2].pwGet("/raw/"+pid, "no"); resp.StatusCode != 401 {
