@@ -23,7 +23,7 @@ import (
 const Prefix = "/static/"
 
 // BundleName is the logical name of the deferred script every page loads:
-// htmx, then app.js, then draft.js.
+// htmx, then app.js, then draft.js, then crypt.js.
 const BundleName = "bundle.js"
 
 // PrefsName is the small script every page loads synchronously in <head>,
@@ -32,7 +32,7 @@ const BundleName = "bundle.js"
 const PrefsName = "prefs.js"
 
 //go:embed app.css app.js draft.js prefs.js htmx.min.js favicon.svg icon-192.png icon-512.png icon-maskable-512.png
-//go:embed rich.js mermaid-frame.js vendor/mermaid/mermaid.min.js vendor/katex/katex.min.js vendor/katex/katex.min.css vendor/katex/fonts/*.woff2
+//go:embed crypt.js rich.js mermaid-frame.js vendor/mermaid/mermaid.min.js vendor/katex/katex.min.js vendor/katex/katex.min.css vendor/katex/fonts/*.woff2
 var files embed.FS
 
 // Logical names of the diagram and math assets (issue 17), loaded only by
@@ -132,6 +132,10 @@ func New(extra map[string][]byte) *Assets {
 	bundle = append(bundle, bodies["app.js"]...)
 	bundle = append(bundle, "\n;\n"...)
 	bundle = append(bundle, bodies["draft.js"]...)
+	// crypt.js (encrypted pastes) acts only where [data-encrypt-option] or
+	// [data-envelope] is.
+	bundle = append(bundle, "\n;\n"...)
+	bundle = append(bundle, bodies["crypt.js"]...)
 	bodies[BundleName] = bundle
 	for name, b := range extra {
 		bodies[name] = b

@@ -38,6 +38,7 @@ import (
 	"pastel/internal/render"
 	"pastel/internal/runner"
 	"pastel/internal/search"
+	"pastel/internal/secrets"
 	"pastel/internal/store"
 	"pastel/internal/web"
 	"pastel/static"
@@ -311,6 +312,12 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 			Revisions:      st.Revisions(),
 			Differ:         diffCache.Differ(render.NewDiffs(render.NewHighlighter(render.HighlightOptions{}))),
 			Search:         readCache.Search(engine), // anonymous searches' hits are kept with the lists
+		// Credential checks of new text (issue 16): gitleaks' rules, each
+		// scan bounded to 500 ms.
+		secretScanner, err := secrets.New(secrets.Options{})
+		if err != nil {
+			return fmt.Errorf("secret scanner: %w", err)
+		}
 			Audit:          adminLog,
 			OrphanGrace:    cfg.OrphanGrace,
 			Passwords:      pastePasswords(st),
@@ -326,6 +333,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 			Pastes:      pastes,
 			Accounts:    accounts,
 			Admin:       admins,
+			Secrets:        secretScanner,
 			Sessions:    sessionStore,
 			Blobs:       blobs,
 			PingDB:      st.Ping,

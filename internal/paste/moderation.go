@@ -102,6 +102,8 @@ func (s *Service) moderateVisibility(ctx context.Context, v Viewer, id ID, in Up
 		return Paste{}, true, FieldError("visibility", "must be public, unlisted or private")
 	case vis == Private && old.IsAnonymous():
 		return Paste{}, true, FieldError("visibility", "an anonymous paste cannot be private: nobody could read it")
+	case vis == Public && old.Encrypted:
+		return Paste{}, true, FieldError("visibility", "must be unlisted or private when encrypted is true")
 	case vis == old.Visibility:
 		return old, true, nil
 	}

@@ -1,0 +1,90 @@
+package paste
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// Warning is advice about a create or edit that was carried out anyway
+// (the API's warnings: [{code, message, line?}]).
+type Warning struct {
+	Code    string
+	Message string
+	Line    int // 1-based; 0: not about one line
+}
+
+// WarnPossibleSecret is the code of a Warning about text that looks like a
+// credential.
+const WarnPossibleSecret = "possible_secret"
+
+// SecretFinding is one credential-like stretch of a text: the lines it
+// spans (1-based) and what it looks like. It never holds the secret.
+type SecretFinding struct {
+	Line, EndLine int
+	Rule          string // the rule's ID, such as "aws-access-token"
+	Description   string // what the rule finds, in words
+}
+
+// SecretScanner finds credential-like text (internal/secrets).
+type SecretScanner interface {
+	// Scan returns the findings in text, by line. complete is false when
+	// the scan stopped at its time or size budget before the end of text.
+	Scan(ctx context.Context, text []byte) (findings []SecretFinding, complete bool)
+}
+
+// SecretFindings scans content for credentials unless the paste is
+// encrypted (the server cannot read it). Without a scanner it finds
+// nothing.
+func (s *Service) SecretFindings(ctx context.Context, content []byte, encrypted bool) ([]SecretFinding, bool) {
+	if s.opts.Secrets == nil || encrypted || len(content) == 0 {
+		return nil, true
+	}
+	return s.opts.Secrets.Scan(ctx, content)
+}
+
+// SecretWarnings is SecretFindings as the API's warnings, one per finding,
+// plus one when the scan did not reach the end of the text.
+func (s *Service) SecretWarnings(ctx context.Context, content []byte, encrypted bool) []Warning {
+	findings, complete := s.SecretFindings(ctx, content, encrypted)
+	out := make([]Warning, 0, len(findings)+1)
+	for _, f := range findings {
+		out = append(out, Warning{Code: WarnPossibleSecret, Line: f.Line, Message: f.Message()})
+	}
+	if !complete {
+		out = append(out, Warning{Code: "secret_scan_incomplete", Message: "the text is too long to check for credentials in full; only its start was checked"})
+	}
+	return out
+}
+
+// Message says what f found where, without the secret.
+func (f SecretFinding) Message() string {
+	where := fmt.Sprintf("line %d", f.Line)
+	if f.EndLine > f.Line {
+		where = fmt.Sprintf("lines %d-%d", f.Line, f.EndLine)
+	}
+	what := strings.TrimSpace(f.Description)
+	if what == "" {
+		what = f.Rule
+	}
+	return fmt.Sprintf("%s may hold a credential (%s): %s", where, f.Rule, what)
+}
+
+// RemoveLines returns text without the lines the findings span.
+func RemoveLines(text string, findings []SecretFinding) string {
+	drop := make(map[int]bool)
+	for _, f := range findings {
+		for l := f.Line; l <= max(f.Line, f.EndLine); l++ {
+			drop[l] = true
+		}
+	}
+	lines := strings.SplitAfter(text, "\n")
+	var b strings.Builder
+	b.Grow(len(text))
+	for i, l := range lines {
+		if !drop[i+1] {
+			b.WriteString(l)
+		}
+	}
+	return b.String()
+}
