@@ -112,6 +112,8 @@ var table = map[string]rule{
 		may:    []string{"internal/paste", "internal/crashpoint", "internal/clock"},
 		forbid: join(httpServer, postgres, s3, templ, prometheus),
 	},
+	// gitleaks' detector over the domain's secret-scanner port.
+	"internal/secrets": {may: []string{"internal/paste"}, forbid: adapters},
 	"internal/render": {
 		// paste: render.Pages implements the domain's renderer port, as
 		// blob implements its blob store. Nothing else of the domain.
