@@ -71,6 +71,16 @@ func (r *community) ListByLanguage(ctx context.Context, q paste.DiscoveryQuery) 
 	})
 }
 
+// ListByTag keeps the first page of each tag.
+func (r *community) ListByTag(ctx context.Context, q paste.DiscoveryQuery) ([]paste.Paste, error) {
+	if q.Before != nil {
+		return r.CommunityRepository.ListByTag(ctx, q)
+	}
+	return keepPage(r.c.lists, "tag:"+q.Tag+":"+strconv.Itoa(q.Limit), q.Now, func() ([]paste.Paste, error) {
+		return r.CommunityRepository.ListByTag(ctx, q)
+	})
+}
+
 // RecentLanguages keeps the explore page's language counts.
 func (r *community) RecentLanguages(ctx context.Context, now time.Time, sample, max int) ([]paste.LanguageCount, error) {
 	return keepCounts(r.c.lists, "languages:"+strconv.Itoa(sample)+":"+strconv.Itoa(max), now, func() ([]paste.LanguageCount, error) {

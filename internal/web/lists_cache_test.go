@@ -11,11 +11,11 @@ import (
 )
 
 // listPaths are the lists anonymous visitors are served from memory
-// (readcache.Lists): the explore page and its language and feed, the
-// API's first page, a user's page and feed.
+// (readcache.Lists): the explore page, a language's, a tag's and the
+// feed, the API's first page and a tag's, a user's page and feed.
 var listPaths = []string{
-	"/explore", "/explore?language=go", "/explore/feed.atom",
-	"/api/v1/pastes?limit=30", "/api/v1/pastes?owner=lister",
+	"/explore", "/explore?language=go", "/explore?tag=kept", "/explore/feed.atom",
+	"/api/v1/pastes?limit=30", "/api/v1/pastes?owner=lister", "/api/v1/pastes?tag=kept",
 	"/u/lister", "/u/lister/feed.atom",
 }
 
@@ -58,7 +58,7 @@ func TestListsFollowChangesOnEveryReplica(t *testing.T) {
 	url := pgtest.NewURL(t)
 	a, b := newEnv(t, withDatabase(url)), newEnv(t, withDatabase(url))
 	owner := a.register("lister")
-	first := a.apiPaste(owner, `{"title":"kept list zero","content":"package main\n","syntax":"go","visibility":"public"}`)
+	first := a.apiPaste(owner, `{"title":"kept list zero","content":"package main\n","syntax":"go","tags":["kept"],"visibility":"public"}`)
 	for _, e := range []*env{a, b} {
 		eventually(t, "the first paste listed", func() bool { return everywhere(e, "kept list zero") })
 	}
@@ -68,7 +68,7 @@ func TestListsFollowChangesOnEveryReplica(t *testing.T) {
 	}
 
 	// Created: on its replica's next request, on the other's once told.
-	id := a.apiPaste(owner, `{"title":"kept list one","content":"package main\n","syntax":"go","visibility":"public"}`)
+	id := a.apiPaste(owner, `{"title":"kept list one","content":"package main\n","syntax":"go","tags":["kept"],"visibility":"public"}`)
 	if got := listing(a, "kept list one"); len(got) != len(listPaths) {
 		t.Fatalf("a new paste is only on %v of its replica's next lists", got)
 	}
@@ -82,7 +82,7 @@ func TestListsFollowChangesOnEveryReplica(t *testing.T) {
 	eventually(t, "the private paste gone from the other replica", func() bool { return nowhere(a, "kept list one") })
 
 	// Deleted on a.
-	gone := a.apiPaste(owner, `{"title":"kept list two","content":"package main\n","syntax":"go","visibility":"public"}`)
+	gone := a.apiPaste(owner, `{"title":"kept list two","content":"package main\n","syntax":"go","tags":["kept"],"visibility":"public"}`)
 	eventually(t, "the second paste listed on b", func() bool { return everywhere(b, "kept list two") })
 	a.mustAPI(owner, "DELETE", "/api/v1/pastes/"+gone, "", http.StatusNoContent)
 	if got := listing(a, "kept list two"); len(got) != 0 {
@@ -91,7 +91,7 @@ func TestListsFollowChangesOnEveryReplica(t *testing.T) {
 	eventually(t, "the deleted paste gone from b", func() bool { return nowhere(b, "kept list two") })
 
 	// Expiring: listed until its time, never after.
-	a.mustAPI(owner, "POST", "/api/v1/pastes", `{"title":"kept list three","content":"package main\n","syntax":"go","visibility":"public","expires_in":"10m"}`, http.StatusCreated)
+	a.mustAPI(owner, "POST", "/api/v1/pastes", `{"title":"kept list three","content":"package main\n","syntax":"go","tags":["kept"],"visibility":"public","expires_in":"10m"}`, http.StatusCreated)
 	if !everywhere(a, "kept list three") {
 		t.Fatal("an expiring paste is not listed before its time")
 	}
