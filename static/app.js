@@ -526,3 +526,116 @@
     scan(document);
   }
 })();
+
+/* ---- several files in the paste form (issue 15): Add file, Remove, a
+   file picker and files dropped on the form. Text files dropped become
+   editable blocks (the first fills the main text when that is empty);
+   binary files join the picker's files, uploaded as they are. ---- */
+(function () {
+  "use strict";
+
+  function looksBinary(text) { return text.indexOf("\u0000") >= 0; }
+
+  function enhance(zone) {
+    if (zone.dataset.filesReady) return;
+    zone.dataset.filesReady = "1";
+    var form = zone.closest("form");
+    var list = zone.querySelector("[data-file-list]");
+    var tpl = zone.querySelector("template[data-file-template]");
+    var picker = zone.querySelector("[data-file-picker]");
+    var picked = zone.querySelector("[data-picked-files]");
+    var add = zone.querySelector("[data-add-file]");
+    var mainName = form && form.querySelector("[data-main-name]");
+    var main = form && form.querySelector("textarea[name=content]");
+    if (!form || !list || !tpl) return;
+    add.hidden = false;
+
+    function showMainName() {
+      if (mainName) mainName.hidden = false;
+      if (main) main.required = false; // the files may be all there is
+    }
+    function addBlock(name, content) {
+      var block = tpl.content.firstElementChild.cloneNode(true);
+      block.querySelector("input[name=file_name]").value = name || "";
+      block.querySelector("textarea[name=file_content]").value = content || "";
+      list.appendChild(block);
+      showMainName();
+      return block;
+    }
+    function showPicked() {
+      if (!picked || !picker) return;
+      picked.textContent = "";
+      Array.prototype.forEach.call(picker.files, function (f) {
+        var li = document.createElement("li");
+        li.textContent = f.name;
+        picked.appendChild(li);
+      });
+      if (picker.files.length) showMainName();
+    }
+    function addUploads(files) {
+      if (!picker || typeof DataTransfer === "undefined") return;
+      var dt = new DataTransfer();
+      Array.prototype.forEach.call(picker.files, function (f) { dt.items.add(f); });
+      files.forEach(function (f) { dt.items.add(f); });
+      picker.files = dt.files;
+      showPicked();
+    }
+
+    add.addEventListener("click", function () {
+      var block = addBlock("", "");
+      block.querySelector("input[name=file_name]").focus();
+    });
+    list.addEventListener("click", function (ev) {
+      var btn = ev.target instanceof Element ? ev.target.closest("[data-remove-file]") : null;
+      if (btn) btn.closest("[data-file-block]").remove();
+    });
+    if (picker) picker.addEventListener("change", showPicked);
+
+    form.addEventListener("dragover", function (ev) {
+      if (ev.dataTransfer && Array.prototype.indexOf.call(ev.dataTransfer.types || [], "Files") >= 0) {
+        ev.preventDefault();
+        form.classList.add("dropping");
+      }
+    });
+    form.addEventListener("dragleave", function () { form.classList.remove("dropping"); });
+    form.addEventListener("drop", function (ev) {
+      if (!ev.dataTransfer || !ev.dataTransfer.files || !ev.dataTransfer.files.length) return;
+      ev.preventDefault();
+      form.classList.remove("dropping");
+      var files = Array.prototype.slice.call(ev.dataTransfer.files);
+      var maxBytes = main ? Number(main.getAttribute("data-max-bytes") || 0) : 0;
+      Promise.all(files.map(function (f) {
+        if (maxBytes && f.size > maxBytes) return Promise.resolve({ file: f, binary: true });
+        return f.text().then(function (text) {
+          return { file: f, text: text, binary: looksBinary(text) };
+        });
+      })).then(function (read) {
+        var uploads = [];
+        read.forEach(function (r) {
+          if (r.binary) { uploads.push(r.file); return; }
+          var nameInput = form.querySelector("input[name=filename]");
+          if (main && main.value.trim() === "" && nameInput && nameInput.value === "") {
+            main.value = r.text;
+            nameInput.value = r.file.name;
+            showMainName();
+            main.dispatchEvent(new Event("input", { bubbles: true }));
+          } else {
+            addBlock(r.file.name, r.text);
+          }
+        });
+        if (uploads.length) addUploads(uploads);
+        form.dispatchEvent(new CustomEvent("pastel:files-dropped", { bubbles: true }));
+      });
+    });
+  }
+
+  function scan(root) {
+    (root.querySelectorAll ? root : document).querySelectorAll("[data-files]").forEach(enhance);
+  }
+  document.addEventListener("htmx:load", function (ev) { scan(ev.target || document); });
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { scan(document); });
+  } else {
+    scan(document);
+  }
+})();

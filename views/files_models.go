@@ -25,3 +25,9 @@ type FileView struct {
 // CodeID returns the ID of the element holding f's code, which its Copy
 // button copies.
 func (f FileView) CodeID() string { return f.Anchor + "-code" }
+
+// FormFile is one further file of the new-paste form: its name and text.
+type FormFile struct {
+	Name    string
+	Content string
+}

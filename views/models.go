@@ -76,6 +76,10 @@ type SyntaxOption struct {
 type PasteForm struct {
 	Title      string
 	Content    string
+	// Filename names the file Content is, and Files are the form's
+	// further files (issue 15), shown again after a failed submission.
+	Filename string
+	Files    []FormFile
 	Syntax     string // "" means "auto"
 	Visibility string // "" means "public"
 	ExpiresIn  string // "" means "never"; "custom": ExpiresCustom

@@ -7,6 +7,7 @@ import (
 	"context"
 	"io"
 	"mime"
+	"mime/multipart"
 	"net/url"
 	"strings"
 
@@ -167,6 +168,9 @@ func (a *App) fileViews(data paste.PageData, rawBase string) []views.FileView {
 			Name: f.Name, Anchor: anchor, SyntaxLabel: a.deps.Syntaxes.Label(f.Syntax), Size: f.Size,
 			Image: f.InlineImage(), Binary: f.Binary() || rf.Body.Binary,
 		}
+		if f.Binary() {
+			fv.SyntaxLabel = f.ContentType // what its bytes say it is
+		}
 		if rawBase != "" {
 			fv.RawURL = rawBase + "/" + url.PathEscape(f.Name)
 		}
@@ -196,4 +200,94 @@ func anchorLines(html, anchor string) string {
 // several files, the ZIP download.
 func (a *App) withFiles(view *views.PasteView, data paste.PageData, rawBase string) {
 	view.Files = a.fileViews(data, rawBase)
+}
+
+// formFiles reads the paste form's further files: file_name and
+// file_content pairs (typed, or dropped on the form and read by the page's
+// script) and "file" uploads (the file picker, or binary files dropped).
+// With any, the paste is made of files: the main text first (named by the
+// filename field, else after the title or its syntax), then the pairs,
+// then the uploads. Without any, in is left as it was (one body).
+func (a *App) formFiles(c *fiber.Ctx, f *views.PasteForm, in *paste.CreateInput) error {
+	f.Filename = strings.TrimSpace(c.FormValue("filename"))
+	in.Filename = f.Filename
+	var names, contents []string
+	var uploads []*multipart.FileHeader
+	if form, err := c.MultipartForm(); err == nil {
+		names, contents = form.Value["file_name"], form.Value["file_content"]
+		for _, fh := range form.File["file"] {
+			if fh.Filename != "" || fh.Size > 0 { // an empty picker sends one empty part
+				uploads = append(uploads, fh)
+			}
+		}
+	} else {
+		args := c.Request().PostArgs()
+		for _, v := range args.PeekMulti("file_name") {
+			names = append(names, string(v))
+		}
+		for _, v := range args.PeekMulti("file_content") {
+			contents = append(contents, string(v))
+		}
+	}
+	for i := range names {
+		content := ""
+		if i < len(contents) {
+			content = strings.ReplaceAll(contents[i], "\r\n", "\n")
+		}
+		if strings.TrimSpace(names[i]) == "" && content == "" {
+			continue // a block added and left empty
+		}
+		f.Files = append(f.Files, views.FormFile{Name: strings.TrimSpace(names[i]), Content: content})
+	}
+	if len(f.Files) == 0 && len(uploads) == 0 {
+		return nil
+	}
+	var files []paste.FileInput
+	if f.Content != "" {
+		name := f.Filename
+		if name == "" {
+			syntax := f.Syntax
+			if syntax == "" || syntax == "auto" {
+				syntax = a.deps.Syntaxes.Detect(f.Title, []byte(f.Content))
+			}
+			name = paste.DefaultFileName(f.Title, syntax)
+		}
+		files = append(files, paste.FileInput{Name: name, Content: []byte(f.Content), Syntax: f.Syntax})
+	}
+	for _, ff := range f.Files {
+		files = append(files, paste.FileInput{Name: ff.Name, Content: []byte(ff.Content)})
+	}
+	max := a.opts.MaxPasteBytes
+	up, err := multipartFiles(uploads, max)
+	if err != nil {
+		return err
+	}
+	in.Files = append(files, up...)
+	if len(in.Files) == 0 {
+		in.Files = nil
+	}
+	return nil
+}
+
+// multipartFiles reads uploaded files, each and all together within max.
+func multipartFiles(parts []*multipart.FileHeader, max int64) ([]paste.FileInput, error) {
+	out := make([]paste.FileInput, 0, len(parts))
+	var total int64
+	for _, fh := range parts {
+		total += fh.Size
+		if max > 0 && (fh.Size > max || total > max) {
+			return nil, paste.ErrTooLarge
+		}
+		r, err := fh.Open()
+		if err != nil {
+			return nil, paste.FieldError("file", "could not be read")
+		}
+		content, err := io.ReadAll(r)
+		r.Close()
+		if err != nil {
+			return nil, paste.FieldError("file", "could not be read")
+		}
+		out = append(out, paste.FileInput{Name: fh.Filename, Content: content})
+	}
+	return out, nil
 }

@@ -56,12 +56,19 @@ func (a *App) newPaste(c *fiber.Ctx) error {
 func (a *App) createPaste(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	f, in := a.decodePasteForm(c)
+	if err := a.formFiles(c, &f, &in); err != nil {
+		if errors.Is(err, paste.ErrTooLarge) {
+			return a.pasteTooLarge(c, f)
+		}
+		return err
+	}
 	if w := a.holdSecrets(c, &f.Content, &f.Visibility, in.Encrypted); w != nil {
+		// A question, not a failure: 200 with the form and the warning.
 		f.Secrets = w
 		if isHTMX(c) {
-			return a.render(c, fiber.StatusUnprocessableEntity, views.PasteFormFragment(f))
+			return a.render(c, fiber.StatusOK, views.PasteFormFragment(f))
 		}
-		return a.render(c, fiber.StatusUnprocessableEntity, views.NewPastePage(a.page(c, "New paste"), f))
+		return a.render(c, fiber.StatusOK, views.NewPastePage(a.page(c, "New paste"), f))
 	}
 	in.Content, in.Visibility = []byte(f.Content), paste.Visibility(f.Visibility)
 	created, err := a.deps.Pastes.Create(ctx, paste.ViewerFrom(ctx), in)
