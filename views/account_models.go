@@ -32,6 +32,18 @@ type AuthForm struct {
 	Next      string // where to go after signing in; a local path, already checked
 	Errors    map[string]string
 	CSRFToken string // LoginPage and RegisterPage fill it from Page when empty
+	// Registration is the site's policy: "open", "invite" or "closed".
+	Registration string
+	// Invite is the invite link's token, carried by the registration form
+	// under REGISTRATION=invite; InviteProblem is "missing" (no invite) or
+	// "unusable" (used, revoked, expired or unknown) when the form cannot
+	// be offered.
+	Invite        string
+	InviteProblem string
+	// OIDCName names the OpenID Connect provider on the "Sign in with"
+	// button; "" when none is configured. OIDCURL starts its sign-in.
+	OIDCName string
+	OIDCURL  string
 }
 
 // SettingsView is the account settings page (GET /settings).

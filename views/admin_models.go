@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"strconv"
 
+	"pastel/internal/account"
 	"pastel/internal/admin"
 	"pastel/internal/paste"
 )
@@ -11,6 +12,8 @@ import (
 // Element IDs shared by id= and hx-target= on the admin and settings pages.
 const (
 	DeleteAccountID = "delete-account"
+	// NewInviteID holds an invite link just made; its Copy button names it.
+	NewInviteID = "new-invite"
 )
 
 // AdminView is what every /admin tab shows around its list.
@@ -28,6 +31,17 @@ type AdminView struct {
 	Pastes     []paste.Paste
 	Owner      string
 	Visibility string
+	// The "Invites" tab: the newest invites, the site's REGISTRATION, and
+	// the link just made (shown once) or the form's errors.
+	Invites      []account.Invite
+	Registration string
+	NewInviteURL string
+	InviteNote   string
+	InviteErrors map[string]string
+}
+
+func adminInviteRevokeURL(id int64) string {
+	return "/admin/invites/" + strconv.FormatInt(id, 10) + "/revoke"
 }
 
 // ReportFormView is the "Report" disclosure under a paste or a comment.

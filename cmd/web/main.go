@@ -177,6 +177,16 @@ func inviteCommand(ctx context.Context, cfg config.Config, args []string) error 
 	})
 }
 
+// oidcOptions is the OpenID Connect sign-in, or nil without OIDC_ISSUER.
+func oidcOptions(cfg config.Config) *web.OIDCOptions {
+	if cfg.OIDC.Issuer == "" {
+		return nil
+	}
+	return &web.OIDCOptions{
+		Issuer: cfg.OIDC.Issuer, ClientID: cfg.OIDC.ClientID, ClientSecret: cfg.OIDC.ClientSecret.Reveal(), Name: cfg.OIDC.Name,
+	}
+}
+
 // parseDays reads a Go duration or a whole number of days ("7d").
 func parseDays(s string) (time.Duration, error) {
 	if n, ok := strings.CutSuffix(s, "d"); ok {
@@ -350,6 +360,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 			AllowAnonymous: cfg.AllowAnonymous,
 			TrustedProxies: proxies,
 			SessionKey:     []byte(cfg.SessionKey.Reveal()),
+			OIDC:           oidcOptions(cfg),
 			MaxConnsPerIP:  cfg.MaxConnsPerIP,
 			APIRateLimits: api.RateLimits{
 				User: cfg.APIRateLimit, Anonymous: cfg.APIRateLimit,

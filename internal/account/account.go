@@ -89,6 +89,18 @@ type Repository interface {
 	UseAPIToken(ctx context.Context, hash []byte, now time.Time) (APIToken, error)
 	ListAPITokens(ctx context.Context, userID int64) ([]APIToken, error)
 	DeleteAPIToken(ctx context.Context, userID, id int64) (bool, error)
+
+	// InsertUserWithInvite consumes the invite with hash inviteHash and
+	// inserts u in one transaction: ErrInviteUnusable when the invite is
+	// unknown, used, revoked or expired at now; a conflict leaves the
+	// invite unused.
+	InsertUserWithInvite(ctx context.Context, u User, inviteHash []byte, now time.Time) (User, error)
+	InsertInvite(ctx context.Context, r InviteRecord) (int64, error)
+	InviteUsable(ctx context.Context, hash []byte, now time.Time) (bool, error)
+	ListInvites(ctx context.Context, limit int) ([]Invite, error)
+	RevokeInvite(ctx context.Context, id int64, now time.Time) (bool, error)
+
+	ExternalRepository
 }
 
 // Username rules: 3 to 32 characters, letters, digits, _ and -, starting with

@@ -31,6 +31,8 @@ type Options struct {
 	// shared by every replica can take their place.
 	AccountLimiter Limiter
 	AddressLimiter Limiter
+	// Registration is who may sign up (REGISTRATION); "": open.
+	Registration Registration
 }
 
 // Service is the account domain's entry point.
@@ -64,6 +66,9 @@ func NewService(repo Repository, opts Options) *Service {
 	if opts.Window == 0 {
 		opts.Window = 15 * time.Minute
 	}
+	if opts.Registration == "" {
+		opts.Registration = RegistrationOpen
+	}
 	if opts.AccountLimiter == nil {
 		opts.AccountLimiter = NewMemoryLimiter(opts.AccountFailures, opts.Window)
 	}
@@ -73,33 +78,10 @@ func NewService(repo Repository, opts Options) *Service {
 	return &Service{repo: repo, opts: opts, byAccount: opts.AccountLimiter, byAddress: opts.AddressLimiter}
 }
 
-// Register creates an account.
+// Register creates an account under the registration policy, without an
+// invite (see SignUp).
 func (s *Service) Register(ctx context.Context, username, email, password string) (User, error) {
-	var verr paste.ValidationError
-	if msg := CheckUsername(username); msg != "" {
-		verr.Add("username", msg)
-	}
-	if msg := CheckEmail(email); msg != "" {
-		verr.Add("email", msg)
-	}
-	if msg := auth.CheckPassword(password); msg != "" {
-		verr.Add("password", msg)
-	}
-	if err := verr.Err(); err != nil {
-		return User{}, err
-	}
-	hash, err := auth.HashPassword(password, s.opts.PasswordParams)
-	if err != nil {
-		return User{}, err
-	}
-	u, err := s.repo.InsertUser(ctx, User{
-		Username: username, Email: email, PasswordHash: hash,
-		CreatedAt: s.opts.Now().UTC().Truncate(time.Microsecond),
-	})
-	if errors.Is(err, paste.ErrConflict) {
-		return User{}, paste.FieldError("username", "is taken")
-	}
-	return u, err
+	return s.SignUp(ctx, SignUp{Username: username, Email: email, Password: password})
 }
 
 // Authenticate checks a username and password. Unknown users, wrong
@@ -123,7 +105,9 @@ func (s *Service) Authenticate(ctx context.Context, username, password, clientAd
 		}
 	}
 	u, err := s.repo.UserByUsername(ctx, username)
-	if errors.Is(err, paste.ErrNotFound) || (err == nil && u.Disabled) {
+	// An account made through OpenID Connect has no password until its
+	// owner sets one: no password opens it.
+	if errors.Is(err, paste.ErrNotFound) || (err == nil && (u.Disabled || u.PasswordHash == "")) {
 		auth.DummyVerify(password)
 		return User{}, s.failed(ctx, clientAddr, accountKey, now)
 	}
@@ -192,12 +176,16 @@ func (s *Service) ChangePassword(ctx context.Context, userID int64, oldPassword,
 	if err != nil {
 		return err
 	}
-	ok, _, err := auth.VerifyPassword(oldPassword, u.PasswordHash)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return paste.FieldError("old_password", "That is not your current password.")
+	// An account made through OpenID Connect sets its first password
+	// without an old one.
+	if u.PasswordHash != "" {
+		ok, _, err := auth.VerifyPassword(oldPassword, u.PasswordHash)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return paste.FieldError("old_password", "That is not your current password.")
+		}
 	}
 	if msg := auth.CheckPassword(newPassword); msg != "" {
 		return paste.FieldError("new_password", msg)

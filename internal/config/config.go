@@ -118,6 +118,7 @@ type OIDC struct {
 	Issuer       string
 	ClientID     string
 	ClientSecret Secret
+	Name         string // OIDC_NAME: the button's label; "": the issuer's host
 }
 
 // Defaults.
@@ -186,6 +187,7 @@ func Load(getenv func(string) string) (Config, error) {
 			Issuer:       l.str("OIDC_ISSUER", ""),
 			ClientID:     l.str("OIDC_CLIENT_ID", ""),
 			ClientSecret: l.secret("OIDC_CLIENT_SECRET", ""),
+			Name:         l.str("OIDC_NAME", ""),
 		},
 	}
 	if u, err := url.Parse(c.DatabaseURL.Reveal()); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {

@@ -3,7 +3,10 @@ package store
 import (
 	"context"
 	"encoding/hex"
+	"errors"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"pastel/internal/account"
 	"pastel/internal/paste"
@@ -228,4 +231,122 @@ func (s Accounts) SetAdmin(ctx context.Context, username string, admin bool) err
 		return paste.ErrNotFound
 	}
 	return nil
+}
+
+// InsertUserWithInvite implements account.Repository: the invite is
+// consumed and the account inserted in one transaction.
+func (s Accounts) InsertUserWithInvite(ctx context.Context, u account.User, inviteHash []byte, now time.Time) (account.User, error) {
+	var out account.User
+	err := s.inTx(ctx, func(q *dbgen.Queries) error {
+		id, err := q.ConsumeInvite(ctx, dbgen.ConsumeInviteParams{TokenHash: inviteHash, Now: now})
+		if errors.Is(err, pgx.ErrNoRows) {
+			return account.ErrInviteUnusable
+		}
+		if err != nil {
+			return translate(err)
+		}
+		r, err := q.InsertUser(ctx, dbgen.InsertUserParams{
+			Username: u.Username, Email: optString(u.Email), PasswordHash: u.PasswordHash, CreatedAt: u.CreatedAt,
+		})
+		if err != nil {
+			return translate(err)
+		}
+		out = toUser(r)
+		return translate(q.SetInviteUser(ctx, dbgen.SetInviteUserParams{ID: id, UsedBy: &out.ID}))
+	})
+	return out, err
+}
+
+// InsertInvite implements account.Repository.
+func (s Accounts) InsertInvite(ctx context.Context, r account.InviteRecord) (int64, error) {
+	var by *int64
+	if r.CreatedBy != 0 {
+		by = &r.CreatedBy
+	}
+	id, err := s.q.InsertInvite(ctx, dbgen.InsertInviteParams{
+		TokenHash: r.Hash, CreatedBy: by, Note: r.Note, CreatedAt: r.CreatedAt, ExpiresAt: r.ExpiresAt,
+	})
+	return id, translate(err)
+}
+
+// InviteUsable implements account.Repository.
+func (s Accounts) InviteUsable(ctx context.Context, hash []byte, now time.Time) (bool, error) {
+	ok, err := s.q.InviteUsable(ctx, dbgen.InviteUsableParams{TokenHash: hash, Now: now})
+	return ok, translate(err)
+}
+
+// ListInvites implements account.Repository.
+func (s Accounts) ListInvites(ctx context.Context, limit int) ([]account.Invite, error) {
+	rows, err := s.q.ListInvites(ctx, int32(limit))
+	if err != nil {
+		return nil, translate(err)
+	}
+	out := make([]account.Invite, len(rows))
+	for i, r := range rows {
+		out[i] = account.Invite{
+			ID: r.ID, Note: r.Note, CreatedAt: r.CreatedAt.UTC(), ExpiresAt: r.ExpiresAt.UTC(),
+			UsedAt: r.UsedAt, RevokedAt: r.RevokedAt,
+		}
+		if r.CreatedByName != nil {
+			out[i].CreatedByName = *r.CreatedByName
+		}
+		if r.UsedByName != nil {
+			out[i].UsedByName = *r.UsedByName
+		}
+	}
+	return out, nil
+}
+
+// RevokeInvite implements account.Repository.
+func (s Accounts) RevokeInvite(ctx context.Context, id int64, now time.Time) (bool, error) {
+	n, err := s.q.RevokeInvite(ctx, dbgen.RevokeInviteParams{ID: id, Now: now})
+	return n > 0, translate(err)
+}
+
+var _ account.ExternalRepository = Accounts{}
+
+// UserByIdentity implements account.ExternalRepository.
+func (s Accounts) UserByIdentity(ctx context.Context, id account.Identity, now time.Time) (account.User, error) {
+	uid, err := s.q.UserIdentity(ctx, dbgen.UserIdentityParams{Issuer: id.Issuer, Subject: id.Subject})
+	if err != nil {
+		return account.User{}, translate(err)
+	}
+	if err := s.q.TouchUserIdentity(ctx, dbgen.TouchUserIdentityParams{Issuer: id.Issuer, Subject: id.Subject, LastUsedAt: now}); err != nil {
+		return account.User{}, translate(err)
+	}
+	return s.UserByID(ctx, uid)
+}
+
+// InsertUserWithIdentity implements account.ExternalRepository, in one
+// transaction with the invite's consumption.
+func (s Accounts) InsertUserWithIdentity(ctx context.Context, u account.User, id account.Identity, inviteHash []byte, now time.Time) (account.User, error) {
+	var out account.User
+	err := s.inTx(ctx, func(q *dbgen.Queries) error {
+		var inviteID int64
+		if inviteHash != nil {
+			iid, err := q.ConsumeInvite(ctx, dbgen.ConsumeInviteParams{TokenHash: inviteHash, Now: now})
+			if errors.Is(err, pgx.ErrNoRows) {
+				return account.ErrInviteUnusable
+			}
+			if err != nil {
+				return translate(err)
+			}
+			inviteID = iid
+		}
+		r, err := q.InsertUser(ctx, dbgen.InsertUserParams{
+			Username: u.Username, Email: optString(u.Email), PasswordHash: u.PasswordHash, CreatedAt: u.CreatedAt,
+		})
+		if err != nil {
+			return translate(err)
+		}
+		out = toUser(r)
+		if err := q.InsertUserIdentity(ctx, dbgen.InsertUserIdentityParams{Issuer: id.Issuer, Subject: id.Subject, UserID: out.ID, CreatedAt: now}); err != nil {
+			return translate(err)
+		}
+		if inviteID != 0 {
+			return translate(q.SetInviteUser(ctx, dbgen.SetInviteUserParams{ID: inviteID, UsedBy: &out.ID}))
+		}
+		return nil
+	})
+	return out, err
 }

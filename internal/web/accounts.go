@@ -76,8 +76,18 @@ func safeNext(next string) string {
 }
 
 func (a *App) authForm(c *fiber.Ctx, mode string) views.AuthForm {
-	return views.AuthForm{Mode: mode, Next: safeNext(c.Query("next", c.FormValue("next"))), CSRFToken: csrfToken(c)}
+	f := views.AuthForm{
+		Mode: mode, Next: safeNext(c.Query("next", c.FormValue("next"))), CSRFToken: csrfToken(c),
+		Registration: string(a.deps.Accounts.Registration()),
+	}
+	if a.registration() == account.RegistrationInvite {
+		f.Invite = c.Query("invite", c.FormValue("invite"))
+	}
+	a.offerOIDC(&f)
+	return f
 }
+
+func (a *App) registration() account.Registration { return a.deps.Accounts.Registration() }
 
 func (a *App) loginPage(c *fiber.Ctx) error {
 	if paste.ViewerFrom(c.UserContext()).SignedIn() {
@@ -92,7 +102,24 @@ func (a *App) registerPage(c *fiber.Ctx) error {
 		return c.Redirect(safeNext(c.Query("next")), fiber.StatusSeeOther)
 	}
 	p := a.page(c, "Create an account")
-	return a.render(c, fiber.StatusOK, views.RegisterPage(p, a.authForm(c, "register")))
+	f := a.authForm(c, "register")
+	if a.registration() == account.RegistrationInvite {
+		ok, err := a.deps.Accounts.InviteUsable(c.UserContext(), f.Invite)
+		if err != nil {
+			return err
+		}
+		switch {
+		case f.Invite == "":
+			f.InviteProblem = "missing"
+		case !ok:
+			f.InviteProblem = "unusable"
+		}
+	}
+	// An invite link is a secret: it stays out of Referer headers and
+	// caches.
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Set("Referrer-Policy", "no-referrer")
+	return a.render(c, fiber.StatusOK, views.RegisterPage(p, f))
 }
 
 // authFailed re-renders a login or register form with its errors.
@@ -134,9 +161,22 @@ func (a *App) login(c *fiber.Ctx) error {
 func (a *App) register(c *fiber.Ctx) error {
 	f := a.authForm(c, "register")
 	f.Username, f.Email = c.FormValue("username"), c.FormValue("email")
-	u, err := a.deps.Accounts.Register(c.UserContext(), f.Username, f.Email, c.FormValue("password"))
+	u, err := a.deps.Accounts.SignUp(c.UserContext(), account.SignUp{
+		Username: f.Username, Email: f.Email, Password: c.FormValue("password"), Invite: f.Invite,
+	})
 	var verr *paste.ValidationError
-	if asValidation(err, &verr) {
+	var refused *account.RefusedError
+	switch {
+	case errors.As(err, &refused):
+		// The page says why in place of the form (closed, or no invite).
+		if refused == account.ErrInviteRequired {
+			f.InviteProblem = "missing"
+		}
+		if isHTMX(c) {
+			return a.render(c, fiber.StatusForbidden, views.ErrorFragment(views.ErrorView{Status: fiber.StatusForbidden, Title: "Forbidden", Message: refusedMessage(refused)}))
+		}
+		return a.render(c, fiber.StatusForbidden, views.RegisterPage(a.page(c, "Create an account"), f))
+	case asValidation(err, &verr):
 		f.Errors = verr.Fields
 		return a.authFailed(c, fiber.StatusUnprocessableEntity, f)
 	}
@@ -148,6 +188,14 @@ func (a *App) register(c *fiber.Ctx) error {
 	}
 	a.flash(c, "registered")
 	return redirect(c, f.Next)
+}
+
+// refusedMessage says in a sentence why a sign-up was refused.
+func refusedMessage(err *account.RefusedError) string {
+	if err == account.ErrInviteRequired {
+		return "New accounts need an invite link from an admin of this site."
+	}
+	return "This site is not taking new accounts."
 }
 
 // logout signs out and returns to the page the button was pressed on

@@ -30,6 +30,9 @@ func (a *App) registerAdmin() {
 	a.Post("/admin/reports/:rid/resolve", a.adminResolve)
 	a.Get("/admin/pastes", a.adminPastes)
 	a.Post("/admin/pastes/:id/visibility", a.adminPasteVisibility)
+	a.Get("/admin/invites", a.adminInvites)
+	a.Post("/admin/invites", a.limitWrite, a.adminCreateInvite)
+	a.Post("/admin/invites/:iid/revoke", a.adminRevokeInvite)
 	// Anything else under /admin is as unknown as it is to everybody else.
 	a.All("/admin/*", func(*fiber.Ctx) error { return paste.ErrNotFound })
 }
@@ -148,6 +151,8 @@ func (a *App) renderAdmin(c *fiber.Ctx, v views.AdminView) error {
 		v.Notice = "The reported item was deleted."
 	case "visibility":
 		v.Notice = "The paste's visibility was changed; the change is in the log."
+	case "invite-revoked":
+		v.Notice = "The invite was revoked: its link no longer works."
 	}
 	return a.render(c, fiber.StatusOK, views.AdminPage(a.page(c, "Admin"), v))
 }
