@@ -76,10 +76,6 @@ type SyntaxOption struct {
 type PasteForm struct {
 	Title      string
 	Content    string
-	// Filename names the file Content is, and Files are the form's
-	// further files (issue 15), shown again after a failed submission.
-	Filename string
-	Files    []FormFile
 	Syntax     string // "" means "auto"
 	Visibility string // "" means "public"
 	ExpiresIn  string // "" means "never"; "custom": ExpiresCustom
@@ -108,6 +104,10 @@ type PasteForm struct {
 	// Secrets, when set, holds the form back: the text looks like it
 	// holds credentials (issue 16).
 	Secrets *SecretWarnings
+	// Filename names the file Content is, and Files are the form's
+	// further files (issue 15), shown again after a failed submission.
+	Filename string
+	Files    []FormFile
 }
 
 // PasteView is everything the paste page shows.
