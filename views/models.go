@@ -174,6 +174,10 @@ type ShareLinkView struct {
 	ID         int64
 	CreatedAt  time.Time
 	LastUsedAt *time.Time // nil: never used
+	TokenHint  string     // the token's last characters
+	ExpiresAt  time.Time  // zero: as long as the paste
+	MaxViews   int32      // 0: no cap
+	Views      int32
 }
 
 // ExploreView is the explore page: one tab of public pastes.

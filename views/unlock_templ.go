@@ -145,6 +145,16 @@ func invalidIf(b bool) string {
 	return "false"
 }
 
+// shareExpiries are the lifetimes the share-link form offers.
+var shareExpiries = []struct{ code, label string }{
+	{"1h", "1 hour"}, {"1d", "1 day"}, {"1w", "1 week"}, {"1M", "1 month"},
+}
+
+// shareViews says how much of a share link's views cap is used.
+func shareViews(l ShareLinkView) string {
+	return fmt.Sprintf("%d of %d views", l.Views, l.MaxViews)
+}
+
 // viewsLeft says how many reads a capped paste has left.
 func viewsLeft(n int32) string {
 	if n == 1 {

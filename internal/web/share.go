@@ -42,7 +42,8 @@ func ownerView(v paste.Viewer, view *views.PasteView, links []paste.ShareLink) {
 	}
 	view.ShowSharing = true
 	for _, l := range links {
-		view.ShareLinks = append(view.ShareLinks, views.ShareLinkView{ID: l.ID, CreatedAt: l.CreatedAt, LastUsedAt: l.LastUsedAt})
+		view.ShareLinks = append(view.ShareLinks, views.ShareLinkView{ID: l.ID, CreatedAt: l.CreatedAt, LastUsedAt: l.LastUsedAt,
+			TokenHint: l.TokenHint, ExpiresAt: l.ExpiresAt, MaxViews: l.MaxUses, Views: l.Uses})
 	}
 }
 
@@ -124,10 +125,14 @@ func (a *App) updatePaste(c *fiber.Ctx) error {
 			f.Errors = verr.Fields
 		}
 		f.Secrets = held
-		if isHTMX(c) {
-			return a.render(c, fiber.StatusUnprocessableEntity, views.PasteFormFragment(f))
+		status := fiber.StatusUnprocessableEntity
+		if verr == nil {
+			status = fiber.StatusOK // held for the secret warning: a question, not a failure
 		}
-		return a.render(c, fiber.StatusUnprocessableEntity, views.EditPastePage(a.page(c, "Edit paste"), f, string(id)))
+		if isHTMX(c) {
+			return a.render(c, status, views.PasteFormFragment(f))
+		}
+		return a.render(c, status, views.EditPastePage(a.page(c, "Edit paste"), f, string(id)))
 	}
 	if err != nil {
 		return err
