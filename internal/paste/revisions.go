@@ -39,6 +39,13 @@ func (s *Service) history(ctx context.Context, v Viewer, id ID) (Paste, error) {
 	return p, nil
 }
 
+// History returns paste id when v may read its history (see history),
+// ErrNotFound otherwise: surfaces check it before they judge the rest of
+// a request, so that a paste v may not read is 404 whatever was asked.
+func (s *Service) History(ctx context.Context, v Viewer, id ID) (Paste, error) {
+	return s.history(ctx, v, id)
+}
+
 // Revisions returns paste id and its revisions, newest first, for a viewer
 // who may read it.
 func (s *Service) Revisions(ctx context.Context, v Viewer, id ID) (Paste, []Revision, error) {
