@@ -357,6 +357,7 @@ func TestOpenAPIMatchesServer(t *testing.T) {
 		s.do(httptest.NewRequest("GET", "/api/v1/search?q=talk&facets=owner", nil), 422)
 	}
 
+	exerciseRevisionsAPI(t, e, s)
 	exerciseAdminAPI(t, e, s)
 	exerciseOriginalAPI(t, e, s)
 
