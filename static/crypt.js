@@ -175,6 +175,8 @@
       statusBox.hidden = true;
       pwForm.hidden = true;
     }
+    // A key pasted into the address bar changes only the fragment: start over.
+    window.addEventListener("hashchange", function () { window.location.reload(); });
     if (!subtle) { say("This browser cannot decrypt here (WebCrypto needs https or localhost)."); return; }
     if (!env || !env.iv || !env.ct) { say("This paste's ciphertext is damaged."); return; }
     if (!/^[A-Za-z0-9_-]{43}$/.test(key)) {

@@ -22,7 +22,7 @@ const (
 // people only), "remove_lines" drops the lines found (content changes),
 // "publish" lets it through. A private paste is not checked, nor an
 // encrypted one (the server cannot read it). It returns the warning to
-// show, nil to go on.
+// show (with 200: a question, not a failure), nil to go on.
 func (a *App) holdSecrets(c *fiber.Ctx, content, visibility *string, encrypted bool) *views.SecretWarnings {
 	if encrypted {
 		return nil
