@@ -3,8 +3,9 @@ package paste
 import "context"
 
 // Forks (issue 15): a fork is a new paste of the viewer's holding a copy
-// of a paste they may read (its title, syntax, tags and body), recorded
-// as forked from it; the original counts its existing forks.
+// of a paste they may read (its title, tags and every file of its newest
+// revision, with their names and syntaxes), recorded as forked from it;
+// the original counts its existing forks.
 //
 //   - The fork keeps the original's visibility: a public paste forks into
 //     a public one, an unlisted into an unlisted one, and a private paste
@@ -36,17 +37,21 @@ func (s *Service) Fork(ctx context.Context, v Viewer, id ID) (Created, error) {
 	case orig.Visibility == Private && !v.SignedIn():
 		return Created{}, FieldError("visibility", "sign in to fork a private paste: it becomes a private paste of yours")
 	}
-	body, err := s.Body(ctx, orig)
+	// Every file of the newest revision, by name and syntax; the bodies
+	// go under the fork's own keys.
+	files := FilesOf(orig)
+	bodies, err := s.readFiles(ctx, files)
 	if err != nil {
 		return Created{}, err
 	}
 	in := CreateInput{
 		Title:      orig.Title,
-		Content:    body,
-		Syntax:     orig.Syntax,
 		Visibility: orig.Visibility,
 		Tags:       orig.Tags,
 		forkOf:     orig.ID,
+	}
+	for i, f := range files {
+		in.Files = append(in.Files, FileInput{Name: f.Name, Content: bodies[i], Syntax: f.Syntax})
 	}
 	return s.Create(ctx, v, in)
 }

@@ -211,6 +211,28 @@ func TestForks(t *testing.T) {
 		t.Error("a public original is not named to everyone")
 	}
 
+	// Every file is copied, under the fork's own keys.
+	multi, err := e.svc.Create(ctx, alice, paste.CreateInput{Title: "two files", Files: []paste.FileInput{
+		{Name: "main.go", Content: []byte("package main\n")}, {Name: "README.md", Content: []byte("# hi\n")},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mf, err := e.svc.Fork(ctx, bob, multi.Paste.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mfRead, bodies, err := e.svc.OpenFiles(ctx, bob, mf.Paste.ID)
+	if err != nil || len(mfRead.Files) != 2 || mfRead.Files[0].Name != "main.go" || mfRead.Files[1].Name != "README.md" ||
+		string(bodies[0]) != "package main\n" || string(bodies[1]) != "# hi\n" || mfRead.Files[1].Syntax != "markdown" {
+		t.Fatalf("fork of two files: %+v %q %v", mfRead.Files, bodies, err)
+	}
+	for i, f := range mfRead.Files {
+		if f.BlobKey == multi.Paste.Files[i].BlobKey {
+			t.Errorf("file %s shares its body key with the original", f.Name)
+		}
+	}
+
 	// A fork of a fork counts on its own original only.
 	if _, err := e.svc.Fork(ctx, alice, f.ID); err != nil {
 		t.Fatal(err)
