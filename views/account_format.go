@@ -170,3 +170,14 @@ func DeviceLabel(ua string) string {
 	}
 	return name
 }
+
+// recoveryLeft says how many recovery codes are unused.
+func recoveryLeft(n int) string {
+	switch n {
+	case 0:
+		return "No recovery codes left: turn two-factor sign-in off and on again for new ones."
+	case 1:
+		return "1 recovery code left."
+	}
+	return strconv.Itoa(n) + " recovery codes left."
+}

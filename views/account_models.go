@@ -70,6 +70,15 @@ type SettingsView struct {
 	// TokenErrors are the create-token form's errors ("name", and "" for the
 	// form as a whole).
 	TokenErrors map[string]string
+
+	// TwoFactor is "off", "pending" (a secret to confirm: TOTPSecret and
+	// the QR code) or "on" (RecoveryLeft codes unused). RecoveryCodes are
+	// the codes just made, shown this once; TwoFactorErrors the forms'.
+	TwoFactor       string
+	TOTPSecret      string
+	RecoveryLeft    int
+	RecoveryCodes   []string
+	TwoFactorErrors map[string]string
 }
 
 // SessionView is one signed-in browser session of the account.

@@ -101,6 +101,7 @@ type Repository interface {
 	RevokeInvite(ctx context.Context, id int64, now time.Time) (bool, error)
 
 	ExternalRepository
+	TwoFactorRepository
 }
 
 // Username rules: 3 to 32 characters, letters, digits, _ and -, starting with

@@ -116,12 +116,16 @@ func (h *handler) token(c *fiber.Ctx) error {
 	var in struct {
 		Username string `json:"username"`
 		Password string `json:"password"`
+		OTP      string `json:"otp"` // a TOTP or recovery code, for accounts with two-factor sign-in
 	}
 	if err := decodeJSON(c.Body(), &in); err != nil {
 		return err
 	}
 	u, err := h.Accounts.Authenticate(c.UserContext(), in.Username, in.Password, paste.ClientAddr(c.UserContext()))
 	if err != nil {
+		return err
+	}
+	if err := h.Accounts.CheckSecondFactor(c.UserContext(), u.ID, in.OTP, paste.ClientAddr(c.UserContext())); err != nil {
 		return err
 	}
 	pair, err := h.Accounts.IssueTokens(c.UserContext(), u.ID, "")

@@ -53,6 +53,7 @@ func Status(err error) (int, Error) {
 	var ferr *fiber.Error
 	var fe *fieldError
 	var refused *account.RefusedError
+	var second *account.SecondFactorError
 	switch {
 	case errors.As(err, &verr):
 		return fiber.StatusUnprocessableEntity, Error{Code: "validation_failed", Message: "some fields are invalid", Fields: verr.Fields}
@@ -62,6 +63,8 @@ func Status(err error) (int, Error) {
 		return rerr.status, Error{Code: rerr.code, Message: rerr.message}
 	case errors.As(err, &refused):
 		return fiber.StatusForbidden, Error{Code: refused.Code, Message: refused.Message}
+	case errors.As(err, &second):
+		return fiber.StatusUnauthorized, Error{Code: second.Code, Message: second.Message}
 	case errors.Is(err, account.ErrInvalidToken):
 		return fiber.StatusUnauthorized, Error{Code: "invalid_token", Message: "the bearer token is invalid, expired or revoked"}
 	case errors.Is(err, account.ErrBadCredentials):

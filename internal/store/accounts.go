@@ -350,3 +350,67 @@ func (s Accounts) InsertUserWithIdentity(ctx context.Context, u account.User, id
 	})
 	return out, err
 }
+
+// UserTOTP implements account.TwoFactorRepository.
+func (s Accounts) UserTOTP(ctx context.Context, userID int64) (account.TOTP, error) {
+	r, err := s.q.UserTOTP(ctx, userID)
+	if err != nil {
+		return account.TOTP{}, translate(err)
+	}
+	return account.TOTP{Secret: r.Secret, Enabled: r.EnabledAt != nil, LastStep: r.LastStep}, nil
+}
+
+// SetPendingTOTP implements account.TwoFactorRepository.
+func (s Accounts) SetPendingTOTP(ctx context.Context, userID int64, secret string, now time.Time) error {
+	return translate(s.q.SetPendingTOTP(ctx, dbgen.SetPendingTOTPParams{UserID: userID, Secret: secret, CreatedAt: now}))
+}
+
+// EnableTOTP implements account.TwoFactorRepository, in one transaction.
+func (s Accounts) EnableTOTP(ctx context.Context, userID, step int64, hashes [][]byte, now time.Time) (bool, error) {
+	var done bool
+	err := s.inTx(ctx, func(q *dbgen.Queries) error {
+		n, err := q.EnableTOTP(ctx, dbgen.EnableTOTPParams{UserID: userID, Step: step, Now: now})
+		if err != nil || n == 0 {
+			return translate(err)
+		}
+		if err := q.DeleteRecoveryCodes(ctx, userID); err != nil {
+			return translate(err)
+		}
+		for _, h := range hashes {
+			if err := q.InsertRecoveryCode(ctx, dbgen.InsertRecoveryCodeParams{UserID: userID, CodeHash: h}); err != nil {
+				return translate(err)
+			}
+		}
+		done = true
+		return nil
+	})
+	return done, err
+}
+
+// UseTOTPStep implements account.TwoFactorRepository.
+func (s Accounts) UseTOTPStep(ctx context.Context, userID, step int64) (bool, error) {
+	n, err := s.q.UseTOTPStep(ctx, dbgen.UseTOTPStepParams{UserID: userID, Step: step})
+	return n > 0, translate(err)
+}
+
+// UseRecoveryCode implements account.TwoFactorRepository.
+func (s Accounts) UseRecoveryCode(ctx context.Context, userID int64, hash []byte, now time.Time) (bool, error) {
+	n, err := s.q.UseRecoveryCode(ctx, dbgen.UseRecoveryCodeParams{UserID: userID, CodeHash: hash, Now: now})
+	return n > 0, translate(err)
+}
+
+// RecoveryCodesLeft implements account.TwoFactorRepository.
+func (s Accounts) RecoveryCodesLeft(ctx context.Context, userID int64) (int, error) {
+	n, err := s.q.CountRecoveryCodes(ctx, userID)
+	return int(n), translate(err)
+}
+
+// DisableTOTP implements account.TwoFactorRepository.
+func (s Accounts) DisableTOTP(ctx context.Context, userID int64) error {
+	return s.inTx(ctx, func(q *dbgen.Queries) error {
+		if err := q.DeleteTOTP(ctx, userID); err != nil {
+			return translate(err)
+		}
+		return translate(q.DeleteRecoveryCodes(ctx, userID))
+	})
+}

@@ -152,10 +152,7 @@ func (a *App) login(c *fiber.Ctx) error {
 	case err != nil:
 		return err
 	}
-	if err := a.signIn(c, u.ID); err != nil {
-		return err
-	}
-	return redirect(c, f.Next)
+	return a.finishSignIn(c, u.ID, f.Next)
 }
 
 func (a *App) register(c *fiber.Ctx) error {

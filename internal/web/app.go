@@ -152,6 +152,7 @@ func New(d Deps, o Options) *App {
 	a.Post("/register", a.limitRegistration, a.register)
 	a.Post("/logout", a.logout)
 	a.registerOIDC()
+	a.registerTwoFactor()
 	a.Get("/settings", a.settings)
 	a.Post("/settings/password", a.changePassword)
 	a.Post("/settings/sessions/revoke-others", a.endOtherSessions)

@@ -282,13 +282,15 @@ func (a *App) oidcCallback(c *fiber.Ctx) error {
 	case err != nil:
 		return err
 	}
-	if err := a.signIn(c, u.ID); err != nil {
-		return err
-	}
 	if created {
+		if err := a.signIn(c, u.ID); err != nil {
+			return err
+		}
 		a.flash(c, "registered")
+		return c.Redirect(flow.Next, fiber.StatusSeeOther)
 	}
-	return c.Redirect(flow.Next, fiber.StatusSeeOther)
+	// An account with two-factor sign-in on asks for its code here too.
+	return a.finishSignIn(c, u.ID, flow.Next)
 }
 
 func externalRefusal(err *account.RefusedError) string {

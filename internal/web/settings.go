@@ -28,6 +28,9 @@ func (a *App) settingsView(c *fiber.Ctx, v paste.Viewer) (views.SettingsView, er
 		return views.SettingsView{}, err
 	}
 	sv := views.SettingsView{Username: u.Username, Email: u.Email, JoinedAt: u.CreatedAt}
+	if err := a.twoFactorView(c, v.UserID, &sv); err != nil {
+		return views.SettingsView{}, err
+	}
 	for _, s := range list {
 		sv.Sessions = append(sv.Sessions, views.SessionView{
 			ID: s.ID, UserAgent: s.UserAgent, IP: s.IP, CreatedAt: s.CreatedAt, LastSeenAt: s.LastSeenAt, Current: s.Current,

@@ -90,6 +90,16 @@ type JobRun struct {
 	Runs    int64
 }
 
+type PasswordReset struct {
+	ID        int64
+	UserID    int64
+	TokenHash []byte
+	CreatedBy *int64
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	UsedAt    *time.Time
+}
+
 type Paste struct {
 	ID               string
 	OwnerID          *int64
@@ -185,6 +195,12 @@ type RateLimit struct {
 	PrevHits    int32
 	Allowed     bool
 	ExpiresAt   time.Time
+}
+
+type RecoveryCode struct {
+	UserID   int64
+	CodeHash []byte
+	UsedAt   *time.Time
 }
 
 type RefreshToken struct {
@@ -288,4 +304,12 @@ type UserIdentity struct {
 	UserID     int64
 	CreatedAt  time.Time
 	LastUsedAt time.Time
+}
+
+type UserTotp struct {
+	UserID    int64
+	Secret    string
+	CreatedAt time.Time
+	EnabledAt *time.Time
+	LastStep  int64
 }

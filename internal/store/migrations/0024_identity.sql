@@ -28,3 +28,35 @@ CREATE TABLE user_identities (
     PRIMARY KEY (issuer, subject)
 );
 CREATE INDEX user_identities_user_id_idx ON user_identities (user_id);
+
+-- Two-factor sign-in with a TOTP app. The secret is pending until its
+-- owner confirms a code (enabled_at set); last_step is the time step of
+-- the last code accepted, so a code works once.
+CREATE TABLE user_totp (
+    user_id    bigint      PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+    secret     text        NOT NULL,
+    created_at timestamptz NOT NULL,
+    enabled_at timestamptz,
+    last_step  bigint      NOT NULL DEFAULT 0
+);
+
+-- One-use recovery codes for when the app is lost; only SHA-256 kept.
+CREATE TABLE recovery_codes (
+    user_id   bigint      NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    code_hash bytea       NOT NULL,
+    used_at   timestamptz,
+    PRIMARY KEY (user_id, code_hash)
+);
+
+-- One-use password reset links (an admin's, or asked for by e-mail);
+-- only SHA-256 of the token kept.
+CREATE TABLE password_resets (
+    id         bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    user_id    bigint      NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    token_hash bytea       NOT NULL UNIQUE,
+    created_by bigint      REFERENCES users (id) ON DELETE SET NULL,
+    created_at timestamptz NOT NULL,
+    expires_at timestamptz NOT NULL,
+    used_at    timestamptz
+);
+CREATE INDEX password_resets_user_id_idx ON password_resets (user_id);
