@@ -2,10 +2,8 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -18,7 +16,6 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
-	"unicode/utf8"
 
 	"golang.org/x/term"
 )
@@ -167,52 +164,28 @@ type createRequest struct {
 	tags                                         []string
 }
 
-// create sends one paste. The body is streamed as the raw body of the
-// request with the options as query parameters; with tags it goes as JSON
-// (tags are a JSON array), which needs UTF-8 text.
+// create sends one paste: the body streamed as the raw body of the
+// request, with the options (tags comma-separated) as query parameters.
 func (s *session) create(ctx context.Context, in createRequest, body io.Reader) (pasteJSON, error) {
-	var resp *http.Response
-	var err error
+	q := url.Values{}
+	for k, v := range map[string]string{"title": in.title, "syntax": in.syntax, "visibility": in.visibility, "expires_in": in.expires, "filename": in.filename} {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	if in.burn {
+		q.Set("burn_after_reading", "true")
+	}
 	if len(in.tags) > 0 {
-		b, err := io.ReadAll(body)
-		if err != nil {
-			return pasteJSON{}, err
-		}
-		if !utf8.Valid(b) {
-			return pasteJSON{}, usageError("--tag needs a text paste; this one is binary")
-		}
-		req := map[string]any{"content": string(b), "tags": in.tags}
-		for k, v := range map[string]string{"title": in.title, "syntax": in.syntax, "visibility": in.visibility, "expires_in": in.expires} {
-			if v != "" {
-				req[k] = v
-			}
-		}
-		if in.burn {
-			req["burn_after_reading"] = true
-		}
-		j, _ := json.Marshal(req)
-		resp, err = s.client.do(ctx, http.MethodPost, "/api/v1/pastes", bytes.NewReader(j), http.Header{"Content-Type": {"application/json"}})
-		if err != nil {
-			return pasteJSON{}, err
-		}
-	} else {
-		q := url.Values{}
-		for k, v := range map[string]string{"title": in.title, "syntax": in.syntax, "visibility": in.visibility, "expires_in": in.expires, "filename": in.filename} {
-			if v != "" {
-				q.Set(k, v)
-			}
-		}
-		if in.burn {
-			q.Set("burn_after_reading", "true")
-		}
-		path := "/api/v1/pastes"
-		if len(q) > 0 {
-			path += "?" + q.Encode()
-		}
-		resp, err = s.client.do(ctx, http.MethodPost, path, body, http.Header{"Content-Type": {"application/octet-stream"}})
-		if err != nil {
-			return pasteJSON{}, err
-		}
+		q.Set("tags", strings.Join(in.tags, ","))
+	}
+	path := "/api/v1/pastes"
+	if len(q) > 0 {
+		path += "?" + q.Encode()
+	}
+	resp, err := s.client.do(ctx, http.MethodPost, path, body, http.Header{"Content-Type": {"application/octet-stream"}})
+	if err != nil {
+		return pasteJSON{}, err
 	}
 	defer resp.Body.Close()
 	var p pasteJSON

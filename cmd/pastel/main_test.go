@@ -260,21 +260,20 @@ func testOptions(t *testing.T, base string) {
 		t.Fatalf("paste = %v", meta)
 	}
 
-	// --tag sends tags as JSON: a server that has them keeps them; one
-	// that does not says so, and the client shows its words (exit 1).
-	code, out, errOut := c.run("tagged\n", "--tag", "Logs", "--tag", "ci")
-	switch code {
-	case exitOK:
-		_, meta := apiPaste(t, base, idOf(strings.TrimSpace(out)), "")
-		if tags := fmt.Sprint(meta["tags"]); tags != "[logs ci]" && tags != "[ci logs]" {
-			t.Errorf("tags = %s, want logs and ci", tags)
-		}
-	case exitRefused:
-		if !strings.Contains(errOut, "tags") || out != "" {
-			t.Errorf("--tag refused with %q", errOut)
-		}
-	default:
-		t.Errorf("--tag: exit %d %q", code, errOut)
+	// --tag (repeated) keeps the tags, lower-cased and sorted by the
+	// server, on text and binary pastes alike; a tag the server refuses
+	// is its words on standard error (exit 1).
+	link = strings.TrimSpace(c.mustRun("tagged\n", "--tag", "Logs", "--tag", "ci"))
+	if _, meta := apiPaste(t, base, idOf(link), ""); fmt.Sprint(meta["tags"]) != "[ci logs]" {
+		t.Errorf("tags = %v, want [ci logs]", meta["tags"])
+	}
+	link = strings.TrimSpace(c.mustRun("\x00\xff binary", "--tag", "blob"))
+	if _, meta := apiPaste(t, base, idOf(link), ""); fmt.Sprint(meta["tags"]) != "[blob]" {
+		t.Errorf("binary paste tags = %v, want [blob]", meta["tags"])
+	}
+	code, out, errOut := c.run("x\n", "--tag", "no!")
+	if code != exitRefused || out != "" || !strings.Contains(errOut, "tags") {
+		t.Errorf("--tag no!: exit %d, out %q, err %q", code, out, errOut)
 	}
 
 	// Burn after reading: the first get has it, the second finds nothing.
