@@ -20,9 +20,6 @@ const (
 	// maxDiffHighlightBytes is how much of a diff's lines is highlighted,
 	// all files together; past it lines are shown plain.
 	maxDiffHighlightBytes = 128 << 10
-	// maxDiffHighlightTime bounds the lexing of one diff (and the
-	// highlighter's own budget, when smaller); past it lines are plain.
-	maxDiffHighlightTime = 200 * time.Millisecond
 	// diffLead is how many lines before a hunk are lexed with it (and not
 	// shown), so a hunk inside a comment or string starts right.
 	diffLead = 20
@@ -87,7 +84,7 @@ func (d *Diffs) Diff(ctx context.Context, from, to []paste.DiffSource, mode past
 
 // pageFiles turns the changed files of fds into page sections.
 func (d *Diffs) pageFiles(fds []diff.FileDiff, a, b []diff.File) []paste.FileDiff {
-	w := diffWork{hl: d.hl, lines: MaxDiffLines, bytes: maxDiffHighlightBytes, deadline: time.Now().Add(min(d.hl.opts.HighlightBudget, maxDiffHighlightTime))}
+	w := diffWork{hl: d.hl, lines: MaxDiffLines, bytes: maxDiffHighlightBytes, deadline: time.Now().Add(d.hl.opts.HighlightBudget)}
 	var out []paste.FileDiff
 	for _, f := range fds {
 		if f.Status == diff.Unchanged {
