@@ -16,6 +16,9 @@
 //     body, so nothing there needs forgetting.
 //   - Bodies keeps small bodies by blob key (it decorates paste.Blobs); a
 //     key names one body for ever.
+//   - Diffs keeps diffs of revisions and pastes by the files compared
+//     (names, syntaxes, blob keys) and mode (Diffs.Differ decorates
+//     paste.Differ); blob keys never change, so nothing needs forgetting.
 //
 // Every key is the cache's own copy (strings are cloned or built afresh),
 // never a view into memory the web server reuses. Each cache counts its
