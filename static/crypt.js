@@ -12,7 +12,10 @@
  *
  * Envelope: JSON {v:1, iv, ct[, salt, iter]}, standard base64 fields. With
  * a password the AES key is PBKDF2-SHA256(key ‖ UTF-8 password, salt,
- * iter ≥ 600000, 256 bits). */
+ * iter ≥ 600000, 256 bits).
+ *
+ * It also brings the credential warning (#secret-warning) into view when a
+ * form comes back held by it. */
 (function () {
   "use strict";
 
@@ -183,6 +186,17 @@
       say("The key is missing from this link: open the full link, including the part after #. The server never had the key, so it cannot help.");
       return;
     }
+    // The "Created" notice names the paste's link: the link that opens it
+    // is that one with its key, which only this browser knows.
+    var created = document.getElementById("created-url");
+    if (created && created.getAttribute("href").indexOf("#") < 0) {
+      var full = created.getAttribute("href") + "#" + key;
+      created.setAttribute("href", full);
+      created.textContent = full;
+      var lead = created.closest("[data-testid=created-notice]");
+      var note = lead && lead.querySelector("p");
+      if (note) note.textContent = "Share this whole link: the key after # opens the paste, and the server cannot give it to you again.";
+    }
     if (!env.salt) {
       decrypt(env, key, "").then(show, function () { say("This key does not open this paste: check that the link was copied whole."); });
       return;
@@ -204,6 +218,10 @@
   }
 
   function init(root) {
+    // A form held back by the credential warning: show the warning first
+    // (after the text area's autofocus, which would scroll past it).
+    var warning = root.querySelector("#secret-warning");
+    if (warning) setTimeout(function () { warning.focus(); warning.scrollIntoView({ block: "start" }); }, 0);
     root.querySelectorAll("[data-encrypt-option]").forEach(function (el) {
       if (!el.hasAttribute("data-encrypt-ready")) { el.setAttribute("data-encrypt-ready", ""); setupForm(el); }
     });
