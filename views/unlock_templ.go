@@ -49,14 +49,14 @@ func PasswordPromptPage(p Page, f PasswordPrompt) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<div class=\"narrow\"><section class=\"card\" data-testid=\"password-prompt\"><p><span class=\"badge\">Password</span></p><h1>This paste needs a password</h1><p class=\"lead\">Its owner protected it with a password. Enter it to read the paste; this browser then remembers it for this session.</p><form method=\"post\" action=\"")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<div class=\"narrow\"><section class=\"card\" data-testid=\"password-prompt\"><p><span class=\"badge\">Password</span></p><h1>This paste needs a password</h1><p class=\"lead\">Its owner protected it with a password. Enter it to read the paste; this browser then remembers it for this session.</p><form class=\"unlock-form\" method=\"post\" action=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var3 string
 			templ_7745c5c3_Var3, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL(f.Action)).ResolveURL(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/unlock.templ`, Line: 21, Col: 56}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/unlock.templ`, Line: 21, Col: 76}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var3)
 			if templ_7745c5c3_Err != nil {
