@@ -124,3 +124,11 @@ func diffFileAnchor(i int) string { return "diff-" + strconv.Itoa(i+1) }
 
 // revisionCount is a paste's number of revisions, for its link.
 func revisionCount(n int32) string { return strconv.Itoa(int(n)) }
+
+// currentPage is the aria-current of a tab: "page" for the one shown.
+func currentPage(current bool) string {
+	if current {
+		return "page"
+	}
+	return "false"
+}

@@ -11,6 +11,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"pastel/internal/browsertest"
+	"pastel/internal/paste"
 )
 
 // TestBrowserRevisionsDiff: a three-file paste has one file edited; its
@@ -110,6 +111,7 @@ func TestBrowserRevisionsDiff(t *testing.T) {
 	)
 	check(state(), true)
 
+	patch := e.createAs(alice, paste.CreateInput{Title: "fix.diff", Content: []byte("diff --git a/steps.go b/steps.go\n--- a/steps.go\n+++ b/steps.go\n@@ -20,3 +20,3 @@\n func step19() error { return nil }\n-func step20() error { return check(20) }\n+func step20() error { return checkTwice(20) }\n func step21() error { return nil }\n")})
 	for _, width := range []int64{390, 1280} {
 		for _, scheme := range []string{"light", "dark"} {
 			browsertest.Do(t, ctx, chromedp.EmulateViewport(width, 900), colourScheme(scheme))
@@ -118,6 +120,7 @@ func TestBrowserRevisionsDiff(t *testing.T) {
 			checkLayout(t, ctx, e.base+"/"+id+"/diff?from=1&to=2", "revisions/diff-unified-"+suffix)
 			checkLayout(t, ctx, e.base+"/"+id+"/diff?from=1&to=2&view=split", "revisions/diff-split-"+suffix)
 			checkLayout(t, ctx, e.base+"/"+id+"/revisions/1", "revisions/old-"+suffix)
+			checkLayout(t, ctx, e.base+"/"+string(patch.ID), "revisions/diff-paste-"+suffix)
 		}
 	}
 	if p := b.Problems(); len(p) > 0 {

@@ -190,6 +190,9 @@ func TestRevisionsPages(t *testing.T) {
 		if resp.StatusCode != http.StatusOK {
 			t.Fatalf("GET %s = %d", path, resp.StatusCode)
 		}
+		if cur := doc.Find(`[data-testid="view-split"]`).AttrOr("aria-current", ""); (cur == "page") != split {
+			t.Errorf("GET %s: the side-by-side tab's aria-current = %q", path, cur)
+		}
 		table := doc.Find(`[data-testid="diff-table"]`)
 		if split != table.HasClass("diff-split") || table.Length() != 1 {
 			t.Errorf("GET %s: table classes %q", path, table.AttrOr("class", ""))
@@ -248,5 +251,28 @@ func TestRevisionsPages(t *testing.T) {
 	}
 	if resp, _ := e.userGet(nil, "/diff?a="+string(q.ID)+"&b="+id+"&view=split"); resp.StatusCode != http.StatusOK {
 		t.Errorf("diff page of two pastes = %d", resp.StatusCode)
+	}
+}
+
+// TestDiffPastePage: a paste whose syntax is diff shows its added, removed
+// and hunk lines with their own classes, which chroma.css colours.
+func TestDiffPastePage(t *testing.T) {
+	e := newEnv(t)
+	p := e.create(paste.CreateInput{Content: []byte("--- a/x.txt\n+++ b/x.txt\n@@ -1,2 +1,2 @@\n same\n-old <line>\n+new <line>\n")})
+	if p.Syntax != "diff" {
+		t.Fatalf("syntax = %q, want diff detected", p.Syntax)
+	}
+	_, body := e.get("/" + string(p.ID))
+	doc := parse(t, body)
+	for sel, want := range map[string]string{
+		".line.d-file": "--- a/x.txt", ".line.d-hunk": "@@ -1,2 +1,2 @@", ".line.d-del": "-old <line>", ".line.d-add": "+new <line>",
+	} {
+		if got := strings.TrimSpace(doc.Find(sel).First().Find(".cl").Text()); got != want {
+			t.Errorf("%s = %q, want %q", sel, got, want)
+		}
+	}
+	_, css := e.get(doc.Find(`link[href*="chroma"]`).AttrOr("href", ""))
+	if !strings.Contains(string(css), ".chroma .line.d-add") {
+		t.Error("chroma.css does not colour added lines")
 	}
 }
