@@ -46,3 +46,9 @@ WHERE r.token_hash = sqlc.arg(token_hash) AND r.used_at IS NULL AND r.expires_at
 UPDATE password_resets SET used_at = sqlc.arg(now)::timestamptz
 WHERE token_hash = sqlc.arg(token_hash) AND used_at IS NULL AND expires_at > sqlc.arg(now)
 RETURNING user_id;
+
+-- name: UsersByEmail :many
+SELECT * FROM users
+WHERE lower(email) = lower(sqlc.arg(email)) AND disabled_at IS NULL AND deleted_at IS NULL
+ORDER BY id
+LIMIT 5;

@@ -44,6 +44,8 @@ type AuthForm struct {
 	// button; "" when none is configured. OIDCURL starts its sign-in.
 	OIDCName string
 	OIDCURL  string
+	// CanReset offers "Forgot your password?" (SMTP is configured).
+	CanReset bool
 }
 
 // SettingsView is the account settings page (GET /settings).

@@ -14,6 +14,8 @@ const (
 	DeleteAccountID = "delete-account"
 	// NewInviteID holds an invite link just made; its Copy button names it.
 	NewInviteID = "new-invite"
+	// NewResetID holds a password reset link just made.
+	NewResetID = "new-reset"
 )
 
 // AdminView is what every /admin tab shows around its list.
@@ -38,6 +40,10 @@ type AdminView struct {
 	NewInviteURL string
 	InviteNote   string
 	InviteErrors map[string]string
+	// NewResetURL is a password reset link just made for ResetFor, shown
+	// once on the users tab.
+	NewResetURL string
+	ResetFor    string
 }
 
 func adminInviteRevokeURL(id int64) string {

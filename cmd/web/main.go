@@ -31,6 +31,7 @@ import (
 	"pastel/internal/blob"
 	"pastel/internal/config"
 	"pastel/internal/logging"
+	"pastel/internal/mail"
 	"pastel/internal/metrics"
 	"pastel/internal/paste"
 	"pastel/internal/ratelimit"
@@ -120,7 +121,7 @@ func newLogger(w io.Writer, terminal bool, cfg config.Config) *slog.Logger {
 }
 
 // adminUsage lists the admin commands.
-const adminUsage = "usage: web admin grant|revoke USERNAME | web admin invite [-expires 7d] [-note TEXT]"
+const adminUsage = "usage: web admin grant|revoke USERNAME | web admin invite [-expires 7d] [-note TEXT] | web admin reset-link [-expires 24h] USERNAME"
 
 // adminCommand grants or revokes the admin role: `web admin grant NAME`.
 // Admins are made only here, never through the web. `web admin invite`
@@ -128,6 +129,9 @@ const adminUsage = "usage: web admin grant|revoke USERNAME | web admin invite [-
 func adminCommand(ctx context.Context, cfg config.Config, args []string) error {
 	if len(args) > 0 && args[0] == "invite" {
 		return inviteCommand(ctx, cfg, args[1:])
+	}
+	if len(args) > 0 && args[0] == "reset-link" {
+		return resetLinkCommand(ctx, cfg, args[1:])
 	}
 	if len(args) != 2 || (args[0] != "grant" && args[0] != "revoke") {
 		return errors.New(adminUsage)
@@ -173,6 +177,45 @@ func inviteCommand(ctx context.Context, cfg config.Config, args []string) error 
 			fmt.Fprintf(os.Stderr, "note: REGISTRATION is %s here; the link is needed only with REGISTRATION=invite\n", cfg.Registration)
 		}
 		fmt.Fprintf(os.Stderr, "one use, until %s\n", inv.ExpiresAt.Format("2006-01-02 15:04 MST"))
+		return nil
+	})
+}
+
+// mailer sends password reset links when SMTP_HOST is set; nil otherwise.
+func mailer(cfg config.Config) account.Mailer {
+	if cfg.SMTP.Host == "" {
+		return nil
+	}
+	return &mail.SMTP{
+		Host: cfg.SMTP.Host, Port: cfg.SMTP.Port, From: cfg.SMTP.From,
+		Username: cfg.SMTP.Username, Password: cfg.SMTP.Password.Reveal(),
+	}
+}
+
+// resetLinkCommand prints a one-use password reset link for USERNAME:
+// `web admin reset-link [-expires 24h] USERNAME`.
+func resetLinkCommand(ctx context.Context, cfg config.Config, args []string) error {
+	fs := flag.NewFlagSet("web admin reset-link", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	expires := fs.String("expires", "24h", "how long the link works: 30m, 24h, 2d …")
+	if err := fs.Parse(args); err != nil || fs.NArg() != 1 {
+		return errors.New(adminUsage)
+	}
+	ttl, err := parseDays(*expires)
+	if err != nil {
+		return fmt.Errorf("-expires %q: %w", *expires, err)
+	}
+	return withPool(ctx, cfg, func(pool *pgxpool.Pool) error {
+		accounts := account.NewService(store.New(pool).Accounts(), account.Options{})
+		token, u, err := accounts.CreateResetLink(ctx, fs.Arg(0), 0, ttl)
+		if errors.Is(err, paste.ErrNotFound) {
+			return fmt.Errorf("no active user named %q", fs.Arg(0))
+		}
+		if err != nil {
+			return err
+		}
+		fmt.Println(web.ResetURL(cfg.BaseURL.String(), token))
+		fmt.Fprintf(os.Stderr, "one use, for %s, until %s; it signs out every session of the account\n", u.Username, time.Now().Add(ttl).Format("2006-01-02 15:04 MST"))
 		return nil
 	})
 }
@@ -354,6 +397,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 			Snapshots:   readCache,
 			Lists:       readCache.Lists(),
 			Metrics:     requestMetrics,
+			Mailer:      mailer(cfg),
 		}, web.Options{
 			BaseURL:        cfg.BaseURL,
 			MaxPasteBytes:  cfg.MaxPasteBytes,

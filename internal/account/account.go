@@ -102,6 +102,7 @@ type Repository interface {
 
 	ExternalRepository
 	TwoFactorRepository
+	ResetRepository
 }
 
 // Username rules: 3 to 32 characters, letters, digits, _ and -, starting with

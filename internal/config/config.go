@@ -110,6 +110,18 @@ type Config struct {
 	// OIDC, when Issuer is set, adds sign-in through an OpenID Connect
 	// provider beside passwords.
 	OIDC OIDC
+	// SMTP, when Host is set, lets users ask for a password reset link by
+	// e-mail.
+	SMTP SMTP
+}
+
+// SMTP is the mail server for password reset e-mails.
+type SMTP struct {
+	Host     string
+	Port     int
+	From     string
+	Username string
+	Password Secret
 }
 
 // OIDC configures sign-in with an OpenID Connect provider; the redirect
@@ -189,6 +201,13 @@ func Load(getenv func(string) string) (Config, error) {
 			ClientSecret: l.secret("OIDC_CLIENT_SECRET", ""),
 			Name:         l.str("OIDC_NAME", ""),
 		},
+		SMTP: SMTP{
+			Host:     l.str("SMTP_HOST", ""),
+			Port:     l.whole("SMTP_PORT", 587, 1, "must be a port number"),
+			From:     l.str("SMTP_FROM", ""),
+			Username: l.str("SMTP_USERNAME", ""),
+			Password: l.secret("SMTP_PASSWORD", ""),
+		},
 	}
 	if u, err := url.Parse(c.DatabaseURL.Reveal()); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
 		l.bad("DATABASE_URL", "must be a postgres:// URL")
@@ -260,6 +279,14 @@ func Load(getenv func(string) string) (Config, error) {
 		}
 	} else if c.OIDC.ClientID != "" || c.OIDC.ClientSecret != "" {
 		l.bad("OIDC_ISSUER", "is required with OIDC_CLIENT_ID and OIDC_CLIENT_SECRET")
+	}
+	if c.SMTP.Host != "" {
+		if c.SMTP.Port > 65535 {
+			l.bad("SMTP_PORT", "must be a port number")
+		}
+		if at := strings.LastIndexByte(c.SMTP.From, '@'); at < 1 || strings.ContainsAny(c.SMTP.From, " \r\n<>") {
+			l.bad("SMTP_FROM", "is required with SMTP_HOST: the sender's address, such as pastel@example.org")
+		}
 	}
 	if c.RenderCacheBytes < 0 || c.RenderCacheBytes > 1<<34 {
 		l.bad("RENDER_CACHE_BYTES", "must be between 0 and 17179869184")

@@ -48,3 +48,22 @@ func TestOIDCSettings(t *testing.T) {
 		}
 	}
 }
+
+func TestSMTPSettings(t *testing.T) {
+	c, err := Load(env(map[string]string{"SMTP_HOST": "mail.example.org", "SMTP_FROM": "pastel@example.org", "SMTP_PASSWORD": "pw"}))
+	if err != nil || c.SMTP.Port != 587 || c.SMTP.Password.Reveal() != "pw" || c.SMTP.From != "pastel@example.org" {
+		t.Fatalf("SMTP = %+v, %v", c.SMTP, err)
+	}
+	for _, tc := range []struct {
+		env  map[string]string
+		name string
+	}{
+		{map[string]string{"SMTP_HOST": "mail.example.org"}, "SMTP_FROM"},
+		{map[string]string{"SMTP_HOST": "mail.example.org", "SMTP_FROM": "a@b", "SMTP_PORT": "70000"}, "SMTP_PORT"},
+		{map[string]string{"SMTP_HOST": "mail.example.org", "SMTP_FROM": "a@b", "SMTP_PORT": "smtp"}, "SMTP_PORT"},
+	} {
+		if _, err := Load(env(tc.env)); err == nil || !strings.Contains(err.Error(), tc.name) {
+			t.Errorf("%v: %v, want %s named", tc.env, err, tc.name)
+		}
+	}
+}

@@ -414,3 +414,58 @@ func (s Accounts) DisableTOTP(ctx context.Context, userID int64) error {
 		return translate(q.DeleteRecoveryCodes(ctx, userID))
 	})
 }
+
+// InsertPasswordReset implements account.ResetRepository.
+func (s Accounts) InsertPasswordReset(ctx context.Context, userID int64, hash []byte, createdBy int64, now, expires time.Time) error {
+	var by *int64
+	if createdBy != 0 {
+		by = &createdBy
+	}
+	_, err := s.q.InsertPasswordReset(ctx, dbgen.InsertPasswordResetParams{
+		UserID: userID, TokenHash: hash, CreatedBy: by, CreatedAt: now, ExpiresAt: expires,
+	})
+	return translate(err)
+}
+
+// PasswordResetUser implements account.ResetRepository.
+func (s Accounts) PasswordResetUser(ctx context.Context, hash []byte, now time.Time) (int64, error) {
+	id, err := s.q.PasswordResetUser(ctx, dbgen.PasswordResetUserParams{TokenHash: hash, Now: now})
+	return id, translate(err)
+}
+
+// ResetPassword implements account.ResetRepository: the link is used and
+// the password set in one transaction, ending every session and token.
+func (s Accounts) ResetPassword(ctx context.Context, hash []byte, newHash string, now time.Time) (int64, error) {
+	var userID int64
+	err := s.inTx(ctx, func(q *dbgen.Queries) error {
+		id, err := q.UsePasswordReset(ctx, dbgen.UsePasswordResetParams{TokenHash: hash, Now: now})
+		if err != nil {
+			return translate(err)
+		}
+		userID = id
+		if err := q.UpdatePassword(ctx, dbgen.UpdatePasswordParams{ID: id, PasswordHash: newHash, TokensValidAfter: now}); err != nil {
+			return translate(err)
+		}
+		if err := q.RevokeUserRefreshTokens(ctx, dbgen.RevokeUserRefreshTokensParams{UserID: id, Now: now}); err != nil {
+			return translate(err)
+		}
+		if err := q.DeleteUserAPITokens(ctx, id); err != nil {
+			return translate(err)
+		}
+		return translate(q.DeleteUserSessionsExcept(ctx, dbgen.DeleteUserSessionsExceptParams{UserID: &id, Keep: []byte{}}))
+	})
+	return userID, err
+}
+
+// UsersByEmail implements account.ResetRepository.
+func (s Accounts) UsersByEmail(ctx context.Context, email string) ([]account.User, error) {
+	rows, err := s.q.UsersByEmail(ctx, email)
+	if err != nil {
+		return nil, translate(err)
+	}
+	out := make([]account.User, len(rows))
+	for i, r := range rows {
+		out[i] = toUser(r)
+	}
+	return out, nil
+}

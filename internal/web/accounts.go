@@ -79,6 +79,7 @@ func (a *App) authForm(c *fiber.Ctx, mode string) views.AuthForm {
 	f := views.AuthForm{
 		Mode: mode, Next: safeNext(c.Query("next", c.FormValue("next"))), CSRFToken: csrfToken(c),
 		Registration: string(a.deps.Accounts.Registration()),
+		CanReset:     a.deps.Mailer != nil,
 	}
 	if a.registration() == account.RegistrationInvite {
 		f.Invite = c.Query("invite", c.FormValue("invite"))

@@ -27,6 +27,7 @@ func (a *App) registerAdmin() {
 	a.Post("/admin/users/:username/disable", a.adminDisable)
 	a.Post("/admin/users/:username/enable", a.adminEnable)
 	a.Post("/admin/users/:username/delete", a.adminDeleteUser)
+	a.Post("/admin/users/:username/reset-link", a.adminResetLink)
 	a.Post("/admin/reports/:rid/resolve", a.adminResolve)
 	a.Get("/admin/pastes", a.adminPastes)
 	a.Post("/admin/pastes/:id/visibility", a.adminPasteVisibility)

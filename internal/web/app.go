@@ -37,6 +37,7 @@ type Deps struct {
 	Snapshots   Snapshots            // rendered pages kept per paste; nil: every view renders
 	Lists       api.ListCache        // lists, searches and their answers kept for anonymous visitors; nil: none
 	Metrics     RequestMetrics       // records every request (METRICS_ADDR); nil: nothing is
+	Mailer      account.Mailer       // sends password reset links (SMTP_HOST); nil: no e-mail
 }
 
 // Snapshots keeps each paste's page as anonymous visitors see it, keyed by
@@ -153,6 +154,7 @@ func New(d Deps, o Options) *App {
 	a.Post("/logout", a.logout)
 	a.registerOIDC()
 	a.registerTwoFactor()
+	a.registerReset()
 	a.Get("/settings", a.settings)
 	a.Post("/settings/password", a.changePassword)
 	a.Post("/settings/sessions/revoke-others", a.endOtherSessions)

@@ -74,6 +74,8 @@ type envConfig struct {
 	budgets       *ratelimit.Budgets
 	// accounts tune the account service's options (registration policy).
 	accounts []func(*account.Options)
+	// deps tune the app's dependencies (a mailer).
+	deps []func(*web.Deps)
 	// pasteOptions adjust the paste service's options (expiry policy,
 	// password guess budgets) after the env's defaults are set.
 	pasteOptions []func(*paste.Options)
@@ -87,6 +89,11 @@ func withPasteOptions(f func(*paste.Options)) envOption {
 // withAccounts tunes the account service's options.
 func withAccounts(f func(*account.Options)) envOption {
 	return func(c *envConfig) { c.accounts = append(c.accounts, f) }
+}
+
+// withDeps tunes the app's dependencies.
+func withDeps(f func(*web.Deps)) envOption {
+	return func(c *envConfig) { c.deps = append(c.deps, f) }
 }
 
 // withRoutes adds test routes to the app before it serves.
@@ -203,12 +210,16 @@ func newEnv(t testing.TB, opts ...envOption) *env {
 		AddressWrites: ratelimit.PerMinute(cfg.rateLimits.AnonCreates),
 		Registrations: ratelimit.PerHour(cfg.registrations),
 	}, clk.Now)
-	app := web.New(web.Deps{
+	deps := web.Deps{
 		Pastes: svc, Accounts: accounts, Admin: admins, Sessions: sessionStore, Blobs: cfg.blobs, PingDB: st.Ping,
 		Syntaxes: syntaxes(), Assets: static.New(map[string][]byte{"chroma.css": []byte(render.CSS())}),
 		Idempotency: api.NewIdempotency(st.IdempotencyKeys(nil), []byte(strings.Repeat("i", 32))), Snapshots: rc,
 		Lists: rc.Lists(), Logger: cfg.logger,
-	}, webOptions(cfg, baseURL))
+	}
+	for _, f := range cfg.deps {
+		f(&deps)
+	}
+	app := web.New(deps, webOptions(cfg, baseURL))
 	e := &env{t: t, app: app, svc: svc, accounts: accounts, admin: admins, tokens: tokens, store: st, pool: pool, blobs: cfg.blobs, cache: rc, clock: clk, base: baseURL.String()}
 	if cfg.routes != nil {
 		cfg.routes(app)

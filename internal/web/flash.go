@@ -18,9 +18,10 @@ const (
 
 // flashMessages are the messages a flash cookie may name.
 var flashMessages = map[string]string{
-	"deleted":    "The paste was deleted.",
-	"signed_out": "You are signed out.",
-	"registered": "Welcome to Pastel. Your account is ready, and you are signed in.",
+	"deleted":        "The paste was deleted.",
+	"signed_out":     "You are signed out.",
+	"registered":     "Welcome to Pastel. Your account is ready, and you are signed in.",
+	"password_reset": "Your password was changed and every session signed out. Sign in with the new one.",
 }
 
 // setOnce sets a one-shot cookie for path that lives a few minutes at most.

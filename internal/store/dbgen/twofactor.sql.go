@@ -207,3 +207,40 @@ func (q *Queries) UserTOTP(ctx context.Context, userID int64) (UserTotp, error) 
 	)
 	return i, err
 }
+
+const usersByEmail = `-- name: UsersByEmail :many
+SELECT id, username, email, password_hash, is_admin, disabled_at, tokens_valid_after, created_at, deleted_at FROM users
+WHERE lower(email) = lower($1) AND disabled_at IS NULL AND deleted_at IS NULL
+ORDER BY id
+LIMIT 5
+`
+
+func (q *Queries) UsersByEmail(ctx context.Context, email string) ([]User, error) {
+	rows, err := q.db.Query(ctx, usersByEmail, email)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []User{}
+	for rows.Next() {
+		var i User
+		if err := rows.Scan(
+			&i.ID,
+			&i.Username,
+			&i.Email,
+			&i.PasswordHash,
+			&i.IsAdmin,
+			&i.DisabledAt,
+			&i.TokensValidAfter,
+			&i.CreatedAt,
+			&i.DeletedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
