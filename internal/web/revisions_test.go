@@ -3,10 +3,14 @@ package web_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/PuerkitoBio/goquery"
 
 	"pastel/internal/paste"
 )
@@ -274,5 +278,72 @@ func TestDiffPastePage(t *testing.T) {
 	_, css := e.get(doc.Find(`link[href*="chroma"]`).AttrOr("href", ""))
 	if !strings.Contains(string(css), ".chroma .line.d-add") {
 		t.Error("chroma.css does not colour added lines")
+	}
+}
+
+// TestRevisionsDiffFiles: an edit that renames a file, deletes one, adds
+// one and changes one shows as such in the API's diff (git's headers) and
+// on the page (a section per file with its status).
+func TestRevisionsDiffFiles(t *testing.T) {
+	e := newEnv(t)
+	alice := e.register("alice")
+	filesJSON := func(files ...[2]string) string {
+		var list []map[string]string
+		for _, f := range files {
+			list = append(list, map[string]string{"name": f[0], "content": f[1]})
+		}
+		b, err := json.Marshal(list)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return `{"title":"files","files":` + string(b) + `}`
+	}
+	body := "package main\n\n// One.\nfunc one() {}\n\n// Two.\nfunc two() {}\n"
+	id := e.apiPaste(alice, filesJSON(
+		[2]string{"a.go", body}, [2]string{"b.txt", "keep\n"}, [2]string{"gone.txt", "bye\n"}, [2]string{"edit.txt", "x\ny\n"}))
+	e.mustAPI(alice, "PATCH", "/api/v1/pastes/"+id, filesJSON(
+		[2]string{"renamed.go", body}, [2]string{"b.txt", "keep\n"}, [2]string{"edit.txt", "x\nz\n"}, [2]string{"new.txt", "hello\n"}), 200)
+	resp, text := e.apiJSON(alice, "GET", "/api/v1/pastes/"+id+"/diff?from=1&to=2", "")
+	if resp.StatusCode != 200 {
+		t.Fatalf("diff = %d %s", resp.StatusCode, text)
+	}
+	for _, want := range []string{
+		"diff --git a/a.go b/renamed.go\nsimilarity index 100%\nrename from a.go\nrename to renamed.go\n",
+		"diff --git a/edit.txt b/edit.txt\n--- a/edit.txt\n+++ b/edit.txt\n@@ -1,2 +1,2 @@\n x\n-y\n+z\n",
+		"diff --git a/new.txt b/new.txt\nnew file mode 100644\n--- /dev/null\n+++ b/new.txt\n@@ -0,0 +1 @@\n+hello\n",
+		"diff --git a/gone.txt b/gone.txt\ndeleted file mode 100644\n--- a/gone.txt\n+++ /dev/null\n@@ -1 +0,0 @@\n-bye\n",
+	} {
+		if !strings.Contains(string(text), want) {
+			t.Errorf("diff lacks %q:\n%s", want, text)
+		}
+	}
+	if strings.Contains(string(text), "b.txt") {
+		t.Errorf("an unchanged file is in the diff:\n%s", text)
+	}
+	_, page := e.userGet(alice, "/"+id+"/diff?from=1&to=2")
+	var got []string
+	parse(t, page).Find(`[data-testid="diff-file"]`).Each(func(_ int, s *goquery.Selection) {
+		got = append(got, s.AttrOr("data-status", "")+":"+s.Find(`[data-testid="diff-name"]`).Text())
+	})
+	if want := "[renamed:renamed.go modified:edit.txt added:new.txt deleted:gone.txt]"; fmt.Sprint(got) != want {
+		t.Errorf("page sections = %v, want %s", got, want)
+	}
+}
+
+// TestRevisionsPasswordPaste: a password paste's history needs its
+// password like the paste does.
+func TestRevisionsPasswordPaste(t *testing.T) {
+	e := newEnv(t)
+	alice := e.register("alice")
+	p := e.createAs(alice, paste.CreateInput{Content: []byte("a\n"), Password: "open sesame"})
+	e.edit(alice, p.ID, "b\n")
+	path := "/api/v1/pastes/" + string(p.ID) + "/revisions/1"
+	if resp, body := e.userGet(nil, path); resp.StatusCode != 401 || !strings.Contains(string(body), "password_required") {
+		t.Errorf("without the password: %d %s", resp.StatusCode, body)
+	}
+	req := httptest.NewRequest("GET", path, nil)
+	req.Header.Set("X-Paste-Password", "open sesame")
+	if resp, body := e.do(req); resp.StatusCode != 200 || !strings.Contains(string(body), `"content":"a\n"`) {
+		t.Errorf("with the password: %d %s", resp.StatusCode, body)
 	}
 }
