@@ -45,10 +45,13 @@ func (a *App) unlockPaste(c *fiber.Ctx) error {
 
 // unlockShared takes the password form of /s/{token}.
 func (a *App) unlockShared(c *fiber.Ctx) error {
-	_, id, err := a.sharedViewer(c)
+	// Giving the password is no read: it takes none of the link's views.
+	ctx := c.UserContext()
+	v, id, err := a.deps.Pastes.Shared(ctx, paste.ViewerFrom(ctx), c.Params("token"), false)
 	if err != nil {
 		return err
 	}
+	c.SetUserContext(paste.WithViewer(ctx, v))
 	return a.unlock(c, id, "/s/"+c.Params("token"))
 }
 
