@@ -530,7 +530,7 @@ func RegisterFormFragment(f AuthForm) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 39, "\" data-testid=\"password-input\"> <span class=\"field-hint\" id=\"password-hint\">At least 10 characters.</span>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 39, "\" data-testid=\"password-input\"> <span class=\"field-hint\" id=\"password-hint\">At least 10 characters, not one of the most common passwords.</span>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -303,7 +303,7 @@ func passwordSection(p Page, s SettingsView) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 25, "\" data-testid=\"new-password-input\"> <span class=\"field-hint\" id=\"new-password-hint\">At least 10 characters.</span>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 25, "\" data-testid=\"new-password-input\"> <span class=\"field-hint\" id=\"new-password-hint\">At least 10 characters, not one of the most common passwords.</span>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -3,11 +3,14 @@ package auth
 import (
 	"crypto/rand"
 	"crypto/subtle"
+	_ "embed" // the common password list
 	"encoding/base64"
 	"errors"
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/crypto/argon2"
@@ -228,7 +231,7 @@ func CheckPassword(pw string) string {
 	case n > MaxPasswordLen:
 		return fmt.Sprintf("must be at most %d characters", MaxPasswordLen)
 	}
-	return ""
+	return commonPassword(pw)
 }
 
 // PasteHashing returns the hashing of paste passwords (Argon2id with
@@ -241,4 +244,40 @@ func PasteHashing(params PasswordParams) (hash func(string) (string, error), ver
 		return ok && err == nil
 	}
 	return hash, verify
+}
+
+// commonPasswords are the 10,000 most common passwords, lower case, one a
+// line: the first 10,000 entries of zxcvbn's password frequency list
+// (data/passwords.txt of github.com/dropbox/zxcvbn, as shipped in
+// github.com/trustelem/zxcvbn v1.0.1; MIT licence), which zxcvbn counted
+// from Mark Burnett's ten million leaked passwords (released into the
+// public domain).
+//
+//go:embed common_passwords.txt
+var commonPasswordsText string
+
+var commonPasswords = sync.OnceValue(func() map[string]struct{} {
+	m := make(map[string]struct{}, 10000)
+	for _, line := range strings.Split(commonPasswordsText, "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			m[line] = struct{}{}
+		}
+	}
+	return m
+})
+
+// commonPassword says why pw is too guessable, or "": one of the most
+// common passwords in any case, or one with only digits, punctuation or
+// spaces added at its end (Password2024!).
+func commonPassword(pw string) string {
+	lower := strings.ToLower(pw)
+	common := commonPasswords()
+	if _, ok := common[lower]; ok {
+		return "is one of the most common passwords: choose another"
+	}
+	base := strings.TrimRightFunc(lower, func(r rune) bool { return unicode.IsDigit(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) || r == ' ' })
+	if _, ok := common[base]; ok && utf8.RuneCountInString(base) >= 4 {
+		return "is a common password with a few characters added: choose another"
+	}
+	return ""
 }

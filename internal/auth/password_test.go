@@ -210,7 +210,8 @@ func TestCheckPassword(t *testing.T) {
 	}{
 		{"empty", "", false},
 		{"9 chars", "123456789", false},
-		{"10 chars", "1234567890", true},
+		{"10 chars", "k3y-9x!q2z", true},
+		{"10 chars, a common password", "1234567890", false},
 		{"10 multibyte chars", strings.Repeat("é", 10), true},
 		{"9 multibyte chars (18 bytes)", strings.Repeat("é", 9), false},
 		{"1024 chars", strings.Repeat("x", 1024), true},

@@ -169,3 +169,19 @@ func TestRegistrationClosed(t *testing.T) {
 		t.Fatalf("closed: %v", err)
 	}
 }
+
+func TestCommonPasswordRefusedOnEverySurfaceOfTheDomain(t *testing.T) {
+	e := newAccounts(t)
+	ctx := context.Background()
+	var verr *paste.ValidationError
+	if _, err := e.svc.Register(ctx, "commoner", "", "Password123!"); !errors.As(err, &verr) || !strings.Contains(verr.Fields["password"], "common") {
+		t.Fatalf("register with a common password: %v", err)
+	}
+	u, err := e.svc.Register(ctx, "commoner", "", "long enough password")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.svc.ChangePassword(ctx, u.ID, "long enough password", "qwertyuiop", nil); !errors.As(err, &verr) || verr.Fields["new_password"] == "" {
+		t.Fatalf("change to a common password: %v", err)
+	}
+}
