@@ -108,6 +108,9 @@ type PasteForm struct {
 	// further files (issue 15), shown again after a failed submission.
 	Filename string
 	Files    []FormFile
+	// KeepFiles are the edited paste's binary files the form keeps as
+	// they are (checked boxes: unchecking one removes it).
+	KeepFiles []string
 }
 
 // PasteView is everything the paste page shows.

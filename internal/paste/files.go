@@ -444,7 +444,7 @@ func (s *Service) editFiles(ctx context.Context, old Paste, p *Paste, in UpdateI
 		bodies = make([][]byte, len(files))
 		bodies[0] = in.Content
 	}
-	if in.Syntax != nil {
+	if in.Syntax != nil && in.Files == nil {
 		files[0].Syntax = p.Syntax
 	}
 	applyFiles(p, files)

@@ -202,19 +202,14 @@ func (a *App) withFiles(view *views.PasteView, data paste.PageData, rawBase stri
 	view.Files = a.fileViews(data, rawBase)
 }
 
-// formFiles reads the paste form's further files: file_name and
+// formParts reads the paste form's further files: file_name and
 // file_content pairs (typed, or dropped on the form and read by the page's
-// script) and "file" uploads (the file picker, or binary files dropped).
-// With any, the paste is made of files: the main text first (named by the
-// filename field, else after the title or its syntax), then the pairs,
-// then the uploads. Without any, in is left as it was (one body).
-func (a *App) formFiles(c *fiber.Ctx, f *views.PasteForm, in *paste.CreateInput) error {
-	f.Filename = strings.TrimSpace(c.FormValue("filename"))
-	in.Filename = f.Filename
+// script), "file" uploads (the file picker, or binary files dropped) and,
+// on the edit form, keep_file (files of the paste kept as they are).
+func formParts(c *fiber.Ctx) (blocks []views.FormFile, uploads []*multipart.FileHeader, keep []string) {
 	var names, contents []string
-	var uploads []*multipart.FileHeader
 	if form, err := c.MultipartForm(); err == nil {
-		names, contents = form.Value["file_name"], form.Value["file_content"]
+		names, contents, keep = form.Value["file_name"], form.Value["file_content"], form.Value["keep_file"]
 		for _, fh := range form.File["file"] {
 			if fh.Filename != "" || fh.Size > 0 { // an empty picker sends one empty part
 				uploads = append(uploads, fh)
@@ -228,6 +223,9 @@ func (a *App) formFiles(c *fiber.Ctx, f *views.PasteForm, in *paste.CreateInput)
 		for _, v := range args.PeekMulti("file_content") {
 			contents = append(contents, string(v))
 		}
+		for _, v := range args.PeekMulti("keep_file") {
+			keep = append(keep, string(v))
+		}
 	}
 	for i := range names {
 		content := ""
@@ -237,35 +235,97 @@ func (a *App) formFiles(c *fiber.Ctx, f *views.PasteForm, in *paste.CreateInput)
 		if strings.TrimSpace(names[i]) == "" && content == "" {
 			continue // a block added and left empty
 		}
-		f.Files = append(f.Files, views.FormFile{Name: strings.TrimSpace(names[i]), Content: content})
+		blocks = append(blocks, views.FormFile{Name: strings.TrimSpace(names[i]), Content: content})
 	}
-	if len(f.Files) == 0 && len(uploads) == 0 {
+	return blocks, uploads, keep
+}
+
+// mainFile is the form's main text as the paste's first file: named by
+// the filename field, else after the title or its syntax.
+func (a *App) mainFile(f views.PasteForm) paste.FileInput {
+	name := f.Filename
+	if name == "" {
+		syntax := f.Syntax
+		if syntax == "" || syntax == "auto" {
+			syntax = a.deps.Syntaxes.Detect(f.Title, []byte(f.Content))
+		}
+		name = paste.DefaultFileName(f.Title, syntax)
+	}
+	return paste.FileInput{Name: name, Content: []byte(f.Content), Syntax: f.Syntax}
+}
+
+// formFiles reads the new-paste form's files (formParts). With any, the
+// paste is made of files: the main text first, then the blocks, then the
+// uploads. Without any, in is left as it was (one body).
+func (a *App) formFiles(c *fiber.Ctx, f *views.PasteForm, in *paste.CreateInput) error {
+	f.Filename = strings.TrimSpace(c.FormValue("filename"))
+	in.Filename = f.Filename
+	blocks, uploads, _ := formParts(c)
+	f.Files = blocks
+	if len(blocks) == 0 && len(uploads) == 0 {
 		return nil
 	}
 	var files []paste.FileInput
 	if f.Content != "" {
-		name := f.Filename
-		if name == "" {
-			syntax := f.Syntax
-			if syntax == "" || syntax == "auto" {
-				syntax = a.deps.Syntaxes.Detect(f.Title, []byte(f.Content))
-			}
-			name = paste.DefaultFileName(f.Title, syntax)
-		}
-		files = append(files, paste.FileInput{Name: name, Content: []byte(f.Content), Syntax: f.Syntax})
+		files = append(files, a.mainFile(*f))
 	}
-	for _, ff := range f.Files {
+	for _, ff := range blocks {
 		files = append(files, paste.FileInput{Name: ff.Name, Content: []byte(ff.Content)})
 	}
-	max := a.opts.MaxPasteBytes
-	up, err := multipartFiles(uploads, max)
+	up, err := multipartFiles(uploads, a.opts.MaxPasteBytes)
 	if err != nil {
 		return err
 	}
 	in.Files = append(files, up...)
-	if len(in.Files) == 0 {
-		in.Files = nil
+	return nil
+}
+
+// editFiles reads the edit form's files when it shows the files field
+// (files_form): the paste's files become the main text, the blocks, the
+// files kept (keep_file: binary files, not editable as text, re-read from
+// the paste as they are) and the uploads, in that order; a file left out
+// is removed. f gets the form's files to show them again.
+func (a *App) editFiles(c *fiber.Ctx, v paste.Viewer, id paste.ID, f *views.PasteForm, in *paste.UpdateInput) error {
+	f.Filename = strings.TrimSpace(c.FormValue("filename"))
+	if c.FormValue("files_form") == "" {
+		return nil // an older form: the first file's content alone
 	}
+	blocks, uploads, keep := formParts(c)
+	f.Files, f.KeepFiles = blocks, keep
+	files := []paste.FileInput{a.mainFile(*f)}
+	if f.Content == "" && len(blocks)+len(keep)+len(uploads) > 0 {
+		files = nil
+	}
+	for _, ff := range blocks {
+		files = append(files, paste.FileInput{Name: ff.Name, Content: []byte(ff.Content)})
+	}
+	if len(keep) > 0 {
+		ctx := c.UserContext()
+		p, err := a.deps.Pastes.Get(ctx, v, id)
+		if err != nil {
+			return err
+		}
+		for _, name := range keep {
+			pf, ok := paste.FileByName(p.Files, name)
+			if !ok {
+				continue // removed meanwhile
+			}
+			body, err := a.deps.Pastes.FileBody(ctx, p, pf)
+			if err != nil {
+				return err
+			}
+			files = append(files, paste.FileInput{Name: pf.Name, Content: body, Syntax: pf.Syntax})
+		}
+	}
+	up, err := multipartFiles(uploads, a.opts.MaxPasteBytes)
+	if err != nil {
+		return err
+	}
+	in.Files = append(files, up...)
+	if in.Files == nil {
+		in.Files = []paste.FileInput{}
+	}
+	in.Content = nil
 	return nil
 }
 
@@ -290,4 +350,28 @@ func multipartFiles(parts []*multipart.FileHeader, max int64) ([]paste.FileInput
 		out = append(out, paste.FileInput{Name: fh.Filename, Content: content})
 	}
 	return out, nil
+}
+
+// editFormFiles fills the edit form with p's files: the first in the main
+// text (named), the other text files as blocks, binary files as kept.
+func (a *App) editFormFiles(ctx context.Context, p paste.Paste, f *views.PasteForm) error {
+	files := paste.FilesOf(p)
+	f.Filename = files[0].Name
+	if files[0].Binary() {
+		// Not text: kept as it is rather than shown in the editor.
+		f.Filename, f.Content = "", ""
+		f.KeepFiles = append(f.KeepFiles, files[0].Name)
+	}
+	for _, pf := range files[1:] {
+		if pf.Binary() {
+			f.KeepFiles = append(f.KeepFiles, pf.Name)
+			continue
+		}
+		body, err := a.deps.Pastes.FileBody(ctx, p, pf)
+		if err != nil {
+			return err
+		}
+		f.Files = append(f.Files, views.FormFile{Name: pf.Name, Content: string(body)})
+	}
+	return nil
 }

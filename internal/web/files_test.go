@@ -294,3 +294,60 @@ func TestFilesValidation(t *testing.T) {
 		t.Fatalf("one-file download = %d %s %q", resp.StatusCode, resp.Header.Get("Content-Type"), b)
 	}
 }
+
+// TestFilesEditForm: the edit form of a three-file paste shows the first
+// file in the editor under its name, the other text file as a block and
+// the PNG as a kept file; posting it with the block left out and the main
+// text changed makes the paste those two files, the PNG's bytes unchanged.
+func TestFilesEditForm(t *testing.T) {
+	e := newEnv(t)
+	u := e.register("editor")
+	body := fmt.Sprintf(`{"title":"three","files":[{"name":"main.go","content":"package main\n"},{"name":"notes.md","content":"# n\n"},{"name":"logo.png","content":%q,"content_encoding":"base64"}]}`,
+		base64.StdEncoding.EncodeToString(pngBytes))
+	resp, b := e.apiJSON(u, http.MethodPost, "/api/v1/pastes", body)
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("create = %d %s", resp.StatusCode, b)
+	}
+	id := decode[apiPasteFiles](t, b).ID
+	resp, b = e.userGet(u, "/"+id+"/edit")
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("edit page = %d", resp.StatusCode)
+	}
+	doc := parse(t, b)
+	name, _ := doc.Find(`[data-testid="filename-input"]`).Attr("value")
+	block, _ := doc.Find(`[data-testid="file-name-input"]`).First().Attr("value")
+	kept, _ := doc.Find(`input[name="keep_file"]`).Attr("value")
+	if name != "main.go" || block != "notes.md" || kept != "logo.png" || !strings.Contains(doc.Find(`[data-testid="file-content-input"]`).First().Text(), "# n") {
+		t.Fatalf("edit form: name %q block %q kept %q", name, block, kept)
+	}
+	csrf, _ := doc.Find(`input[name="_csrf"]`).First().Attr("value")
+
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	for _, kv := range [][2]string{{"_csrf", csrf}, {"title", "two now"}, {"filename", "main.go"}, {"content", "package main\n\nfunc main() {}\n"},
+		{"syntax", ""}, {"visibility", "public"}, {"files_form", "1"}, {"keep_file", "logo.png"}} {
+		w.WriteField(kv[0], kv[1])
+	}
+	w.Close()
+	req := httptest.NewRequest(http.MethodPost, "/"+id+"/edit", &buf)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	resp, b = e.do(e.asUser(req, u))
+	if resp.StatusCode != http.StatusSeeOther && resp.StatusCode != http.StatusFound {
+		t.Fatalf("edit = %d %s", resp.StatusCode, b)
+	}
+	resp, b = e.apiJSON(u, http.MethodGet, "/api/v1/pastes/"+id, "")
+	p := decode[apiPasteFiles](t, b)
+	var names []string
+	for _, f := range p.Files {
+		names = append(names, f.Name+":"+f.Syntax)
+	}
+	if diff := cmp.Diff([]string{"main.go:go", "logo.png:text"}, names); diff != "" {
+		t.Fatalf("files after the edit (-want +got):\n%s", diff)
+	}
+	if p.Content != "package main\n\nfunc main() {}\n" {
+		t.Fatalf("main file %q", p.Content)
+	}
+	if resp, got := e.get("/raw/" + id + "/logo.png"); resp.StatusCode != http.StatusOK || !bytes.Equal(got, pngBytes) {
+		t.Fatalf("kept image = %d", resp.StatusCode)
+	}
+}

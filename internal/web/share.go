@@ -74,6 +74,9 @@ func (a *App) editPage(c *fiber.Ctx) error {
 	f := a.editForm(c, p)
 	f.Title, f.Content, f.Syntax, f.Visibility = p.Title, string(body), p.Syntax, string(p.Visibility)
 	f.Tags = strings.Join(p.Tags, ", ")
+	if err := a.editFormFiles(ctx, p, &f); err != nil {
+		return err
+	}
 	return a.render(c, fiber.StatusOK, views.EditPastePage(a.page(c, "Edit "+titleOf(p)), f, string(p.ID)))
 }
 
@@ -102,6 +105,10 @@ func (a *App) updatePaste(c *fiber.Ctx) error {
 	held := a.holdSecrets(c, &content, &visName, false)
 	vis = paste.Visibility(visName)
 	in := paste.UpdateInput{Title: &title, Content: []byte(content), Syntax: &syntax, Visibility: &vis, BurnAfterReading: &burn}
+	shown := views.PasteForm{Title: title, Content: content, Syntax: syntax}
+	if err := a.editFiles(c, v, id, &shown, &in); err != nil {
+		return err
+	}
 	tagsText := c.FormValue("tags")
 	tags := paste.SplitTags(tagsText)
 	in.Tags = &tags
@@ -121,6 +128,7 @@ func (a *App) updatePaste(c *fiber.Ctx) error {
 		f := a.editForm(c, old)
 		f.Title, f.Content, f.Syntax, f.Visibility, f.ExpiresIn, f.Burn = title, content, syntax, string(vis), c.FormValue("expires_in"), burn
 		f.Tags = tagsText
+		f.Filename, f.Files, f.KeepFiles = shown.Filename, shown.Files, shown.KeepFiles
 		if verr != nil {
 			f.Errors = verr.Fields
 		}
