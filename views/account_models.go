@@ -118,7 +118,6 @@ type UserView struct {
 	// Languages are the syntaxes of the user's public pastes, most used
 	// first.
 	Languages []paste.LanguageCount
-	// Tags are the user's most used tags (issue 15 fills them; until
-	// then the section is not shown).
-	Tags []string
+	// Tags are the tags of the user's public pastes, most used first.
+	Tags []paste.TagCount
 }

@@ -28,6 +28,8 @@ func exploreTitle(ctx context.Context, e ExploreView) string {
 		return "Popular pastes"
 	case e.Language != "":
 		return syntaxLabel(ctx, e.Language) + " pastes"
+	case e.Tag != "":
+		return "Pastes tagged " + e.Tag
 	}
 	return "Explore"
 }

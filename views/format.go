@@ -190,6 +190,7 @@ var fieldLabels = map[string]string{
 	"expires_in":         "Expires",
 	"burn_after_reading": "Burn after reading",
 	"source_url":         "Source",
+	"tags":               "Tags",
 }
 
 func fieldLabel(k string) string {

@@ -245,8 +245,12 @@ func (a *App) userPage(c *fiber.Ctx) error {
 		return err
 	}
 	var languages []paste.LanguageCount
+	var tags []paste.TagCount
 	if a.deps.Pastes.HasCommunity() {
 		if languages, err = a.deps.Pastes.UserLanguages(ctx, u.ID); err != nil {
+			return err
+		}
+		if tags, err = a.deps.Pastes.UserTags(ctx, u.ID); err != nil {
 			return err
 		}
 	}
@@ -257,6 +261,6 @@ func (a *App) userPage(c *fiber.Ctx) error {
 	}
 	return a.render(c, fiber.StatusOK, views.UserPage(p, views.UserView{
 		Username: u.Username, JoinedAt: u.CreatedAt, IsSelf: self, Items: page.Items, NextCursor: page.NextCursor, Stars: stars,
-		Languages: languages,
+		Languages: languages, Tags: tags,
 	}))
 }

@@ -3,6 +3,7 @@ package web_test
 import (
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -303,4 +304,37 @@ func TestForksThroughAPIAndPages(t *testing.T) {
 	if parse(t, body).Find(`[data-testid="fork-form"]`).Length() != 0 {
 		t.Error("a password paste offers Fork")
 	}
+}
+
+// exerciseForksTagsAPI drives the fork routes and the tag parameters for
+// TestOpenAPIMatchesServer.
+func exerciseForksTagsAPI(t *testing.T, e *env, s *specChecker) {
+	t.Helper()
+	fay := e.register("fay")
+	auth := func(r *http.Request) *http.Request { return bearer(r, e.freshToken(fay.id)) }
+	_, body := s.do(auth(jsonReq("POST", "/api/v1/pastes", `{"content":"fork me\n","tags":["Go","cli"]}`)), 201)
+	orig := decodePaste(t, body)
+	s.do(auth(jsonReq("POST", "/api/v1/pastes", `{"content":"x","tags":["no spaces"]}`)), 422)
+	s.do(rawReq("POST", "/api/v1/pastes?tags=raw,text", "text/plain", "raw tagged\n"), 201)
+	s.do(auth(jsonReq("PATCH", "/api/v1/pastes/"+orig.ID, `{"tags":["go","cli","http"]}`)), 200)
+	s.do(httptest.NewRequest("GET", "/api/v1/pastes?tag=go", nil), 200)
+	s.do(httptest.NewRequest("GET", "/api/v1/pastes?tag=go&owner=fay", nil), 422)
+	s.do(httptest.NewRequest("GET", "/api/v1/search?q=fork&tag=go", nil), 200)
+
+	s.do(auth(httptest.NewRequest("POST", "/api/v1/pastes/"+orig.ID+"/fork", nil)), 201)
+	s.do(httptest.NewRequest("POST", "/api/v1/pastes/"+orig.ID+"/fork", nil), 201)
+	s.do(httptest.NewRequest("POST", "/api/v1/pastes/Zzzzzzzz/fork", nil), 404)
+	s.do(bearer(httptest.NewRequest("POST", "/api/v1/pastes/"+orig.ID+"/fork", nil), "garbage"), 401)
+	_, body = s.do(auth(jsonReq("POST", "/api/v1/pastes", `{"content":"private\n","visibility":"private"}`)), 201)
+	priv := decodePaste(t, body)
+	_, body = s.do(auth(httptest.NewRequest("POST", "/api/v1/pastes/"+priv.ID+"/share-links", nil)), 201)
+	var link struct {
+		Token string `json:"token"`
+	}
+	if err := json.Unmarshal(body, &link); err != nil {
+		t.Fatal(err)
+	}
+	s.do(auth(httptest.NewRequest("POST", "/api/v1/shared/"+link.Token+"/fork", nil)), 201)
+	s.do(httptest.NewRequest("POST", "/api/v1/shared/"+link.Token+"/fork", nil), 422)
+	s.do(httptest.NewRequest("POST", "/api/v1/shared/ZzzzzzzzZzzzzzzzZzzzzz/fork", nil), 404)
 }

@@ -360,6 +360,7 @@ func TestOpenAPIMatchesServer(t *testing.T) {
 	exerciseRevisionsAPI(t, e, s)
 	exerciseAdminAPI(t, e, s)
 	exerciseOriginalAPI(t, e, s)
+	exerciseForksTagsAPI(t, e, s)
 
 	// Every route the app serves under /api/v1 is documented and exercised.
 	param := regexp.MustCompile(`:([A-Za-z_]+)`)
