@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/google/go-cmp/cmp"
@@ -65,7 +66,8 @@ func TestBrowserFilesDragAndDrop(t *testing.T) {
 	for _, width := range []int64{390, 1280} {
 		for _, scheme := range []string{"light", "dark"} {
 			browsertest.Do(t, ctx, chromedp.EmulateViewport(width, 1100), colourScheme(scheme),
-				chromedp.Evaluate[chromedp.Void](`document.querySelector('[data-testid="files-field"]').scrollIntoView({block: "center"})`))
+				chromedp.Evaluate[chromedp.Void](`document.querySelector('[data-testid="files-field"]').scrollIntoView({block: "center"})`),
+				chromedp.Sleep(300*time.Millisecond)) // the colour transitions end
 			png := browsertest.Get(t, ctx, chromedp.CaptureScreenshot())
 			if err := os.WriteFile(filepath.Join(shots, fmt.Sprintf("form-%d-%s.png", width, scheme)), png, 0o644); err != nil {
 				t.Log(err)
