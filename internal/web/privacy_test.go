@@ -347,6 +347,19 @@ func TestShareLinkLimits(t *testing.T) {
 		t.Fatalf("bad expires_in = %d %s", resp.StatusCode, body)
 	}
 
+	// The page's share form takes the same limits.
+	if resp, body := e.userForm(owner, "/"+id+"/share-links", map[string]string{"expires_in": "1d", "max_views": "4"}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("share form = %d %.200s", resp.StatusCode, body)
+	}
+	if resp, body := e.userForm(owner, "/"+id+"/share-links", map[string]string{"max_views": "many"}); resp.StatusCode != 422 {
+		t.Fatalf("share form with a bad cap = %d %.200s", resp.StatusCode, body)
+	}
+	_, page := e.do(e.asUser(httptest.NewRequest(http.MethodGet, "/"+id, nil), owner))
+	views := parse(t, page).Find(`[data-testid="share-views"]`).Map(func(_ int, s *goquery.Selection) string { return strings.TrimSpace(s.Text()) })
+	if strings.Join(views, "|") != "· 0 of 4 views|· 2 of 2 views" {
+		t.Fatalf("share list on the page: %q", views)
+	}
+
 	byID, byToken := mk(`{}`), mk(``)
 	e.mustAPI(owner, "DELETE", fmt.Sprintf("/api/v1/pastes/%s/share-links/%d", id, byID.ID), "", 204)
 	e.mustAPI(owner, "DELETE", "/api/v1/pastes/"+id+"/share-links/"+byToken.Token, "", 204)
