@@ -182,20 +182,9 @@
     window.addEventListener("hashchange", function () { window.location.reload(); });
     if (!subtle) { say("This browser cannot decrypt here (WebCrypto needs https or localhost)."); return; }
     if (!env || !env.iv || !env.ct) { say("This paste's ciphertext is damaged."); return; }
-    if (!/^[A-Za-z0-9_-]{43}$/.test(key)) {
+    if (!KEY.test(key)) {
       say("The key is missing from this link: open the full link, including the part after #. The server never had the key, so it cannot help.");
       return;
-    }
-    // The "Created" notice names the paste's link: the link that opens it
-    // is that one with its key, which only this browser knows.
-    var created = document.getElementById("created-url");
-    if (created && created.getAttribute("href").indexOf("#") < 0) {
-      var full = created.getAttribute("href") + "#" + key;
-      created.setAttribute("href", full);
-      created.textContent = full;
-      var lead = created.closest("[data-testid=created-notice]");
-      var note = lead && lead.querySelector("p");
-      if (note) note.textContent = "Share this whole link: the key after # opens the paste, and the server cannot give it to you again.";
     }
     if (!env.salt) {
       decrypt(env, key, "").then(show, function () { say("This key does not open this paste: check that the link was copied whole."); });
@@ -217,7 +206,34 @@
     input.focus();
   }
 
+  var KEY = /^[A-Za-z0-9_-]{43}$/;
+
+  // carryKey keeps the key (the #fragment) with an encrypted paste's links
+  // that the server made without it: the "Created" notice (the link to
+  // share is that one with its key, which only this browser knows) and a
+  // burn-after-reading paste's reveal form (a form's #fragment stays in
+  // the address of the page it opens). Line anchors (#L12) never look
+  // like a key.
+  function carryKey(root) {
+    var key = window.location.hash.replace(/^#/, "");
+    if (!KEY.test(key)) return;
+    var created = root.querySelector("#created-url");
+    if (created && created.getAttribute("href").indexOf("#") < 0) {
+      var full = created.getAttribute("href") + "#" + key;
+      created.setAttribute("href", full);
+      created.textContent = full;
+      var notice = created.closest("[data-testid=created-notice]");
+      var note = notice && notice.querySelector("p");
+      if (note) note.textContent = "Share this whole link: the key after # opens the paste, and the server cannot give it to you again.";
+    }
+    root.querySelectorAll("form[data-testid=reveal-form]").forEach(function (f) {
+      var action = f.getAttribute("action") || "";
+      if (action.indexOf("#") < 0) f.setAttribute("action", action + "#" + key);
+    });
+  }
+
   function init(root) {
+    carryKey(root);
     // A form held back by the credential warning: show the warning first
     // (after the text area's autofocus, which would scroll past it).
     var warning = root.querySelector("#secret-warning");

@@ -8,9 +8,11 @@
 // Cost: the rule set runs about two hundred regular expressions, so a
 // scan is bounded. Text goes through in chunks cut at line breaks, and the
 // scan stops at Options.Budget or Options.MaxBytes, whichever comes first,
-// saying so (complete false). A secret that straddles two chunks (a
-// private key block cut in half) can be missed; chunks are large enough
-// that this is rare.
+// saying so (complete false). Chunks are small (16 KiB) because gitleaks
+// runs a rule only on text holding one of its keywords: a keyword far
+// away does not make every rule run over a long line. Each chunk starts
+// again 4 KiB before the end of the one before (at a line), so a private
+// key block is whole in one of them; a line longer than a chunk is cut.
 package secrets
 
 import (
@@ -36,7 +38,7 @@ type Options struct {
 	// MaxBytes is the most of a text scanned (0: 16 MiB).
 	MaxBytes int
 	// ChunkBytes is the size of the pieces scanned at a time, cut at a
-	// line break (0: 256 KiB).
+	// line break (0: 16 KiB).
 	ChunkBytes int
 }
 
@@ -58,7 +60,7 @@ func New(opts Options) (*Scanner, error) {
 		opts.MaxBytes = 16 << 20
 	}
 	if opts.ChunkBytes <= 0 {
-		opts.ChunkBytes = 256 << 10
+		opts.ChunkBytes = 16 << 10
 	}
 	// gitleaks logs through a global zerolog logger; some of its trace
 	// lines quote what matched. Nothing it says belongs in our logs.
@@ -88,7 +90,6 @@ func (s *Scanner) Scan(ctx context.Context, text []byte) ([]paste.SecretFinding,
 			break
 		}
 		chunk := cutAtLine(text, s.opts.ChunkBytes)
-		text = text[len(chunk):]
 		for _, f := range s.det.DetectContext(ctx, detect.Fragment{Raw: string(chunk)}) {
 			out = append(out, paste.SecretFinding{
 				Line: line + f.StartLine, EndLine: line + f.EndLine,
@@ -96,12 +97,41 @@ func (s *Scanner) Scan(ctx context.Context, text []byte) ([]paste.SecretFinding,
 			})
 		}
 		out = append(out, urlPasswords(chunk, line)...)
-		line += bytes.Count(chunk, []byte{'\n'})
+		if len(chunk) == len(text) {
+			break
+		}
+		// The next chunk starts again at a line among the last overlap
+		// bytes of this one, so that a private key block cut here is
+		// whole there (dedupe drops what both find).
+		next := len(chunk)
+		if back := overlapStart(chunk, overlap); back > 0 {
+			next = back
+		}
+		line += bytes.Count(chunk[:next], []byte{'\n'})
+		text = text[next:]
 	}
 	if ctx.Err() != nil {
 		complete = false // a chunk may have been cut short between rules
 	}
 	return dedupe(out), complete
+}
+
+// overlap is how much of a chunk the next one scans again: more than a
+// PEM block of a 4096-bit RSA key.
+const overlap = 4 << 10
+
+// overlapStart returns where in chunk a line starts within its last n
+// bytes (0: none, or the chunk is not longer than n).
+func overlapStart(chunk []byte, n int) int {
+	if len(chunk) <= n {
+		return 0
+	}
+	from := len(chunk) - n
+	i := bytes.IndexByte(chunk[from:len(chunk)-1], '\n')
+	if i < 0 {
+		return 0
+	}
+	return from + i + 1
 }
 
 // cutAtLine returns the start of text of at most n bytes, ending after a

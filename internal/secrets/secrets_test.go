@@ -107,3 +107,24 @@ func BenchmarkScan(b *testing.B) {
 		})
 	}
 }
+
+// A private key block that straddles two chunks is still found, once; a
+// long line far from any keyword costs little.
+func TestScanOverlapAndLongLines(t *testing.T) {
+	s := newScanner(t, Options{ChunkBytes: 8 << 10, Budget: time.Minute}) // -race is slow
+	key := "-----BEGIN RSA PRIVATE KEY-----\n" + strings.Repeat("MIIEpAIBAAKCAQEA0Z3VS5JJcds3xfn/ygWyF8PbnGy0AHB7MhgHcTz6sE2I2yPB\n", 20) + "-----END RSA PRIVATE KEY-----\n"
+	filler := strings.Repeat("x := compute(a, b) // nothing here\n", 220) // ~7.7 KiB: the key crosses 8 KiB
+	findings, complete := s.Scan(context.Background(), []byte(filler+key+filler))
+	if !complete || len(findings) != 1 || findings[0].Line != 221 || findings[0].Rule != "private-key" {
+		t.Errorf("findings %+v complete %v; want one private key on line 221", findings, complete)
+	}
+	long := strings.Repeat("x", 64<<10) + "\naws = \"AKIAIOSFODNN7EXAMPLQ\"\n"
+	start := time.Now()
+	findings, complete = newScanner(t, Options{}).Scan(context.Background(), []byte(long))
+	if !complete || len(findings) != 1 || findings[0].Line != 2 {
+		t.Errorf("findings %+v complete %v; want the key on line 2", findings, complete)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("a 64 KiB line took %v", d)
+	}
+}

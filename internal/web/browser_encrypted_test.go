@@ -252,3 +252,46 @@ func TestBrowserSecretWarning(t *testing.T) {
 		t.Fatalf("problems:\n%s", strings.Join(p, "\n"))
 	}
 }
+
+// TestBrowserEncryptedBurn: an encrypted burn-after-reading paste's creator
+// gets the whole link (key included) without consuming it; its reader
+// confirms, the page keeps the key across the reveal and decrypts it once;
+// a second reader finds nothing.
+func TestBrowserEncryptedBurn(t *testing.T) {
+	e := newEnv(t, served())
+	b := browsertest.New(t)
+	ctx, cancel := b.Tab()
+	defer cancel()
+	secret := "read me once: PLAINTEXT-burn\n"
+	browsertest.Do(t, ctx,
+		chromedp.Navigate(e.base+"/"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="encrypt-option"]`)),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('[name="content"]').value = `+quote(secret)),
+		chromedp.Click(chromedp.CSS(`[data-testid="burn-input"]`)),
+		chromedp.Click(chromedp.CSS(`[data-testid="encrypt-input"]`)),
+		chromedp.Click(chromedp.CSS(`[data-testid="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="created-url"]`)),
+	)
+	link := browsertest.Get(t, ctx, chromedp.Evaluate[string](`document.getElementById("created-url").textContent`))
+	if loc := browsertest.Get(t, ctx, chromedp.Location()); link != loc || !strings.Contains(link, "#") {
+		t.Fatalf("the Created notice offers %q on %q: want the link with its key", link, loc)
+	}
+	reader, cancelReader := b.Incognito()
+	defer cancelReader()
+	browsertest.Do(t, reader,
+		chromedp.Navigate(link),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="reveal-form"] button`)),
+		chromedp.Click(chromedp.CSS(`[data-testid="reveal-form"] button`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="decrypted"]`)),
+	)
+	if got := browsertest.Get(t, reader, chromedp.Evaluate[string](`document.querySelector('[data-testid="decrypted"]').textContent`)); got != secret {
+		t.Errorf("revealed %q", got)
+	}
+	id := strings.TrimPrefix(link[:strings.IndexByte(link, '#')], e.base+"/")
+	if resp, _ := e.get("/raw/" + id); resp.StatusCode != 404 {
+		t.Errorf("after its one reading the paste is %d, want 404", resp.StatusCode)
+	}
+	if p := b.Problems(); len(p) > 0 {
+		t.Fatalf("problems:\n%s", strings.Join(p, "\n"))
+	}
+}
