@@ -1,6 +1,9 @@
 package api
 
 import (
+	"encoding/json"
+	"time"
+
 	"github.com/gofiber/fiber/v2"
 
 	"pastel/internal/paste"
@@ -38,11 +41,48 @@ func (h *handler) registerSearch(r fiber.Router) {
 	r.Get("/search", h.search)
 }
 
+// searchTTL bounds how long an anonymous search's answer is kept: an
+// external engine indexes from a queue, after the commit that forgot it.
+const searchTTL = 10 * time.Second
+
 // search answers GET /search?q=&syntax=&owner=&tag=&sort=&facets=&cursor=&limit=.
+// An anonymous caller's answer, public pastes only, is the same for every
+// such caller: its JSON is kept by the request's path and query, until
+// any paste changes or searchTTL passes (ListCache). A caller with a token
+// is never answered from it, nor adds to it: their answer may hold their
+// private pastes.
 func (h *handler) search(c *fiber.Ctx) error {
-	limit, err := queryInt(c, "limit")
+	shared := h.Lists != nil && !paste.ViewerFrom(c.UserContext()).SignedIn()
+	key := "api:" + c.OriginalURL()
+	if shared {
+		if body, ok := h.Lists.Get(key, h.Pastes.Now()); ok {
+			return sendJSON(c, body.([]byte))
+		}
+	}
+	var epoch uint64
+	if shared {
+		epoch = h.Lists.Begin() // before anything the answer shows is read
+	}
+	out, until, err := h.searchAnswer(c)
 	if err != nil {
 		return err
+	}
+	body, err := json.Marshal(out)
+	if err != nil {
+		return err
+	}
+	if shared {
+		h.Lists.Keep(epoch, key, body, int64(len(body)), until)
+	}
+	return sendJSON(c, body)
+}
+
+// searchAnswer runs the search the request asks for; until is when its
+// answer stops being true by itself (an expiry, or searchTTL).
+func (h *handler) searchAnswer(c *fiber.Ctx) (searchJSON, time.Time, error) {
+	limit, err := queryInt(c, "limit")
+	if err != nil {
+		return searchJSON{}, time.Time{}, err
 	}
 	facets := false
 	switch c.Query("facets") {
@@ -50,7 +90,7 @@ func (h *handler) search(c *fiber.Ctx) error {
 	case "syntax":
 		facets = true
 	default:
-		return paste.FieldError("facets", "must be syntax")
+		return searchJSON{}, time.Time{}, paste.FieldError("facets", "must be syntax")
 	}
 	ctx := c.UserContext()
 	page, err := h.Pastes.Search(ctx, paste.ViewerFrom(ctx), paste.SearchInput{
@@ -58,11 +98,15 @@ func (h *handler) search(c *fiber.Ctx) error {
 		Sort: c.Query("sort"), Facets: facets, Cursor: c.Query("cursor"), Limit: limit,
 	})
 	if err != nil {
-		return err
+		return searchJSON{}, time.Time{}, err
 	}
 	out := searchJSON{Items: make([]searchHitJSON, len(page.Items)), Sort: string(page.Sort)}
+	until := h.Pastes.Now().Add(searchTTL)
 	for i, it := range page.Items {
 		out.Items[i] = searchHitJSON{pasteJSON: h.toJSON(it.Paste), Snippet: it.Snippet.HTML()}
+		if e := it.Paste.ExpiresAt; !e.IsZero() && e.Before(until) {
+			until = e
+		}
 	}
 	if page.NextCursor != "" {
 		out.NextCursor = &page.NextCursor
@@ -78,5 +122,5 @@ func (h *handler) search(c *fiber.Ctx) error {
 		out.Facets = map[string][]facetJSON{"syntax": list}
 		out.FacetsApproximate = &page.FacetsApprox
 	}
-	return c.JSON(out)
+	return out, until, nil
 }

@@ -196,7 +196,7 @@ type namedCache struct {
 
 var (
 	cacheHitsDesc = prometheus.NewDesc("pastel_cache_hits_total",
-		"Look-ups a cache answered (paste_rows: rows, counts and comment pages; page_snapshots: rendered pages; render: highlighted bodies; body: paste bodies).",
+		"Look-ups a cache answered (paste_rows: rows, counts and comment pages; page_snapshots: rendered pages; lists: anonymous lists, searches and their answers; render: highlighted bodies; body: paste bodies).",
 		[]string{"cache"}, nil)
 	cacheMissesDesc = prometheus.NewDesc("pastel_cache_misses_total",
 		"Look-ups a cache could not answer.", []string{"cache"}, nil)

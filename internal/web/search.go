@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/a-h/templ"
 	"github.com/gofiber/fiber/v2"
 
 	"pastel/internal/paste"
@@ -24,10 +25,26 @@ func (a *App) registerSearch() {
 // HX-Request, so it says so (Vary), and a history restore (htmx asking
 // for a page it no longer has in its cache, after Back) gets the whole
 // page: it replaces the body, not the results.
+//
+// The whole page of an anonymous search (public pastes only) is kept
+// rendered, like the explore page (sharedList), until any paste changes;
+// a signed-in visitor's, which may show their private pastes, never is.
 func (a *App) search(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	v := paste.ViewerFrom(ctx)
 	c.Vary("HX-Request", "HX-History-Restore-Request")
+	key, shared := a.sharedList(c, "search")
+	shared = shared && c.Get("HX-History-Restore-Request") != "true"
+	if shared {
+		if s := a.keptList(key); s != nil {
+			sendSnapshot(c, s)
+			return nil
+		}
+	}
+	var epoch uint64
+	if shared {
+		epoch = a.deps.Lists.Begin() // before anything the page shows is read
+	}
 	sort := strings.Clone(c.Query("sort"))
 	if s, ok := paste.ParseSearchSort(sort); ok {
 		sort = string(s)
@@ -69,9 +86,25 @@ func (a *App) search(c *fiber.Ctx) error {
 	if fragment {
 		return a.render(c, status, views.SearchResults(sv))
 	}
-	p := a.page(c, "Search")
-	p.Query = sv.Q
-	return a.render(c, status, views.SearchPage(p, sv))
+	build := func() templ.Component {
+		p := a.page(c, "Search")
+		p.Query = sv.Q
+		return views.SearchPage(p, sv)
+	}
+	if !shared || status != fiber.StatusOK || sv.Error != "" {
+		return a.render(c, status, build())
+	}
+	s, err := a.renderList(c, build)
+	if err != nil {
+		return err
+	}
+	items := make([]paste.Paste, len(sv.Items))
+	for i, it := range sv.Items {
+		items[i] = it.Paste
+	}
+	a.keepList(epoch, key, s, items)
+	sendSnapshot(c, s)
+	return nil
 }
 
 func (a *App) searchSyntaxes() []views.SyntaxOption {
