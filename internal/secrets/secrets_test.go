@@ -25,13 +25,13 @@ func newScanner(t testing.TB, o Options) *Scanner {
 func TestScanFindsCredentialsByLine(t *testing.T) {
 	s := newScanner(t, Options{})
 	text := strings.Join([]string{
-		"package main",                              // 1
-		"",                                          // 2
-		`const key = "AKIAIOSFODNN7EXAMPLQ"`,         // 3: AWS
+		"package main",                       // 1
+		"",                                   // 2
+		`const key = "AKIAIOSFODNN7EXAMPLQ"`, // 3: AWS
 		`dsn := "postgres://app:Tr0ub4dor3@db:5432/x"`, // 4: URL password
-		`url := "https://example.com/a?b=c"`,        // 5: no userinfo
-		`tpl := "postgres://app:${DB_PASS}@db/x"`,   // 6: placeholder
-		"-----BEGIN RSA PRIVATE KEY-----",           // 7: private key
+		`url := "https://example.com/a?b=c"`,           // 5: no userinfo
+		`tpl := "postgres://app:${DB_PASS}@db/x"`,      // 6: placeholder
+		"-----BEGIN RSA PRIVATE KEY-----",              // 7: private key
 		"MIIEpAIBAAKCAQEA0Z3VS5JJcds3xfn/ygWyF8PbnGy0AHB7MhgHcTz6sE2I2yPB",
 		"aSVp8wXVYHhKtCUnFcH4hzkI+1xwQeEYq5dZl1oBlN2JqlV2k/e3cGhYGhVkbJxP",
 		"-----END RSA PRIVATE KEY-----",
