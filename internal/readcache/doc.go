@@ -11,6 +11,14 @@
 //     while its LISTEN connection is up; PostgreSQL's triggers announce
 //     every change at commit to every replica, and the store tells the
 //     process that made a change right after its commit (store.Changes).
+//   - Lists (Cache.Lists) keeps what anonymous visitors see of lists and
+//     search, by key: the first page of every list (Cache.Pastes and
+//     Cache.Community keep them), anonymous searches' hits (Cache.Search
+//     decorates paste.SearchEngine) and the answers the web and the API
+//     render from them. It follows the Cache's listener and forgets all of
+//     it on any change (and on a new paste, or a rebuilt popular or
+//     trending list: migration 0026), so nothing kept outlives a commit;
+//     entries also end at the earliest expiry they show.
 //   - Renders keeps renderings by paste ID, revision and mode
 //     (Renders.Renderer decorates paste.Renderer); a revision names one
 //     body, so nothing there needs forgetting.

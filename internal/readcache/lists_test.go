@@ -3,6 +3,7 @@ package readcache_test
 import (
 	"context"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -109,5 +110,36 @@ func TestListsFollowEveryReplica(t *testing.T) {
 	}
 	if slices.Contains(list(b, now.Add(2*time.Minute)), exp.ID) {
 		t.Fatal("an expired paste is still listed")
+	}
+}
+
+// TestListsKeepNothingStale: a fill that began before a change is not
+// kept (it may have read what the change replaced); an entry ends at the
+// expiry it was given; entries and bytes stay within their bounds.
+func TestListsKeepNothingStale(t *testing.T) {
+	r := newReplica(t, pgtest.NewURL(t))
+	l := r.cache.Lists()
+	epoch := l.Begin()
+	r.cache.Forget("Lists009")
+	l.Keep(epoch, "k", []int{1}, 8, time.Time{})
+	if _, ok := l.Get("k", t0); ok {
+		t.Fatal("a fill begun before a change was kept")
+	}
+	l.Keep(l.Begin(), "k", []int{2}, 8, t0.Add(time.Minute))
+	if v, ok := l.Get("k", t0); !ok || v.([]int)[0] != 2 {
+		t.Fatalf("kept value = %v, %v", v, ok)
+	}
+	if _, ok := l.Get("k", t0.Add(time.Minute)); ok {
+		t.Fatal("an entry was answered at its expiry")
+	}
+	l.Keep(l.Begin(), "big", []int{3}, 2<<20, time.Time{})
+	if _, ok := l.Get("big", t0); ok {
+		t.Fatal("an entry over the byte bound was kept")
+	}
+	for i := range 150 {
+		l.Keep(l.Begin(), "n"+strconv.Itoa(i), i, 1<<10, time.Time{})
+	}
+	if st := l.Stats(); st.Entries > 100 || st.Bytes > 1<<20 {
+		t.Fatalf("over the bounds: %+v", st)
 	}
 }
