@@ -90,6 +90,7 @@ func (s *Scanner) Scan(ctx context.Context, text []byte) ([]paste.SecretFinding,
 			break
 		}
 		chunk := cutAtLine(text, s.opts.ChunkBytes)
+		//lint:ignore SA1019 DetectContext takes only this type in v8 (sources.Fragment replaces it in v9)
 		for _, f := range s.det.DetectContext(ctx, detect.Fragment{Raw: string(chunk)}) {
 			out = append(out, paste.SecretFinding{
 				Line: line + f.StartLine, EndLine: line + f.EndLine,
