@@ -17,7 +17,7 @@ func init() { openapi3filter.RegisterBodyDecoder("text/x-diff", openapi3filter.P
 // TestOpenAPIMatchesServer: successes, revalidation and errors.
 func exerciseRevisionsAPI(t *testing.T, e *env, s *specChecker) {
 	t.Helper()
-	rita := e.register("rita")
+	rita := e.register("revision_reader")
 	p := e.createAs(rita, paste.CreateInput{Title: "r.txt", Content: []byte("one\n"), Visibility: paste.Private})
 	e.edit(rita, p.ID, "one\ntwo\n")
 	id := string(p.ID)
