@@ -107,3 +107,7 @@ WHERE id = sqlc.arg(id);
 UPDATE pastes SET views_left = coalesce(views_left, 1) - 1
 WHERE id = $1 AND burn_after_reading AND coalesce(views_left, 1) > 0
 RETURNING *;
+
+-- name: SetPastePassword :exec
+-- An edit's new password (NULL: none), in the edit's transaction.
+UPDATE pastes SET password_hash = sqlc.narg(password_hash) WHERE id = sqlc.arg(id);

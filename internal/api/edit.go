@@ -19,6 +19,7 @@ type updateRequest struct {
 	ExpiresIn        *lifetime `json:"expires_in"`
 	ExpiresAt        *string   `json:"expires_at"`
 	BurnAfterReading *bool     `json:"burn_after_reading"`
+	Password         *string   `json:"password"`
 	Tags             *[]string `json:"tags"`
 	// Files replace every file of the paste (instead of content).
 	Files *[]fileRequest `json:"files"`
@@ -33,7 +34,7 @@ func (h *handler) updatePaste(c *fiber.Ctx) error {
 	if err := decodeJSON(raw, &req); err != nil {
 		return err
 	}
-	in := paste.UpdateInput{Title: req.Title, Syntax: req.Syntax, ExpiresAt: req.ExpiresAt, BurnAfterReading: req.BurnAfterReading, Tags: req.Tags}
+	in := paste.UpdateInput{Title: req.Title, Syntax: req.Syntax, ExpiresAt: req.ExpiresAt, BurnAfterReading: req.BurnAfterReading, Tags: req.Tags, Password: req.Password}
 	if req.ExpiresIn != nil {
 		exp := string(*req.ExpiresIn)
 		in.ExpiresIn = &exp
@@ -76,7 +77,7 @@ func (h *handler) updatePaste(c *fiber.Ctx) error {
 	}
 	out := h.toJSON(p)
 	h.withForkOrigin(c, &out, p)
-	out.Warnings = h.warningsOf(c, in.Content, p.Encrypted) // nil content (unchanged): nothing to check
+	out.Warnings = h.warningsOf(c, in.Content, in.Files, p.Encrypted) // nothing new: nothing to check
 	return c.JSON(out)
 }
 

@@ -24,6 +24,9 @@ type UpdateInput struct {
 	// Files, when not nil, replace every file (Content then does not
 	// apply); Content alone replaces the first file's body.
 	Files []FileInput
+	// Password, when not nil, sets the paste's password ("" removes it;
+	// see editPassword).
+	Password *string
 }
 
 // Update changes a paste its owner may edit. A new body is written under a
@@ -106,7 +109,11 @@ func (s *Service) Update(ctx context.Context, v Viewer, id ID, in UpdateInput) (
 	if in.Tags != nil {
 		p.Tags = checkTags(*in.Tags, &verr)
 	}
+	s.checkEditPassword(in, &verr)
 	if err := verr.Err(); err != nil {
+		return Paste{}, err
+	}
+	if err := s.editPassword(in, &p); err != nil {
 		return Paste{}, err
 	}
 	if old.Visibility == Public && p.Visibility != Public && len(p.ID) < SecretIDLen {
@@ -125,6 +132,11 @@ func (s *Service) Update(ctx context.Context, v Viewer, id ID, in UpdateInput) (
 		if p.Encrypted {
 			t = ""
 		}
+		text = &t
+	}
+	if text == nil && p.PasswordHash != "" && old.PasswordHash == "" {
+		// A password added: the preview and the searchable text go.
+		t := ""
 		text = &t
 	}
 	if len(written) > 0 {

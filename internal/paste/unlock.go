@@ -177,6 +177,25 @@ func (s *Service) lock(in CreateInput, p *Paste) error {
 	return nil
 }
 
+// checkEditPassword checks an edit's new password.
+func (s *Service) checkEditPassword(in UpdateInput, verr *ValidationError) {
+	if in.Password == nil || *in.Password == "" {
+		return
+	}
+	s.prepareLocks(CreateInput{Password: *in.Password}, &Paste{}, verr)
+}
+
+// editPassword sets an edit's password on p: a new hash, or none. A
+// password removed leaves the paste listed by title alone until its text
+// is next edited (its text is not read back to index it again).
+func (s *Service) editPassword(in UpdateInput, p *Paste) error {
+	if in.Password == nil {
+		return nil
+	}
+	p.PasswordHash = ""
+	return s.lock(CreateInput{Password: *in.Password}, p)
+}
+
 // searchTextOf is the text a paste is indexed and previewed by: none for
 // a password paste, whose title alone is listed.
 func searchTextOf(p Paste, content []byte) string {

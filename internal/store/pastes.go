@@ -336,6 +336,16 @@ func (s Pastes) UpdatePaste(ctx context.Context, old, p paste.Paste, text *strin
 		if err := writeNextRevision(ctx, q, r, old, p); err != nil {
 			return err
 		}
+		if p.PasswordHash != old.PasswordHash {
+			var hash *string
+			if p.PasswordHash != "" {
+				hash = &p.PasswordHash
+			}
+			if err := q.SetPastePassword(ctx, dbgen.SetPastePasswordParams{ID: r.ID, PasswordHash: hash}); err != nil {
+				return translate(err)
+			}
+			r.PasswordHash = hash
+		}
 		var terms *string
 		if text != nil {
 			// An edit is not batched: its terms cost only the editor.

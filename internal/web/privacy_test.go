@@ -421,3 +421,51 @@ func TestExpiryPolicy(t *testing.T) {
 		t.Fatalf("default without policy = %v, want never", p.ExpiresAt)
 	}
 }
+
+// TestPasswordEdit: the owner adds, changes and removes a paste's password
+// with PATCH; adding one takes the preview and the searchable text away,
+// changing it voids the old password and the sessions it unlocked.
+func TestPasswordEdit(t *testing.T) {
+	e := newEnv(t)
+	owner := e.register("pwedit")
+	id := e.apiPaste(owner, `{"title":"plain","content":"zebracorn findable text"}`)
+	if _, body := e.get("/api/v1/search?q=zebracorn"); !strings.Contains(string(body), id) {
+		t.Fatalf("search before the password: %s", body)
+	}
+	e.mustAPI(owner, "PATCH", "/api/v1/pastes/"+id, `{"password":"first"}`, 200)
+	if resp, _ := e.pwGet("/raw/"+id, ""); resp.StatusCode != 401 {
+		t.Fatalf("after adding a password: %d", resp.StatusCode)
+	}
+	for _, path := range []string{"/api/v1/search?q=zebracorn", "/explore", "/u/pwedit"} {
+		if _, body := e.get(path); strings.Contains(string(body), "zebracorn") {
+			t.Errorf("%s still shows the text", path)
+		}
+	}
+	e.browser()
+	resp, _ := e.postForm("/"+id+"/unlock", map[string]string{"password": "first"})
+	var session string
+	for _, c := range resp.Cookies() {
+		if c.Name == "pastel_session" {
+			session = c.Value
+		}
+	}
+	e.mustAPI(owner, "PATCH", "/api/v1/pastes/"+id, `{"password":"second"}`, 200)
+	if resp, _ := e.pwGet("/raw/"+id, "first"); resp.StatusCode != 401 {
+		t.Fatalf("old password after a change: %d", resp.StatusCode)
+	}
+	if resp, _ := e.pwGet("/raw/"+id, "second"); resp.StatusCode != 200 {
+		t.Fatalf("new password: %d", resp.StatusCode)
+	}
+	req := httptest.NewRequest(http.MethodGet, "/raw/"+id, nil)
+	req.AddCookie(&http.Cookie{Name: "pastel_session", Value: session})
+	if resp, _ := e.do(req); resp.StatusCode != 401 {
+		t.Fatalf("a session unlocked with the old password: %d", resp.StatusCode)
+	}
+	if resp, body := e.apiJSON(owner, "PATCH", "/api/v1/pastes/"+id, `{"password":"`+strings.Repeat("x", 300)+`"}`); resp.StatusCode != 422 || !strings.Contains(string(body), `"password"`) {
+		t.Fatalf("a long password = %d %s", resp.StatusCode, body)
+	}
+	e.mustAPI(owner, "PATCH", "/api/v1/pastes/"+id, `{"password":""}`, 200)
+	if resp, _ := e.pwGet("/raw/"+id, ""); resp.StatusCode != 200 {
+		t.Fatalf("after removing the password: %d", resp.StatusCode)
+	}
+}

@@ -500,6 +500,21 @@ func (q *Queries) SetPasteLocks(ctx context.Context, arg SetPasteLocksParams) er
 	return err
 }
 
+const setPastePassword = `-- name: SetPastePassword :exec
+UPDATE pastes SET password_hash = $1 WHERE id = $2
+`
+
+type SetPastePasswordParams struct {
+	PasswordHash *string
+	ID           string
+}
+
+// An edit's new password (NULL: none), in the edit's transaction.
+func (q *Queries) SetPastePassword(ctx context.Context, arg SetPastePasswordParams) error {
+	_, err := q.db.Exec(ctx, setPastePassword, arg.PasswordHash, arg.ID)
+	return err
+}
+
 const updatePaste = `-- name: UpdatePaste :one
 UPDATE pastes SET
     id = $1,
