@@ -150,7 +150,7 @@ func (h *handler) createPaste(c *fiber.Ctx) error {
 	}
 	out := h.toJSON(created.Paste)
 	out.DeleteToken = created.DeleteToken
-	out.Warnings = h.warningsOf(c, in.Content, in.Encrypted)
+	out.Warnings = h.warningsOf(c, in.Content, in.Files, in.Encrypted)
 	c.Location(out.URL)
 	c.Status(fiber.StatusCreated)
 	if wantsText(c) {

@@ -114,6 +114,9 @@ func checkEncrypted(in *CreateInput, verr *ValidationError) {
 	if in.Title != "" {
 		verr.Add("title", "must be empty when encrypted is true (it would be stored in clear)")
 	}
+	if len(in.Files) > 0 {
+		verr.Add("files", "must not be sent when encrypted is true: the one envelope goes in content")
+	}
 	switch in.Visibility {
 	case "":
 		in.Visibility = Unlisted
@@ -137,6 +140,9 @@ func checkEncryptedUpdate(old Paste, in *UpdateInput, verr *ValidationError) {
 	}
 	if in.Title != nil && *in.Title != "" {
 		verr.Add("title", "must be empty when encrypted is true (it would be stored in clear)")
+	}
+	if in.Files != nil {
+		verr.Add("files", "must not be sent when encrypted is true: the one envelope goes in content")
 	}
 	if in.Visibility != nil && *in.Visibility == Public {
 		verr.Add("visibility", "must be unlisted or private when encrypted is true")

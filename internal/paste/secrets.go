@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Warning is advice about a create or edit that was carried out anyway
@@ -11,7 +12,8 @@ import (
 type Warning struct {
 	Code    string
 	Message string
-	Line    int // 1-based; 0: not about one line
+	Line    int    // 1-based; 0: not about one line
+	File    string // the file Line is in, for a paste sent as files; "" for content
 }
 
 // WarnPossibleSecret is the code of a Warning about text that looks like a
@@ -43,19 +45,36 @@ func (s *Service) SecretFindings(ctx context.Context, content []byte, encrypted 
 	return s.opts.Secrets.Scan(ctx, content)
 }
 
-// SecretWarnings is SecretFindings as the API's warnings, one per finding,
-// plus one when the scan did not reach the end of the text.
-func (s *Service) SecretWarnings(ctx context.Context, content []byte, encrypted bool) []Warning {
-	findings, complete := s.SecretFindings(ctx, content, encrypted)
-	out := make([]Warning, 0, len(findings)+1)
-	for _, f := range findings {
-		out = append(out, Warning{Code: WarnPossibleSecret, Line: f.Line, Message: f.Message()})
+// SecretWarnings is SecretFindings over content and each of files as the
+// API's warnings, one per finding, plus one per text the scan did not
+// reach the end of. All of them share one scan's time budget at most
+// twice over (secretsBudget).
+func (s *Service) SecretWarnings(ctx context.Context, content []byte, files []FileInput, encrypted bool) []Warning {
+	ctx, cancel := context.WithTimeout(ctx, secretsBudget)
+	defer cancel()
+	var out []Warning
+	scan := func(file string, text []byte) {
+		findings, complete := s.SecretFindings(ctx, text, encrypted)
+		for _, f := range findings {
+			msg := f.Message()
+			if file != "" {
+				msg = file + ", " + msg
+			}
+			out = append(out, Warning{Code: WarnPossibleSecret, Line: f.Line, File: file, Message: msg})
+		}
+		if !complete {
+			out = append(out, Warning{Code: "secret_scan_incomplete", File: file, Message: "the text is too long to check for credentials in full; only its start was checked"})
+		}
 	}
-	if !complete {
-		out = append(out, Warning{Code: "secret_scan_incomplete", Message: "the text is too long to check for credentials in full; only its start was checked"})
+	scan("", content)
+	for _, f := range files {
+		scan(f.Name, f.Content)
 	}
 	return out
 }
+
+// secretsBudget bounds all the credential checks of one create or edit.
+const secretsBudget = time.Second
 
 // Message says what f found where, without the secret.
 func (f SecretFinding) Message() string {

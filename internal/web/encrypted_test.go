@@ -111,6 +111,7 @@ func TestAPIEncryptedPastes(t *testing.T) {
 		{"weak iterations", `{"encrypted":true,"content":"{\"v\":1,\"iv\":\"AAAAAAAAAAAAAAAA\",\"salt\":\"AAAAAAAAAAAAAAAAAAAAAA==\",\"iter\":1000,\"ct\":\"AAAAAAAAAAAAAAAAAAAAAA==\"}"}`, "content"},
 		{"public", `{"encrypted":true,"visibility":"public","content":` + quote(envelope) + `}`, "visibility"},
 		{"title", `{"encrypted":true,"title":"launch codes","content":` + quote(envelope) + `}`, "title"},
+		{"files", `{"encrypted":true,"files":[{"name":"a.txt","content":"plain"}]}`, "files"},
 	} {
 		resp, b := e.apiJSON(nil, "POST", "/api/v1/pastes", c.body)
 		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(string(b), `"`+c.field+`"`) {
@@ -180,6 +181,10 @@ func TestAPISecretWarnings(t *testing.T) {
 	b = e.mustAPI(alice, "PATCH", "/api/v1/pastes/"+out.ID, `{"content":"x\ny\ntoken: ghp_1234567890abcdefghijABCDEFGHIJ123456\n"}`, 200)
 	if !strings.Contains(string(b), `"line":3`) || !strings.Contains(string(b), `"possible_secret"`) {
 		t.Errorf("edit answer: %s", b)
+	}
+	b = e.mustAPI(alice, "POST", "/api/v1/pastes", `{"files":[{"name":"notes.md","content":"hi"},{"name":".env","content":"A=1\nDB=postgres://app:Tr0ub4dor3@db/x\n"}]}`, 201)
+	if !strings.Contains(string(b), `"file":".env"`) || !strings.Contains(string(b), `"line":2`) {
+		t.Errorf("a create of files: %s", b)
 	}
 	b = e.mustAPI(alice, "PATCH", "/api/v1/pastes/"+out.ID, `{"title":"renamed"}`, 200)
 	if !strings.Contains(string(b), `"warnings":[]`) {
