@@ -97,8 +97,9 @@ func TestS3OutageLeavesNothingHalfDone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(orphans) != 0 || len(keys) != 1 {
-		t.Fatalf("after the sweep the bucket holds %v, orphans %v; want only the edited paste's body", keys, orphans)
+	// The edited paste keeps both revisions' bodies (issue 15).
+	if len(orphans) != 0 || len(keys) != 2 {
+		t.Fatalf("after the sweep the bucket holds %v, orphans %v; want only the edited paste's two bodies", keys, orphans)
 	}
 	if _, raw := e.get("/raw/" + owned.ID); string(raw) != "second version" {
 		t.Fatalf("the sweep removed a body in use: %q", raw)
