@@ -291,7 +291,10 @@ func diffCSS() string {
 			".chroma tr.d-add .dn, .chroma .dn.d-add { background-color: " + addNum + " }\n" +
 			".chroma tr.d-del .dn, .chroma .dn.d-del { background-color: " + delNum + " }\n" +
 			".chroma .line.d-hunk, .chroma tr.d-hunk td { background-color: " + hunk + "; color: " + hunkText + " }\n" +
-			".chroma .line.d-file, .chroma .line.d-meta { color: " + meta + "; font-weight: 600 }\n"
+			".chroma .line.d-file, .chroma .line.d-meta { color: " + meta + "; font-weight: 600 }\n" +
+			// The lexer's own boxes around "---" and "+++" would read as
+			// a removed and an added line.
+			".chroma .line.d-file span, .chroma .line.d-meta span { background-color: transparent }\n"
 	}
 	light := rules("#dafbe1", "#ffebe9", "#ddf4ff", "#57606a", "#24292f", "#aceebb", "#ffcecb")
 	dark := rules("rgba(46,160,67,.18)", "rgba(248,81,73,.18)", "rgba(56,139,253,.15)", "#8b949e", "#e6edf3", "rgba(46,160,67,.35)", "rgba(248,81,73,.35)")
