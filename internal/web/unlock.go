@@ -2,7 +2,9 @@ package web
 
 import (
 	"errors"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -15,10 +17,26 @@ import (
 // (PasswordPromptPage, 401); a right one is remembered in the browser's
 // session as paste.UnlockToken (scoped to the paste, never the password);
 // raw, dl and embed answer the API's JSON 401 and take X-Paste-Password
-// (set on the context by requestContext) like the API.
+// (set on the context by requestContext) like the API. An unlock lasts
+// unlockLifetime (12 hours) or until the password changes.
 
-// unlockKey is the session value holding the unlock of paste id.
+// unlockKey is the session value holding the unlock of paste id: the
+// token and when it was given (unix seconds), "token.1733400000".
 func unlockKey(id paste.ID) string { return "unlock:" + string(id) }
+
+// unlockLifetime bounds an unlock: the session cookie lasts weeks, an
+// unlock one sitting.
+const unlockLifetime = 12 * time.Hour
+
+// keptUnlock returns the token of a kept unlock still within its lifetime.
+func keptUnlock(v string, now time.Time) string {
+	tok, at, ok := strings.Cut(v, ".")
+	sec, err := strconv.ParseInt(at, 10, 64)
+	if !ok || err != nil || now.Sub(time.Unix(sec, 0)) > unlockLifetime {
+		return ""
+	}
+	return tok
+}
 
 // loadUnlocks gives the read rule the unlocks this browser's session holds.
 // The session is loaded only when a password paste is read.
@@ -31,8 +49,8 @@ func (a *App) loadUnlocks(c *fiber.Ctx) error {
 		if err != nil {
 			return ""
 		}
-		tok, _ := s.Values[unlockKey(id)].(string)
-		return tok
+		v, _ := s.Values[unlockKey(id)].(string)
+		return keptUnlock(v, time.Now())
 	}))
 	return c.Next()
 }
@@ -80,7 +98,7 @@ func (a *App) unlock(c *fiber.Ctx, id paste.ID, back string) error {
 		if err != nil {
 			return err
 		}
-		s.Values[unlockKey(id)] = tok
+		s.Values[unlockKey(id)] = tok + "." + strconv.FormatInt(time.Now().Unix(), 10)
 		if err := a.saveSession(c, s); err != nil {
 			return err
 		}
