@@ -26,6 +26,7 @@ type SecretFinding struct {
 	Line, EndLine int
 	Rule          string // the rule's ID, such as "aws-access-token"
 	Description   string // what the rule finds, in words
+	File          string // set by callers that scan several files: the one it is in
 }
 
 // SecretScanner finds credential-like text (internal/secrets).

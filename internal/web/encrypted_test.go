@@ -238,3 +238,29 @@ func TestFormSecretWarning(t *testing.T) {
 		t.Errorf("published anyway: %q", raw)
 	}
 }
+
+// The form's further files are checked too: the warning names the file,
+// and "Remove those lines" removes them there.
+func TestFormSecretWarningInFiles(t *testing.T) {
+	e := newEnv(t)
+	e.browser()
+	fields := func(action string) map[string]string {
+		return map[string]string{"content": "main text\n", "file_name": ".env", "file_content": "A=1\nDB=postgres://app:Tr0ub4dor3@db/x\nB=2\n",
+			"visibility": "unlisted", "expires_in": "never", "secret_action": action}
+	}
+	resp, body := e.postForm("/", fields(""))
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("held form: %d", resp.StatusCode)
+	}
+	if got := parse(t, body).Find(`[data-testid="secret-finding"][data-line="2"]`).Text(); !strings.Contains(got, ".env") {
+		t.Errorf("the warning does not name .env, line 2: %q", got)
+	}
+	resp, _ = e.postForm("/", fields("remove_lines"))
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("remove lines: %d", resp.StatusCode)
+	}
+	id := strings.TrimPrefix(resp.Header.Get("Location"), "/")
+	if resp, raw := e.get("/raw/" + id + "/.env"); resp.StatusCode != 200 || string(raw) != "A=1\nB=2\n" {
+		t.Errorf("the .env file after removing the line: %d %q", resp.StatusCode, raw)
+	}
+}

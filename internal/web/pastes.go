@@ -62,7 +62,8 @@ func (a *App) createPaste(c *fiber.Ctx) error {
 		}
 		return err
 	}
-	if w := a.holdSecrets(c, &f.Content, &f.Visibility, in.Encrypted); w != nil {
+	hadMain := f.Content != ""
+	if w := a.holdSecrets(c, &f.Content, &f.Visibility, f.Files, in.Encrypted); w != nil {
 		// A question, not a failure: 200 with the form and the warning.
 		f.Secrets = w
 		if isHTMX(c) {
@@ -70,7 +71,7 @@ func (a *App) createPaste(c *fiber.Ctx) error {
 		}
 		return a.render(c, fiber.StatusOK, views.NewPastePage(a.page(c, "New paste"), f))
 	}
-	in.Content, in.Visibility = []byte(f.Content), paste.Visibility(f.Visibility)
+	applyHeld(f, hadMain, &in)
 	created, err := a.deps.Pastes.Create(ctx, paste.ViewerFrom(ctx), in)
 	if errors.Is(err, paste.ErrTooLarge) {
 		return a.pasteTooLarge(c, f)

@@ -23,7 +23,10 @@ const (
 // "publish" lets it through. A private paste is not checked, nor an
 // encrypted one (the server cannot read it). It returns the warning to
 // show (with 200: a question, not a failure), nil to go on.
-func (a *App) holdSecrets(c *fiber.Ctx, content, visibility *string, encrypted bool) *views.SecretWarnings {
+//
+// blocks are the form's further files (issue 15): checked too, and their
+// lines removed the same way.
+func (a *App) holdSecrets(c *fiber.Ctx, content, visibility *string, blocks []views.FormFile, encrypted bool) *views.SecretWarnings {
 	if encrypted {
 		return nil
 	}
@@ -40,13 +43,59 @@ func (a *App) holdSecrets(c *fiber.Ctx, content, visibility *string, encrypted b
 	if paste.Visibility(*visibility) == paste.Private {
 		return nil
 	}
-	findings, complete := a.deps.Pastes.SecretFindings(ctx, []byte(*content), false)
+	scan := func() ([]paste.SecretFinding, bool) {
+		findings, complete := a.deps.Pastes.SecretFindings(ctx, []byte(*content), false)
+		for _, b := range blocks {
+			more, done := a.deps.Pastes.SecretFindings(ctx, []byte(b.Content), false)
+			for _, f := range more {
+				f.File = b.Name
+				findings = append(findings, f)
+			}
+			complete = complete && done
+		}
+		return findings, complete
+	}
+	findings, complete := scan()
 	if c.FormValue("secret_action") == secretRemove && len(findings) > 0 {
-		*content = paste.RemoveLines(*content, findings)
-		findings, complete = a.deps.Pastes.SecretFindings(ctx, []byte(*content), false)
+		*content = paste.RemoveLines(*content, inFile(findings, ""))
+		for i := range blocks {
+			blocks[i].Content = paste.RemoveLines(blocks[i].Content, inFile(findings, blocks[i].Name))
+		}
+		findings, complete = scan()
 	}
 	if len(findings) == 0 {
 		return nil
 	}
 	return &views.SecretWarnings{Findings: findings, Incomplete: !complete, CanPrivate: signedIn}
+}
+
+// inFile returns the findings in the file named name ("": the main text).
+func inFile(fs []paste.SecretFinding, name string) []paste.SecretFinding {
+	var out []paste.SecretFinding
+	for _, f := range fs {
+		if f.File == name {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// applyHeld puts the form's texts, as holdSecrets left them, back into in:
+// the main text and, for a paste of several files, the files made of the
+// main text (first, when there was one) and the blocks (formFiles).
+func applyHeld(f views.PasteForm, hadMain bool, in *paste.CreateInput) {
+	in.Content, in.Visibility = []byte(f.Content), paste.Visibility(f.Visibility)
+	if len(in.Files) == 0 {
+		return
+	}
+	i := 0
+	if hadMain {
+		in.Files[0].Content = []byte(f.Content)
+		i = 1
+	}
+	for j, b := range f.Files {
+		if i+j < len(in.Files) {
+			in.Files[i+j].Content = []byte(b.Content)
+		}
+	}
 }

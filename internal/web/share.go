@@ -102,7 +102,7 @@ func (a *App) updatePaste(c *fiber.Ctx) error {
 	vis := paste.Visibility(c.FormValue("visibility"))
 	burn := c.FormValue("burn_after_reading") != ""
 	visName := string(vis)
-	held := a.holdSecrets(c, &content, &visName, false)
+	held := a.holdSecrets(c, &content, &visName, nil, false) // the edit form's further files are not checked
 	vis = paste.Visibility(visName)
 	in := paste.UpdateInput{Title: &title, Content: []byte(content), Syntax: &syntax, Visibility: &vis, BurnAfterReading: &burn}
 	shown := views.PasteForm{Title: title, Content: content, Syntax: syntax}
