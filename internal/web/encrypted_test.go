@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/PuerkitoBio/goquery"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -263,4 +264,24 @@ func TestFormSecretWarningInFiles(t *testing.T) {
 	if resp, raw := e.get("/raw/" + id + "/.env"); resp.StatusCode != 200 || string(raw) != "A=1\nB=2\n" {
 		t.Errorf("the .env file after removing the line: %d %q", resp.StatusCode, raw)
 	}
+}
+
+// Without JavaScript the encryption option is neither shown nor sent: it
+// is rendered hidden and none of its inputs has a name (its password
+// never leaves the browser even with JavaScript).
+func TestFormEncryptOptionInert(t *testing.T) {
+	e := newEnv(t)
+	_, body := e.get("/")
+	opt := parse(t, body).Find(`[data-testid="encrypt-option"]`)
+	if opt.Length() != 1 {
+		t.Fatal("no encryption option on the form")
+	}
+	if _, hidden := opt.Attr("hidden"); !hidden {
+		t.Error("the encryption option is shown without JavaScript")
+	}
+	opt.Find("input").Each(func(_ int, s *goquery.Selection) {
+		if name, ok := s.Attr("name"); ok {
+			t.Errorf("an input of the encryption option is sent as %q", name)
+		}
+	})
 }
