@@ -273,3 +273,11 @@ func TestOIDCRespectsRegistration(t *testing.T) {
 		}
 	})
 }
+
+// newOIDCProvider starts a provider whose redirect URI the caller sets.
+func newOIDCProvider(t *testing.T) *oidctest.Provider {
+	t.Helper()
+	p := oidctest.Start(t)
+	p.SignInAs(oidctest.User{Subject: "sub-hostile", PreferredUsername: "hostile"})
+	return p
+}
