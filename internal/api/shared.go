@@ -1,6 +1,8 @@
 package api
 
 import (
+	"net/url"
+
 	"github.com/gofiber/fiber/v2"
 
 	"pastel/internal/paste"
@@ -31,4 +33,7 @@ func (h *handler) throughLink(j *pasteJSON, token string) {
 	j.URL = h.link("/s/" + token)
 	j.RawURL = h.link("/s/" + token + "/raw")
 	j.DeleteToken = ""
+	for i := range j.Files {
+		j.Files[i].RawURL = h.link("/s/" + token + "/raw/" + url.PathEscape(j.Files[i].Name))
+	}
 }

@@ -167,6 +167,7 @@ func New(d Deps, o Options) *App {
 	a.Post("/s/:token/unlock", a.unlockShared)
 	a.Post("/s/:token/fork", a.limitWrite, a.forkShared)
 	a.Get("/s/:token/raw", a.sharedRaw)
+	a.Get("/s/:token/raw/:name", a.sharedRawFile)
 	a.Get("/s/:token/dl", a.sharedDownload)
 	a.Get("/", a.newPaste)
 	a.Post("/", a.limitWrite, a.createPaste)

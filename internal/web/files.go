@@ -375,3 +375,17 @@ func (a *App) editFormFiles(ctx context.Context, p paste.Paste, f *views.PasteFo
 	}
 	return nil
 }
+
+// sharedRawFile answers one file of a paste opened through a share link
+// (GET /s/{token}/raw/{name}), as rawFile does for the paste's own URL.
+func (a *App) sharedRawFile(c *fiber.Ctx) error {
+	name, err := url.PathUnescape(c.Params("name"))
+	if err != nil || paste.CheckFileName(name) != "" {
+		return paste.ErrNotFound
+	}
+	_, id, err := a.sharedViewer(c)
+	if err != nil {
+		return err
+	}
+	return a.sendFileBody(c, id, name, false)
+}

@@ -351,3 +351,36 @@ func TestFilesEditForm(t *testing.T) {
 		t.Fatalf("kept image = %d", resp.StatusCode)
 	}
 }
+
+// TestFilesThroughAShareLink: a private paste's files read through a share
+// link name their bytes under the link (/s/{token}/raw/{name}), never
+// under the paste's ID.
+func TestFilesThroughAShareLink(t *testing.T) {
+	e := newEnv(t)
+	u := e.register("sharer")
+	resp, b := e.apiJSON(u, http.MethodPost, "/api/v1/pastes", `{"visibility":"private","files":[{"name":"a.txt","content":"one\n"},{"name":"b.txt","content":"two\n"}]}`)
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("create = %d %s", resp.StatusCode, b)
+	}
+	id := decode[apiPasteFiles](t, b).ID
+	resp, b = e.apiJSON(u, http.MethodPost, "/api/v1/pastes/"+id+"/share-links", "")
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("share link = %d %s", resp.StatusCode, b)
+	}
+	var link struct{ Token string }
+	json.Unmarshal(b, &link)
+	resp, b = e.get("/api/v1/shared/" + link.Token)
+	if resp.StatusCode != http.StatusOK || strings.Contains(string(b), id) {
+		t.Fatalf("shared read = %d, or it names the paste's ID: %s", resp.StatusCode, b)
+	}
+	p := decode[apiPasteFiles](t, b)
+	if len(p.Files) != 2 || !strings.HasSuffix(p.Files[1].RawURL, "/s/"+link.Token+"/raw/b.txt") {
+		t.Fatalf("shared files: %+v", p.Files)
+	}
+	if resp, got := e.get("/s/" + link.Token + "/raw/b.txt"); resp.StatusCode != http.StatusOK || string(got) != "two\n" {
+		t.Fatalf("shared raw file = %d %q", resp.StatusCode, got)
+	}
+	if resp, _ := e.get("/raw/" + id + "/b.txt"); resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("private file without the link = %d", resp.StatusCode)
+	}
+}
