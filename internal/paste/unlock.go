@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -65,10 +66,18 @@ type passwordKey struct{}
 
 type unlocksKey struct{}
 
+// passwordOffer is a request's password and the pastes it has opened in
+// this request, so a request that reads a paste twice spends one guess.
+type passwordOffer struct {
+	password string
+	mu       sync.Mutex
+	opened   map[ID]string // paste → the hash the password matched
+}
+
 // WithPassword returns ctx carrying the paste password a request sent
 // (the X-Paste-Password header, the password form).
 func WithPassword(ctx context.Context, password string) context.Context {
-	return context.WithValue(ctx, passwordKey{}, password)
+	return context.WithValue(ctx, passwordKey{}, &passwordOffer{password: password})
 }
 
 // WithUnlocks returns ctx carrying the unlocks of the request's browser
@@ -104,10 +113,16 @@ func (s *Service) unlock(ctx context.Context, v Viewer, p Paste) error {
 			return nil
 		}
 	}
-	pw, _ := ctx.Value(passwordKey{}).(string)
-	if pw == "" {
+	offer, _ := ctx.Value(passwordKey{}).(*passwordOffer)
+	if offer == nil || offer.password == "" {
 		return ErrPasswordRequired
 	}
+	offer.mu.Lock()
+	defer offer.mu.Unlock()
+	if offer.opened[p.ID] == p.PasswordHash {
+		return nil // this request gave it already
+	}
+	pw := offer.password
 	g := s.opts.Passwords
 	for _, b := range []struct {
 		l   GuessLimiter
@@ -127,6 +142,10 @@ func (s *Service) unlock(ctx context.Context, v Viewer, p Paste) error {
 	if len(pw) > MaxPasswordBytes || g.Verify == nil || !g.Verify(pw, p.PasswordHash) {
 		return ErrWrongPassword
 	}
+	if offer.opened == nil {
+		offer.opened = map[ID]string{}
+	}
+	offer.opened[p.ID] = p.PasswordHash
 	return nil
 }
 

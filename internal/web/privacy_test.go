@@ -469,3 +469,28 @@ func TestPasswordEdit(t *testing.T) {
 		t.Fatalf("after removing the password: %d", resp.StatusCode)
 	}
 }
+
+// TestPasswordOneGuessPerRequest: every request that sends a password
+// spends one guess, right or wrong, however often it reads the paste; a
+// budget of 3 lets three reads with the right password through.
+func TestPasswordOneGuessPerRequest(t *testing.T) {
+	db := newEnv(t).pool.Config().ConnString()
+	st := store.New(pgtest.NewPoolFor(t, db))
+	e := newEnv(t, withDatabase(db), withPasteOptions(func(o *paste.Options) {
+		o.Passwords.PerPaste, o.Passwords.PerAddress = st.PasswordGuesses(ratelimit.PerMinute(3), ratelimit.PerMinute(1000), nil)
+	}))
+	owner := e.register("onceper")
+	id := e.apiPaste(owner, `{"content":"x","password":"right"}`)
+	for _, path := range []string{"/api/v1/pastes/" + id, "/raw/" + id, "/api/v1/pastes/" + id + "/comments"} {
+		if resp, body := e.pwGet(path, "right"); resp.StatusCode != 200 {
+			t.Fatalf("GET %s = %d %.200s", path, resp.StatusCode, body)
+		}
+	}
+	if resp, _ := e.pwGet("/raw/"+id, "right"); resp.StatusCode != 429 {
+		t.Fatalf("fourth request = %d, want 429", resp.StatusCode)
+	}
+	// The owner spends nothing.
+	if resp, _ := e.apiJSON(owner, "GET", "/api/v1/pastes/"+id, ""); resp.StatusCode != 200 {
+		t.Fatalf("owner after the budget = %d", resp.StatusCode)
+	}
+}
