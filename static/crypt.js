@@ -90,12 +90,16 @@
     var pwInput = option.querySelector("[data-encrypt-password]");
     var errorBox = option.querySelector("[data-encrypt-error]");
     var title = form.querySelector('[name="title"]');
+    // Fields the server would keep in clear (tags), or that the key and its
+    // password replace (the server-side password), are off while encrypting.
+    var others = form.querySelectorAll('[name="tags"], [name="password"]');
     var publicRadio = form.querySelector('[name="visibility"][value="public"]');
 
     function sync() {
       var on = toggle.checked;
       extra.hidden = !on;
       if (title) { title.disabled = on; title.placeholder = on ? "No title: encrypted pastes have none" : "Untitled"; }
+      others.forEach(function (el) { el.disabled = on; });
       if (publicRadio) {
         publicRadio.disabled = on;
         if (on && publicRadio.checked) {

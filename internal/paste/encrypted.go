@@ -98,7 +98,8 @@ func b64Len(s string) (int, bool) {
 }
 
 // checkEncrypted applies the rules of an encrypted create to in: its body
-// must be an envelope; it has no title (a title would be stored in clear);
+// must be an envelope; it has no title and no tags (they would be stored
+// in clear), and no files;
 // it is unlisted unless asked private, never public (a public list would
 // offer links without their key); its syntax is plain text, since the
 // server cannot detect or highlight what it cannot read.
@@ -116,6 +117,9 @@ func checkEncrypted(in *CreateInput, verr *ValidationError) {
 	}
 	if len(in.Files) > 0 {
 		verr.Add("files", "must not be sent when encrypted is true: the one envelope goes in content")
+	}
+	if len(in.Tags) > 0 {
+		verr.Add("tags", "must be empty when encrypted is true (they would be stored in clear)")
 	}
 	switch in.Visibility {
 	case "":
@@ -143,6 +147,9 @@ func checkEncryptedUpdate(old Paste, in *UpdateInput, verr *ValidationError) {
 	}
 	if in.Files != nil {
 		verr.Add("files", "must not be sent when encrypted is true: the one envelope goes in content")
+	}
+	if in.Tags != nil && len(*in.Tags) > 0 {
+		verr.Add("tags", "must be empty when encrypted is true (they would be stored in clear)")
 	}
 	if in.Visibility != nil && *in.Visibility == Public {
 		verr.Add("visibility", "must be unlisted or private when encrypted is true")

@@ -113,6 +113,7 @@ func TestAPIEncryptedPastes(t *testing.T) {
 		{"public", `{"encrypted":true,"visibility":"public","content":` + quote(envelope) + `}`, "visibility"},
 		{"title", `{"encrypted":true,"title":"launch codes","content":` + quote(envelope) + `}`, "title"},
 		{"files", `{"encrypted":true,"files":[{"name":"a.txt","content":"plain"}]}`, "files"},
+		{"tags", `{"encrypted":true,"tags":["launch"],"content":` + quote(envelope) + `}`, "tags"},
 	} {
 		resp, b := e.apiJSON(nil, "POST", "/api/v1/pastes", c.body)
 		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(string(b), `"`+c.field+`"`) {
