@@ -114,6 +114,8 @@ var table = map[string]rule{
 	},
 	// gitleaks' detector over the domain's secret-scanner port.
 	"internal/secrets": {may: []string{"internal/paste"}, forbid: adapters},
+	// SMTP (net/smtp) for password reset e-mails: account.Mailer.
+	"internal/mail": {forbid: adapters},
 	"internal/render": {
 		// paste: render.Pages implements the domain's renderer port, as
 		// blob implements its blob store. Nothing else of the domain.
@@ -155,6 +157,7 @@ var table = map[string]rule{
 	// Test support, imported only by tests.
 	"internal/pgtest":            {may: []string{"internal/store"}, env: true},
 	"internal/browsertest":       {env: true},
+	"internal/oidctest":          {env: true},
 	"internal/blob/blobtest":     {may: []string{"internal/paste"}, env: true},
 	"internal/search/searchtest": {may: []string{"internal/paste"}, env: true},
 }
