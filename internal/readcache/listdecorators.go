@@ -54,6 +54,23 @@ func (r *community) ListPopular(ctx context.Context, now time.Time, afterRank, l
 		})
 }
 
+// RefreshPopular forgets every list once the popular list is rebuilt, so
+// this process reads the new one at once; other replicas hear of it from
+// PostgreSQL (migration 0026).
+func (r *community) RefreshPopular(ctx context.Context, now time.Time) (int, error) {
+	n, err := r.CommunityRepository.RefreshPopular(ctx, now)
+	r.c.lists.forget()
+	return n, err
+}
+
+// RefreshTrending forgets every list once the trending list is rebuilt,
+// as RefreshPopular does.
+func (r *community) RefreshTrending(ctx context.Context, now, since time.Time, size int) (int, error) {
+	n, err := r.CommunityRepository.RefreshTrending(ctx, now, since, size)
+	r.c.lists.forget()
+	return n, err
+}
+
 // ListTrending keeps the trending page.
 func (r *community) ListTrending(ctx context.Context, now time.Time, limit int) ([]paste.Paste, error) {
 	return keepPage(r.c.lists, "trending:"+strconv.Itoa(limit), now, func() ([]paste.Paste, error) {
