@@ -121,6 +121,7 @@ func TestBrowserRevisionsDiff(t *testing.T) {
 			checkLayout(t, ctx, e.base+"/"+id+"/diff?from=1&to=2&view=split", "revisions/diff-split-"+suffix)
 			checkLayout(t, ctx, e.base+"/"+id+"/revisions/1", "revisions/old-"+suffix)
 			checkLayout(t, ctx, e.base+"/"+string(patch.ID), "revisions/diff-paste-"+suffix)
+			checkLayout(t, ctx, e.base+"/diff", "revisions/compare-form-"+suffix)
 		}
 	}
 	if p := b.Problems(); len(p) > 0 {

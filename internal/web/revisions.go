@@ -198,11 +198,14 @@ func (a *App) diffPage(c *fiber.Ctx, id paste.ID, base string) error {
 }
 
 // pastesDiffPage shows the diff of two pastes the viewer can read
-// (?a=&b=, &view=split).
+// (?a=&b=, &view=split); without either, a form asking for them.
 func (a *App) pastesDiffPage(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	var verr paste.ValidationError
 	pa, pb := c.Query("a"), c.Query("b")
+	if pa == "" && pb == "" {
+		return a.render(c, fiber.StatusOK, views.CompareFormPage(a.page(c, "Compare"), "", ""))
+	}
 	if pa == "" {
 		verr.Add("a", "is required: a paste ID")
 	}

@@ -256,6 +256,12 @@ func TestRevisionsPages(t *testing.T) {
 	if resp, _ := e.userGet(nil, "/diff?a="+string(q.ID)+"&b="+id+"&view=split"); resp.StatusCode != http.StatusOK {
 		t.Errorf("diff page of two pastes = %d", resp.StatusCode)
 	}
+	// Without either paste: a form asking for both.
+	resp, body = e.userGet(nil, "/diff")
+	if form := parse(t, body).Find(`[data-testid="compare-form"]`); resp.StatusCode != http.StatusOK ||
+		form.AttrOr("action", "") != "/diff" || form.Find(`input[name="a"]`).Length() != 1 || form.Find(`input[name="b"]`).Length() != 1 {
+		t.Errorf("GET /diff = %d without the compare form", resp.StatusCode)
+	}
 }
 
 // TestDiffPastePage: a paste whose syntax is diff shows its added, removed
