@@ -140,6 +140,19 @@ func TestAPIEncryptedPastes(t *testing.T) {
 	if resp.StatusCode != 200 || string(rawBody) != envelope || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/plain") {
 		t.Errorf("raw: %d %s %q", resp.StatusCode, resp.Header.Get("Content-Type"), rawBody)
 	}
+	// Lists: never public ones; the owner's own list names it without a title.
+	alice := e.register("alice")
+	mine := e.apiPaste(alice, `{"encrypted":true,"content":`+quote(envelope)+`}`)
+	for _, path := range []string{"/explore", "/search?q=launch"} {
+		if _, b := e.get(path); strings.Contains(string(b), mine) || strings.Contains(string(b), created.ID) {
+			t.Errorf("%s lists an encrypted paste", path)
+		}
+	}
+	_, own := e.do(e.browserGet(alice, "/u/alice", false))
+	card := parse(t, own).Find(`a[href="/` + mine + `"]`)
+	if card.Length() == 0 || !strings.Contains(card.First().Text(), "Encrypted paste") {
+		t.Errorf("the owner's list: %q", card.Text())
+	}
 	for _, path := range []string{"/embed/" + created.ID, "/oembed?url=" + e.base + "/" + created.ID} {
 		if resp, _ := e.get(path); resp.StatusCode != http.StatusNotFound {
 			t.Errorf("%s = %d, want 404", path, resp.StatusCode)
