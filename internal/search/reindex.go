@@ -79,6 +79,14 @@ func RebuildBodies(ctx context.Context, sink BodySink, repo paste.Repository, bl
 			if err != nil {
 				return n, err
 			}
+			if p.Encrypted {
+				// Ciphertext: nothing to search, nothing to keep.
+				if err := sink.SetSearchBody(ctx, id, ""); err != nil {
+					return n, err
+				}
+				n++
+				continue
+			}
 			rc, err := blobs.Open(ctx, p.BlobKey)
 			if errors.Is(err, paste.ErrNotFound) {
 				continue
