@@ -76,6 +76,10 @@ type SettingsView struct {
 	// TwoFactor is "off", "pending" (a secret to confirm: TOTPSecret and
 	// the QR code) or "on" (RecoveryLeft codes unused). RecoveryCodes are
 	// the codes just made, shown this once; TwoFactorErrors the forms'.
+	// NoPassword: the account was made through OpenID Connect and has no
+	// password yet; the password form sets one without the current one.
+	NoPassword bool
+
 	TwoFactor       string
 	TOTPSecret      string
 	RecoveryLeft    int

@@ -281,3 +281,27 @@ func newOIDCProvider(t *testing.T) *oidctest.Provider {
 	p.SignInAs(oidctest.User{Subject: "sub-hostile", PreferredUsername: "hostile"})
 	return p
 }
+
+// An account made through the provider sets its first password in
+// settings without a current one; then the password signs in too.
+func TestOIDCAccountSetsAPassword(t *testing.T) {
+	e, p := oidcEnv(t, "")
+	p.SignInAs(oidctest.User{Subject: "sub-pat", PreferredUsername: "pat"})
+	b := newBrowse(t, e)
+	b.get("/auth/oidc/login")
+	_, body := b.get("/settings")
+	doc := parse(t, []byte(body))
+	if doc.Find(`[data-testid=no-password]`).Length() != 1 {
+		t.Fatalf("settings of a provider-made account: %.300s", doc.Find(`[data-testid=password-section]`).Text())
+	}
+	if resp, _ := b.post("/settings/password", map[string]string{"new_password": "pat's own passphrase"}); resp.Request.URL.Path != "/settings" || resp.StatusCode != http.StatusOK {
+		t.Fatalf("setting a first password ended at %s (%d)", resp.Request.URL, resp.StatusCode)
+	}
+	if resp := newBrowse(t, e).signIn("pat", "pat's own passphrase"); resp.Request.URL.Path == "/login" {
+		t.Fatal("the new password does not sign in")
+	}
+	_, body = b.get("/settings")
+	if parse(t, []byte(body)).Find(`[data-testid=no-password]`).Length() != 0 {
+		t.Fatal("settings still say there is no password")
+	}
+}

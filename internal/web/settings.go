@@ -27,7 +27,7 @@ func (a *App) settingsView(c *fiber.Ctx, v paste.Viewer) (views.SettingsView, er
 	if err != nil {
 		return views.SettingsView{}, err
 	}
-	sv := views.SettingsView{Username: u.Username, Email: u.Email, JoinedAt: u.CreatedAt}
+	sv := views.SettingsView{Username: u.Username, Email: u.Email, JoinedAt: u.CreatedAt, NoPassword: u.PasswordHash == ""}
 	if err := a.twoFactorView(c, v.UserID, &sv); err != nil {
 		return views.SettingsView{}, err
 	}
