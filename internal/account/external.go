@@ -138,7 +138,7 @@ func cleanUsername(s string) string {
 				b.WriteRune(r)
 			}
 		case r == ' ' || r == '.':
-			if b.Len() > 0 {
+			if b.Len() > 0 && !strings.HasSuffix(b.String(), "-") {
 				b.WriteRune('-')
 			}
 		}

@@ -15,6 +15,10 @@ func (s *Service) CheckPassword(ctx context.Context, userID int64, password stri
 	if err != nil {
 		return err
 	}
+	if u.PasswordHash == "" {
+		// Made through OpenID Connect, no password set yet.
+		return paste.FieldError("password", "This account has no password yet: set one in Settings first.")
+	}
 	ok, _, err := auth.VerifyPassword(password, u.PasswordHash)
 	if err != nil {
 		return err

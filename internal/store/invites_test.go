@@ -185,3 +185,28 @@ func TestCommonPasswordRefusedOnEverySurfaceOfTheDomain(t *testing.T) {
 		t.Fatalf("change to a common password: %v", err)
 	}
 }
+
+func TestExternalAccountWithoutPassword(t *testing.T) {
+	e := newAccounts(t)
+	ctx := context.Background()
+	u, created, err := e.svc.SignInExternal(ctx, account.Identity{Issuer: "https://idp.example", Subject: "42"}, account.ExternalProfile{PreferredUsername: "Zoë Q. Public"}, "")
+	if err != nil || !created || u.Username != "Zo-Q-Public" {
+		t.Fatalf("first sign-in: %+v created=%v %v", u, created, err)
+	}
+	again, created, err := e.svc.SignInExternal(ctx, account.Identity{Issuer: "https://idp.example", Subject: "42"}, account.ExternalProfile{}, "")
+	if err != nil || created || again.ID != u.ID {
+		t.Fatalf("second sign-in: %+v created=%v %v", again, created, err)
+	}
+	// Another issuer's subject 42 is another person.
+	other, created, err := e.svc.SignInExternal(ctx, account.Identity{Issuer: "https://other.example", Subject: "42"}, account.ExternalProfile{PreferredUsername: "Zoë Q. Public"}, "")
+	if err != nil || !created || other.ID == u.ID || other.Username != "Zo-Q-Public-2" {
+		t.Fatalf("other issuer: %+v created=%v %v", other, created, err)
+	}
+	var verr *paste.ValidationError
+	if err := e.svc.CheckPassword(ctx, u.ID, ""); !errors.As(err, &verr) || verr.Fields["password"] == "" {
+		t.Fatalf("CheckPassword on an account without one: %v", err)
+	}
+	if _, err := e.svc.Authenticate(ctx, u.Username, "", "192.0.2.1"); !errors.Is(err, account.ErrBadCredentials) {
+		t.Fatalf("empty password sign-in: %v", err)
+	}
+}
