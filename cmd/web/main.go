@@ -355,6 +355,12 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		community := store.NewCommunity(st, store.CommunityOptions{Logger: log})
 		engine, indexer := searchEngine(ctx, cfg, st, log)
 		adminLog := admin.NewLog(st.Admin(), nil)
+		// Credential checks of new text (issue 16): gitleaks' rules, each
+		// scan bounded to 500 ms.
+		secretScanner, err := secrets.New(secrets.Options{})
+		if err != nil {
+			return fmt.Errorf("secret scanner: %w", err)
+		}
 		// Reads go through the read cache, then the timed repository.
 		pastes := paste.NewService(readCache.Pastes(m.Pastes(st.Pastes())), blobs, syntaxes, paste.Options{
 			MaxBytes:       cfg.MaxPasteBytes,
@@ -365,17 +371,12 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 			Revisions:      st.Revisions(),
 			Differ:         diffCache.Differ(render.NewDiffs(render.NewHighlighter(render.HighlightOptions{}))),
 			Search:         readCache.Search(engine), // anonymous searches' hits are kept with the lists
-		// Credential checks of new text (issue 16): gitleaks' rules, each
-		// scan bounded to 500 ms.
-		secretScanner, err := secrets.New(secrets.Options{})
-		if err != nil {
-			return fmt.Errorf("secret scanner: %w", err)
-		}
 			Audit:          adminLog,
 			OrphanGrace:    cfg.OrphanGrace,
 			Passwords:      pastePasswords(st),
 			DefaultExpiry:  cfg.DefaultExpiry,
 			MaxExpiry:      cfg.MaxExpiry,
+			Secrets:        secretScanner,
 		})
 		admins := admin.NewService(st.Admin(), accounts, pastes, blobs, adminLog, admin.Options{Logger: log})
 		proxies := make([]string, len(cfg.TrustedProxies))
@@ -386,7 +387,6 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 			Pastes:      pastes,
 			Accounts:    accounts,
 			Admin:       admins,
-			Secrets:        secretScanner,
 			Sessions:    sessionStore,
 			Blobs:       blobs,
 			PingDB:      st.Ping,
