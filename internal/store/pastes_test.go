@@ -48,6 +48,8 @@ func TestInsertAndGetRoundTrip(t *testing.T) {
 	}
 	// A paste written without files is one file, named after its syntax.
 	p.Files = []paste.File{{Name: "paste.go", Syntax: "go", Size: p.Size, BlobKey: p.BlobKey}}
+	// A burn paste without a views cap has one view left (issue 16).
+	p.ViewsLeft = 1
 	if diff := cmp.Diff(p, got); diff != "" {
 		t.Fatalf("round trip (-want +got):\n%s", diff)
 	}
