@@ -199,6 +199,13 @@ func TestSecurityHeadersOnEveryRoute(t *testing.T) {
 					// bookmarklet.go); it is the one exception.
 					resp.Header.Set("Cross-Origin-Opener-Policy", "same-origin")
 				}
+				if resp.Header.Get("Referrer-Policy") == "no-referrer" &&
+					(path == "/register" || strings.HasPrefix(path, "/reset/") || strings.HasPrefix(path, "/s/") || strings.HasPrefix(path, "/auth/oidc/")) {
+					// Stricter than same-origin: pages whose address carries a
+					// secret (an invite, a reset link, a share link, an OIDC
+					// state) send no Referer at all, even to our own pages.
+					resp.Header.Set("Referrer-Policy", "same-origin")
+				}
 				if path == "/diagram-frame" {
 					// Mermaid's sandboxed frame: inline styles, framed by our pages only.
 					wantDiagramFrameHeaders(t, key, resp)
