@@ -541,23 +541,39 @@
     zone.dataset.filesReady = "1";
     var form = zone.closest("form");
     var list = zone.querySelector("[data-file-list]");
-    var tpl = zone.querySelector("template[data-file-template]");
     var picker = zone.querySelector("[data-file-picker]");
     var picked = zone.querySelector("[data-picked-files]");
     var add = zone.querySelector("[data-add-file]");
     var mainName = form && form.querySelector("[data-main-name]");
     var main = form && form.querySelector("textarea[name=content]");
-    if (!form || !list || !tpl) return;
+    if (!form || !list || !add) return;
     add.hidden = false;
 
     function showMainName() {
       if (mainName) mainName.hidden = false;
       if (main) main.required = false; // the files may be all there is
     }
+    function el(tag, attrs) {
+      var e = document.createElement(tag);
+      Object.keys(attrs).forEach(function (k) { e.setAttribute(k, attrs[k]); });
+      return e;
+    }
+    // One further file, as the server renders it (views.fileBlock).
     function addBlock(name, content) {
-      var block = tpl.content.firstElementChild.cloneNode(true);
-      block.querySelector("input[name=file_name]").value = name || "";
-      block.querySelector("textarea[name=file_content]").value = content || "";
+      var block = el("div", { "class": "file-block", "data-file-block": "", "data-testid": "file-block" });
+      var head = el("div", { "class": "file-block-head" });
+      var input = el("input", { type: "text", name: "file_name", maxlength: "100", placeholder: "name.ext",
+        "aria-label": "File name", autocomplete: "off", "data-testid": "file-name-input" });
+      var remove = el("button", { type: "button", "class": "btn btn-ghost btn-sm", "data-remove-file": "", "data-testid": "remove-file" });
+      remove.textContent = "Remove";
+      var text = el("textarea", { name: "file_content", "class": "code-input", rows: "8", spellcheck: "false",
+        autocapitalize: "off", autocomplete: "off", wrap: "off", "aria-label": "File content", "data-testid": "file-content-input" });
+      input.value = name || "";
+      text.value = content || "";
+      head.appendChild(input);
+      head.appendChild(remove);
+      block.appendChild(head);
+      block.appendChild(text);
       list.appendChild(block);
       showMainName();
       return block;

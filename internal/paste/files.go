@@ -226,14 +226,29 @@ func fileBlobKey(id ID, content []byte) string {
 
 // sniffContentType returns "" for text, else the type the bytes say they
 // are (http.DetectContentType, without parameters). Only the bytes count,
-// never a name: an SVG file is text, shown escaped like any other.
+// never a name: an SVG file is text, shown escaped like any other. Valid
+// UTF-8 without NUL bytes is text whatever it starts with (a log with
+// ANSI escapes, which DetectContentType calls binary), unless it is one
+// of the images a page shows.
 func sniffContentType(content []byte) string {
 	ct := http.DetectContentType(content)
-	if strings.HasPrefix(ct, "text/") {
-		return ""
-	}
 	if i := strings.IndexByte(ct, ';'); i >= 0 {
 		ct = ct[:i]
+	}
+	switch ct {
+	case "image/png", "image/jpeg", "image/gif", "image/webp":
+		return ct
+	}
+	head := content
+	if len(head) > 8<<10 {
+		head = head[:8<<10]
+	}
+	text := bytes.IndexByte(head, 0) < 0
+	if text && (strings.HasPrefix(ct, "text/") || utf8.Valid(content)) {
+		return ""
+	}
+	if strings.HasPrefix(ct, "text/") {
+		return "application/octet-stream"
 	}
 	return ct
 }

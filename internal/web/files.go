@@ -33,12 +33,13 @@ func (a *App) rawFile(c *fiber.Ctx) error {
 
 // fileContentType is the type a file is served with: an image the page
 // shows inline goes out as the type its bytes say (never SVG: that is
-// text); everything else as plain text, or as bytes to download.
+// text); everything else as plain text (the raw view's contract, with
+// nosniff and a sandbox), or as bytes to download.
 func fileContentType(f paste.File, attachment bool) string {
 	switch {
-	case f.InlineImage():
+	case f.InlineImage() && !attachment:
 		return f.ContentType
-	case attachment || f.Binary():
+	case attachment:
 		return "application/octet-stream"
 	}
 	return "text/plain; charset=utf-8"
