@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
-	"net/http"
 	"strings"
 	"time"
 	"unicode"
@@ -22,7 +21,7 @@ type File struct {
 	Name   string
 	Syntax string
 	// ContentType is "" for text; for a binary file, the type sniffed from
-	// its bytes (http.DetectContentType), never taken from its name.
+	// its bytes (sniffContentType), never taken from its name.
 	ContentType string
 	Size        int64
 	BlobKey     string
@@ -225,32 +224,67 @@ func fileBlobKey(id ID, content []byte) string {
 }
 
 // sniffContentType returns "" for text, else the type the bytes say they
-// are (http.DetectContentType, without parameters). Only the bytes count,
+// are, from their signatures (the ones http.DetectContentType knows, kept
+// here because the domain does not import net/http). Only the bytes count,
 // never a name: an SVG file is text, shown escaped like any other. Valid
-// UTF-8 without NUL bytes is text whatever it starts with (a log with
-// ANSI escapes, which DetectContentType calls binary), unless it is one
-// of the images a page shows.
+// UTF-8 without NUL bytes is text whatever it starts with (a log with ANSI
+// escapes), unless it is one of the images a page shows; so is any text
+// whose first 512 bytes hold no binary control byte (Latin-1, say).
 func sniffContentType(content []byte) string {
-	ct := http.DetectContentType(content)
-	if i := strings.IndexByte(ct, ';'); i >= 0 {
-		ct = ct[:i]
-	}
-	switch ct {
-	case "image/png", "image/jpeg", "image/gif", "image/webp":
+	if ct := signature(content); strings.HasPrefix(ct, "image/") {
 		return ct
 	}
 	head := content
 	if len(head) > 8<<10 {
 		head = head[:8<<10]
 	}
-	text := bytes.IndexByte(head, 0) < 0
-	if text && (strings.HasPrefix(ct, "text/") || utf8.Valid(content)) {
+	if bytes.IndexByte(head, 0) < 0 && (utf8.Valid(content) || !binaryBytes(content)) {
 		return ""
 	}
-	if strings.HasPrefix(ct, "text/") {
-		return "application/octet-stream"
+	if ct := signature(content); ct != "" {
+		return ct
 	}
-	return ct
+	return "application/octet-stream"
+}
+
+// signatures are the magic numbers of the binary files a paste names by
+// type: the images a page shows inline, and common downloads.
+var signatures = []struct{ prefix, ct string }{
+	{"\x89PNG\r\n\x1a\n", "image/png"},
+	{"\xff\xd8\xff", "image/jpeg"},
+	{"GIF87a", "image/gif"},
+	{"GIF89a", "image/gif"},
+	{"PK\x03\x04", "application/zip"},
+	{"%PDF-", "application/pdf"},
+	{"\x1f\x8b\x08", "application/gzip"},
+}
+
+// signature returns the type content's first bytes name, or "".
+func signature(content []byte) string {
+	if len(content) >= 12 && string(content[:4]) == "RIFF" && string(content[8:12]) == "WEBP" {
+		return "image/webp"
+	}
+	for _, s := range signatures {
+		if bytes.HasPrefix(content, []byte(s.prefix)) {
+			return s.ct
+		}
+	}
+	return ""
+}
+
+// binaryBytes reports whether the first 512 bytes of content hold a control
+// byte text does not (the WHATWG sniffing rule; ESC, tab, CR, LF and FF
+// are text).
+func binaryBytes(content []byte) bool {
+	if len(content) > 512 {
+		content = content[:512]
+	}
+	for _, b := range content {
+		if b <= 0x08 || b == 0x0B || (b >= 0x0E && b <= 0x1A) || (b >= 0x1C && b <= 0x1F) {
+			return true
+		}
+	}
+	return false
 }
 
 // FilesOf returns p's files: p.Files when loaded, else the one file its row

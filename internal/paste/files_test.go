@@ -17,6 +17,10 @@ func TestSniffContentType(t *testing.T) {
 		"gif":       {"GIF89a\x01\x00\x01\x00\x00\x00", "image/gif"},
 		"nul bytes": {"abc\x00def", "application/octet-stream"},
 		"zip":       {"PK\x03\x04\x14\x00\x00\x00\x08\x00", "application/zip"},
+		"jpeg":      {"\xff\xd8\xff\xe0\x00\x10JFIF\x00", "image/jpeg"},
+		"webp":      {"RIFF\x24\x00\x00\x00WEBPVP8 ", "image/webp"},
+		"pdf":       {"%PDF-1.7\n\x00\x01", "application/pdf"},
+		"controls":  {"\x01\x02\x03\x04\xff\xfe", "application/octet-stream"},
 	}
 	for name, tc := range cases {
 		if got := sniffContentType([]byte(tc.in)); got != tc.want {
