@@ -567,6 +567,17 @@ func (w *crashWorld) verify(c *child, rng *rand.Rand, final bool) {
 		t.Fatal(err)
 	}
 	rows.Close()
+	// Earlier revisions keep their bodies too (issue 15): each one a row
+	// names is there, and none of them is an orphan.
+	for key := range w.referenced() {
+		if referenced[key] {
+			continue
+		}
+		referenced[key] = true
+		if _, err := os.Stat(filepath.Join(w.blobDir, filepath.FromSlash(key))); err != nil {
+			t.Errorf("a revision's file points at a missing body %s: %v", key, err)
+		}
+	}
 
 	// Every surface, for the pastes checked this round.
 	gones := map[string]bool{}
@@ -692,7 +703,7 @@ func (w *crashWorld) orphans(referenced map[string]bool, all bool) []string {
 }
 
 func (w *crashWorld) referenced() map[string]bool {
-	rows, err := w.pool.Query(context.Background(), `SELECT blob_key FROM pastes`)
+	rows, err := w.pool.Query(context.Background(), `SELECT blob_key FROM pastes UNION SELECT blob_key FROM paste_files`)
 	if err != nil {
 		w.t.Fatal(err)
 	}
