@@ -264,6 +264,7 @@ func TestSettingsPage(t *testing.T) {
 	})
 	wantForms := map[string]int{
 		"/settings/password":                  1,
+		"/settings/2fa/setup":                 1, // two-factor is off: the form that sets it up
 		"/settings/delete":                    1,
 		"/settings/sessions/revoke-others":    1,
 		"/settings/sessions/other%2F2/revoke": 1,
