@@ -20,7 +20,10 @@ import (
 // (the body with CRLF as LF), the form shows a source address only when it
 // is http or https, and nothing panics.
 func FuzzDecodePasteForm(f *testing.F) {
-	a := &App{deps: Deps{Syntaxes: render.NewSyntaxes()}, opts: Options{MaxPasteBytes: 1 << 20}}
+	syntaxes := render.NewSyntaxes()
+	// The form asks the service only for the expiry policy.
+	svc := paste.NewService(nil, nil, syntaxes, paste.Options{MaxBytes: 1 << 20})
+	a := &App{deps: Deps{Syntaxes: syntaxes, Pastes: svc}, opts: Options{MaxPasteBytes: 1 << 20}}
 	var form struct {
 		in paste.CreateInput
 		sa string
