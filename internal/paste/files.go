@@ -3,6 +3,7 @@ package paste
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -420,23 +421,52 @@ func applyFiles(p *Paste, files []File) {
 	}
 }
 
-// putBodies writes the bodies whose keys are not in have (keys a revision
-// already names) and returns the keys it wrote; on failure it removes
-// them again.
-func (s *Service) putBodies(ctx context.Context, files []File, bodies [][]byte, have map[string]bool) ([]string, error) {
+// putBodies writes the bodies of files that have (content address →
+// key, the bodies a revision already names) does not hold, each under a
+// key of its own, and returns the keys it wrote; on failure it removes
+// them again. It sets each file's BlobKey: an unchanged body keeps the key
+// that names it, a new one gets its content address and a random suffix
+// ("p/<id hex>/<sha256>-<16 hex>"). A key is never written twice: a body
+// that a crashed or failed write left behind is never taken for a later
+// write of the same bytes, so neither the orphan sweep (whose grace period
+// counts from a key's first write) nor dropWritten can remove a body that
+// a later write is about to commit.
+func (s *Service) putBodies(ctx context.Context, files []File, bodies [][]byte, have map[string]string) ([]string, error) {
 	var written []string
 	for i, f := range files {
-		if bodies[i] == nil || have[f.BlobKey] {
+		if bodies[i] == nil {
 			continue
 		}
-		have[f.BlobKey] = true
-		if err := s.blobs.Put(ctx, f.BlobKey, bytes.NewReader(bodies[i]), int64(len(bodies[i]))); err != nil {
+		addr := contentAddress(f.BlobKey)
+		if k, ok := have[addr]; ok {
+			files[i].BlobKey = k
+			continue
+		}
+		var nonce [8]byte
+		_, _ = rand.Read(nonce[:])
+		key := addr + "-" + hex.EncodeToString(nonce[:])
+		have[addr] = key
+		files[i].BlobKey = key
+		if err := s.blobs.Put(ctx, key, bytes.NewReader(bodies[i]), int64(len(bodies[i]))); err != nil {
 			s.dropWritten(written)
 			return nil, fmt.Errorf("store body: %w", err)
 		}
-		written = append(written, f.BlobKey)
+		written = append(written, key)
 	}
 	return written, nil
+}
+
+// contentAddress returns the content address a body key starts with: the
+// key without its write suffix ("p/<id hex>/<sha256>"). Keys from before
+// content addressing are their own address.
+func contentAddress(key string) string {
+	if !strings.HasPrefix(key, "p/") {
+		return key
+	}
+	if i := strings.LastIndexByte(key, '-'); i > strings.LastIndexByte(key, '/') {
+		return key[:i]
+	}
+	return key
 }
 
 // filesText is what search indexes of a paste's files: every text file's
@@ -500,14 +530,15 @@ func (s *Service) editFiles(ctx context.Context, old Paste, p *Paste, in UpdateI
 	if bodies == nil {
 		return nil, nil, nil
 	}
-	have := map[string]bool{}
+	have := map[string]string{}
 	for _, f := range FilesOf(old) {
-		have[f.BlobKey] = true
+		have[contentAddress(f.BlobKey)] = f.BlobKey
 	}
 	written, err := s.putBodies(ctx, files, bodies, have)
 	if err != nil {
 		return nil, nil, err
 	}
+	applyFiles(p, files) // the keys putBodies chose
 	if len(written) > 0 {
 		crashpoint.Here(crashpoint.UpdateAfterBodyWrite)
 	}
@@ -528,7 +559,7 @@ func (s *Service) editFiles(ctx context.Context, old Paste, p *Paste, in UpdateI
 // sameBody reports whether key is the content-addressed key of content.
 func sameBody(key string, content []byte) bool {
 	sum := sha256.Sum256(content)
-	return strings.HasPrefix(key, "p/") && strings.HasSuffix(key, "/"+hex.EncodeToString(sum[:]))
+	return strings.HasPrefix(key, "p/") && strings.HasSuffix(contentAddress(key), "/"+hex.EncodeToString(sum[:]))
 }
 
 // FileReader opens the body of one file of a paste Get has returned, for

@@ -116,11 +116,11 @@ func (s *Service) Create(ctx context.Context, v Viewer, in CreateInput) (Created
 	if err != nil {
 		return Created{}, err
 	}
-	applyFiles(&p, files)
-	written, err := s.putBodies(ctx, files, bodies, map[string]bool{})
+	written, err := s.putBodies(ctx, files, bodies, map[string]string{})
 	if err != nil {
 		return Created{}, err
 	}
+	applyFiles(&p, files)
 	crashpoint.Here(crashpoint.CreateAfterBodyWrite)
 	ictx, cancel := s.commitBy(ctx)
 	defer cancel()
