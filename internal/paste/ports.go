@@ -37,12 +37,6 @@ type Repository interface {
 	UnreferencedBlobKeys(ctx context.Context, keys []string) ([]string, error)
 	// Ping checks the database answers.
 	Ping(ctx context.Context) error
-	// Revisions returns a paste's revisions, newest first, without their
-	// files.
-	Revisions(ctx context.Context, id ID) ([]Revision, error)
-	// Revision returns one revision with its files; ErrNotFound when the
-	// paste has no such revision.
-	Revision(ctx context.Context, id ID, n int32) (Revision, error)
 
 	// InsertShareLink stores l (its paste, creation, expiry, cap and
 	// hint) under the token's hash.

@@ -130,34 +130,6 @@ func toRevision(n int32, title string, author *int64, authorName string, at time
 	return r
 }
 
-// Revisions returns a paste's revisions, newest first, without their
-// files.
-func (s Pastes) Revisions(ctx context.Context, id paste.ID) ([]paste.Revision, error) {
-	rows, err := s.q.ListPasteRevisions(ctx, string(id))
-	if err != nil {
-		return nil, translate(err)
-	}
-	out := make([]paste.Revision, len(rows))
-	for i, r := range rows {
-		out[i] = toRevision(r.Revision, r.Title, r.AuthorID, r.AuthorName, r.CreatedAt)
-	}
-	return out, nil
-}
-
-// Revision returns one revision of a paste with its files; ErrNotFound
-// when it has no such revision.
-func (s Pastes) Revision(ctx context.Context, id paste.ID, n int32) (paste.Revision, error) {
-	r, err := s.q.PasteRevisionByNumber(ctx, dbgen.PasteRevisionByNumberParams{PasteID: string(id), Revision: n})
-	if err != nil {
-		return paste.Revision{}, translate(err)
-	}
-	rev := toRevision(r.Revision, r.Title, r.AuthorID, r.AuthorName, r.CreatedAt)
-	if rev.Files, err = filesAt(ctx, s.q, id, n); err != nil {
-		return paste.Revision{}, err
-	}
-	return rev, nil
-}
-
 // referencedByFiles returns those of keys that a paste_files row names.
 func (s Pastes) referencedByFiles(ctx context.Context, keys []string) ([]string, error) {
 	used, err := s.q.ReferencedFileBlobKeys(ctx, keys)

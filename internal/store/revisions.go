@@ -29,17 +29,12 @@ func (r Revisions) PasteRevisions(ctx context.Context, id paste.ID) ([]paste.Rev
 	}
 	byNumber := map[int32][]paste.File{}
 	for _, f := range files {
-		byNumber[f.Revision] = append(byNumber[f.Revision], revisionFile(f))
+		byNumber[f.Revision] = append(byNumber[f.Revision], toFile(f))
 	}
 	out := make([]paste.Revision, len(rows))
 	for i, row := range rows {
-		out[i] = paste.Revision{
-			Number: row.Revision, Title: row.Title, AuthorName: row.AuthorName,
-			CreatedAt: row.CreatedAt.UTC(), Files: byNumber[row.Revision],
-		}
-		if row.AuthorID != nil {
-			out[i].AuthorID = *row.AuthorID
-		}
+		out[i] = toRevision(row.Revision, row.Title, row.AuthorID, row.AuthorName, row.CreatedAt)
+		out[i].Files = byNumber[row.Revision]
 	}
 	return out, nil
 }
@@ -50,20 +45,9 @@ func (r Revisions) PasteRevision(ctx context.Context, id paste.ID, n int32) (pas
 	if err != nil {
 		return paste.Revision{}, translate(err)
 	}
-	files, err := r.q.PasteFilesAt(ctx, dbgen.PasteFilesAtParams{PasteID: string(id), Revision: n})
-	if err != nil {
-		return paste.Revision{}, translate(err)
-	}
-	rev := paste.Revision{Number: row.Revision, Title: row.Title, AuthorName: row.AuthorName, CreatedAt: row.CreatedAt.UTC()}
-	if row.AuthorID != nil {
-		rev.AuthorID = *row.AuthorID
-	}
-	for _, f := range files {
-		rev.Files = append(rev.Files, revisionFile(f))
+	rev := toRevision(row.Revision, row.Title, row.AuthorID, row.AuthorName, row.CreatedAt)
+	if rev.Files, err = filesAt(ctx, r.q, id, n); err != nil {
+		return paste.Revision{}, err
 	}
 	return rev, nil
-}
-
-func revisionFile(f dbgen.PasteFile) paste.File {
-	return paste.File{Name: f.Name, Syntax: f.Syntax, ContentType: f.ContentType, Size: f.Size, BlobKey: f.BlobKey}
 }

@@ -195,7 +195,7 @@ func (m *filesModel) check(at string) {
 			if files == nil {
 				continue
 			}
-			rev, err := m.e.store.Pastes().Revision(ctx, id, int32(n+1))
+			rev, err := m.e.store.Revisions().PasteRevision(ctx, id, int32(n+1))
 			if err != nil {
 				m.t.Fatalf("%s: %s revision %d: %v", at, id, n+1, err)
 			}
