@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -80,7 +81,9 @@ func (a *App) forgotPage(c *fiber.Ctx) error {
 // at once: the link is made and sent after the answer, so neither the
 // words nor the time tell.
 func (a *App) forgot(c *fiber.Ctx) error {
-	email := c.FormValue("email")
+	// The address outlives the request (the mail goes out after the
+	// answer): a copy of its own, whatever the app's Immutable setting.
+	email := strings.Clone(c.FormValue("email"))
 	if msg := account.CheckEmail(email); msg != "" || email == "" {
 		if email == "" {
 			msg = "must not be empty"
